@@ -1,0 +1,46 @@
+"""Errors a user can act on. Each renders as one line naming the file and the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CchcError(Exception):
+    """Base class: a problem with the user's input, reported without a traceback."""
+
+    kind = "error"
+
+    def __init__(self, path: str | Path | None, problem: str, remedy: str | None = None):
+        self.path = str(path) if path is not None else None
+        self.problem = problem
+        self.remedy = remedy
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        tail = f" ({self.remedy})" if self.remedy else ""
+        return f"{where}{self.problem}{tail}"
+
+
+class InputError(CchcError):
+    """The file is missing, unreadable, empty, or not what its name says."""
+
+    kind = "input"
+
+
+class UnsupportedFormat(CchcError):
+    """No reader handles this kind of file."""
+
+    kind = "format"
+
+
+class PatternError(CchcError):
+    """A pattern file in patterns/ is malformed; lists every bad entry at once."""
+
+    kind = "patterns"
+
+
+class OutputError(CchcError):
+    """Writing the result would overwrite something, or the target is unwritable."""
+
+    kind = "output"

@@ -1,0 +1,295 @@
+"""Every mention of another document: symbol, type, date, issuer and a join key.
+
+The symbol shapes, the date forms and the "ngày" lead live in
+patterns/references.yaml; type words and codes in doc_types.yaml; issuer codes
+in issuers.yaml. This module only strings them together:
+
+1. find every symbol with each form (overlaps settled once, longest first);
+2. look left for the type word ("Quyết định số"), right for the date and the
+   issuer ("ngày 02/01/2024 của UBND xã");
+3. join coordinated symbols ("số 129/QĐ-UBND và số 130/QĐ-UBND ngày ...") so
+   that they share the date written after the last of them;
+4. resolve short forms ("ND 34", "Nghị định số 61") against earlier full ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import regex
+
+from .. import patternbook
+from ..issuers import issuer_for_code, normalize_issuer
+from ..models import Reference
+
+SectionOf = Callable[[int], str | None]
+PageOf = Callable[[int], int | None]
+
+_URL = regex.compile(r"(?:https?://|www\.)[^\s<>)\]]+|[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    forms: tuple[tuple[str, regex.Pattern[str]], ...]
+    short: regex.Pattern[str]
+    type_before: regex.Pattern[str]
+    date_after: tuple[regex.Pattern[str], ...]
+    issuer_after: regex.Pattern[str]
+    coordination: regex.Pattern[str]
+    stop: regex.Pattern[str]
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    data = patternbook.reference_file()
+    frags = patternbook.reference_fragments()
+    forms = tuple(
+        (form.id, regex.compile(patternbook.expand(form.pattern, frags)))
+        for form in data.forms
+        if form.id != "short"
+    )
+    short = next(form for form in data.forms if form.id == "short")
+    lead = frags["date_lead"]
+    dates = tuple(
+        regex.compile(rf"\A{lead}(?:{patternbook.expand(d.pattern, frags)})") for d in data.date_forms
+    )
+    stop_words = patternbook.alternation(patternbook.issuers().stop_words)
+    return _Patterns(
+        forms=forms,
+        short=regex.compile(patternbook.expand(short.pattern, frags)),
+        # "Quyết định số", "Kế hoạch số:", "công văn", or a bare "số" right before the number.
+        type_before=regex.compile(
+            rf"(?:(?<!\p{{L}})(?P<tw>(?i:{frags['type_word']}))\s*(?:(?i:số)\s*:?\s*)?"
+            rf"|(?<!\p{{L}})(?P<so>(?i:số))\s*:?\s*)\Z"
+        ),
+        date_after=dates,
+        issuer_after=regex.compile(r"\s*,?\s*(?i:của)\s+"),
+        # what may stand between two coordinated symbols: ", ", " và ", "; " and an optional "số"
+        coordination=regex.compile(r"\A\s*(?:[,;]\s*)?(?:(?i:và|hoặc)\s+)?(?:(?i:số)\s*:?\s*)?\Z"),
+        stop=regex.compile(rf"(?i)(?<!\p{{L}})(?:{stop_words})(?!\p{{L}})|[,;.()\[\]\n:]"),
+    )
+
+
+@dataclass(frozen=True)
+class _Hit:
+    form: str
+    start: int  # mention start: the type word, "số", or the number
+    number_start: int
+    end: int  # symbol end
+    number: str
+    year: int | None
+    symbol: str
+    type_word: str | None
+    date: dt.date | None = None
+    date_text: str | None = None
+    date_end: int | None = None
+    issuer: str | None = None
+
+
+def find_references(
+    text: str,
+    section_of: SectionOf = lambda _: None,
+    page_of: PageOf = lambda _: None,
+    exclude: set[tuple[int, int]] | None = None,
+) -> tuple[list[Reference], list[tuple[str, str, int]]]:
+    """All references in ``text`` in reading order, and warnings (code, message, offset).
+
+    ``exclude`` holds spans that are not references (the report's own "Số:" line).
+    """
+    pats = _patterns()
+    blocked = [m.span() for m in _URL.finditer(text)] + sorted(exclude or ())
+    hits = _settle([h for h in _symbol_hits(text, pats) if not _inside(h, blocked)])
+    hits = [_with_context(text, h, pats) for h in hits]
+    hits = _coordinate(text, hits, pats)
+    warnings = [
+        ("date.impossible", f"reference {text[h.start:h.end]!r} has an impossible date {h.date_text!r}", h.start)
+        for h in hits
+        if h.date_text and h.date is None
+    ]
+    refs = [_record(text, h, section_of, page_of) for h in hits]
+    refs.extend(_short_forms(text, refs, pats, section_of, page_of, blocked))
+    refs.sort(key=lambda r: r.span)
+    return refs, warnings
+
+
+def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
+    hits = []
+    for form_id, pattern in pats.forms:
+        for m in pattern.finditer(text):
+            before = pats.type_before.search(text, max(0, m.start() - 80), m.start())
+            start = before.start() if before else m.start()
+            hits.append(
+                _Hit(
+                    form=form_id, start=start, number_start=m.start(), end=m.end(),
+                    number=m["number"], year=int(m["year"]) if "year" in m.re.groupindex else None,
+                    symbol=regex.sub(r"\s+", "", m["symbol"]),
+                    type_word=before["tw"] if before and before["tw"] else None,
+                )
+            )
+    return hits
+
+
+def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= hit.number_start < b or a < hit.end <= b for a, b in spans)
+
+
+def _settle(hits: list[_Hit]) -> list[_Hit]:
+    """One hit per stretch of text: where two overlap, the longer symbol wins."""
+    kept: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.number_start, -(h.end - h.number_start))):
+        if kept and hit.number_start < kept[-1].end:
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _with_context(text: str, hit: _Hit, pats: _Patterns) -> _Hit:
+    pos = hit.end
+    window = text[pos : pos + 160]
+    for pattern in pats.date_after:
+        m = pattern.match(window)
+        if m:
+            hit = replace(hit, date=_date(m), date_text=m.group(0).split("gày", 1)[-1].strip() if "gày" in m[0]
+                          else m[0].strip(), date_end=pos + m.end())
+            pos += m.end()
+            break
+    issuer = _issuer_after(text, pos, pats)
+    return replace(hit, issuer=issuer) if issuer else hit
+
+
+def _date(m: regex.Match[str]) -> dt.date | None:
+    try:
+        return dt.date(int(m["year"]), int(m["month"]), int(m["day"]))
+    except ValueError:
+        return None
+
+
+def _issuer_after(text: str, pos: int, pats: _Patterns) -> str | None:
+    lead = pats.issuer_after.match(text, pos, pos + 20)
+    if not lead:
+        return None
+    start = lead.end()
+    stop = pats.stop.search(text, start, start + 120)
+    end = stop.start() if stop else min(len(text), start + 120)
+    words = text[start:end].split()[:12]
+    phrase = " ".join(words).strip()
+    return phrase or None
+
+
+def _coordinate(text: str, hits: list[_Hit], pats: _Patterns) -> list[_Hit]:
+    """Give coordinated symbols the date and issuer written after the last of the group."""
+    out = list(hits)
+    i = 0
+    while i < len(out):
+        j = i
+        while (
+            j + 1 < len(out)
+            and out[j].date_end is None
+            and out[j + 1].type_word is None
+            and pats.coordination.match(text[out[j].end : out[j + 1].number_start])
+        ):
+            j += 1
+        last = out[j]
+        for k in range(i, j):
+            out[k] = replace(
+                out[k], date=last.date, date_text=last.date_text, issuer=out[k].issuer or last.issuer,
+                type_word=out[k].type_word or (out[i].type_word if k > i else None),
+            )
+        if j > i and out[i].type_word:
+            for k in range(i + 1, j + 1):
+                out[k] = replace(out[k], type_word=out[k].type_word or out[i].type_word)
+        i = j + 1
+    return out
+
+
+def _codes(symbol: str) -> list[str]:
+    return [c for c in regex.split(r"[-/–]", symbol) if c]
+
+
+def canonical_code(code: str) -> str:
+    """A code in the spelling of the tables ("TTG" -> "TTg"), else in capitals."""
+    types, issuers = patternbook.doc_types(), patternbook.issuers()
+    return types.canonical_code(code) or issuers.canonical_code(code) or code.upper()
+
+
+def canonical_symbol(symbol: str) -> str:
+    """"NĐ- cp" -> "NĐ-CP": separators kept, codes canonically cased, spaces gone."""
+    symbol = regex.sub(r"\s+", "", symbol).replace("–", "-")
+    return regex.sub(r"[^-/]+", lambda m: canonical_code(m[0]), symbol)
+
+
+def _record(text: str, hit: _Hit, section_of: SectionOf, page_of: PageOf) -> Reference:
+    types = patternbook.doc_types()
+    codes = _codes(hit.symbol)
+    if hit.form == "party":
+        type_code, issuer_codes = codes[0], codes[1:]
+    elif codes and types.canonical_code(codes[0]):
+        type_code, issuer_codes = codes[0], codes[1:]
+    else:
+        type_code, issuer_codes = None, codes
+    doc_type = None
+    canonical_type = types.canonical_code(type_code) if type_code else None
+    if canonical_type:
+        doc_type = types.by_code[canonical_type].name
+    elif hit.type_word:
+        doc_type = types.name_for_word(hit.type_word)
+    if doc_type is None:
+        doc_type = _default_type(issuer_codes)
+    number = hit.number.lower()
+    symbol = canonical_symbol(hit.symbol)
+    if hit.form == "normative":
+        key = f"{number}/{hit.year}/{symbol}"
+    elif hit.form == "party":
+        key = f"{number}-{symbol}"
+    else:
+        key = f"{number}/{symbol}" + (f"/{hit.date.year}" if hit.date else "")
+    end = hit.date_end or hit.end
+    issuer_normalized = normalize_issuer(hit.issuer) if hit.issuer else None
+    if issuer_normalized is None and issuer_codes:
+        issuer_normalized = issuer_for_code(issuer_codes[0])
+    return Reference(
+        text=text[hit.start : end], doc_type=doc_type, number=hit.number, year=hit.year,
+        symbol=hit.symbol, key=key, date=hit.date,
+        date_text=hit.date_text if hit.date is None else None,
+        issuer=hit.issuer, issuer_normalized=issuer_normalized, form=hit.form,
+        section=section_of(hit.start), span=(hit.start, end), page=page_of(hit.start),
+    )
+
+
+def _default_type(issuer_codes: list[str]) -> str:
+    """No type code: a law of the National Assembly ("QH13"), else a công văn."""
+    first = regex.sub(r"\d+$", "", issuer_codes[0]) if issuer_codes else ""
+    return {"QH": "Luật", "UBTVQH": "Pháp lệnh", "CTN": "Lệnh"}.get(first.upper(), "Công văn")
+
+
+def _short_forms(
+    text: str, full: list[Reference], pats: _Patterns, section_of: SectionOf, page_of: PageOf,
+    blocked: list[tuple[int, int]],
+) -> list[Reference]:
+    """"ND 34" or "Nghị định số 61" without a symbol, resolved to one earlier full reference."""
+    out = []
+    taken = [r.span for r in full] + blocked
+    for m in pats.short.finditer(text):
+        if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
+            continue
+        word = m["type_word"]
+        doc_type = "Nghị định" if word in {"ND", "NĐ"} else patternbook.doc_types().name_for_word(word)
+        number = m["number"]
+        keys = {
+            r.key for r in full
+            if r.span[0] < m.start() and r.doc_type == doc_type and r.number
+            and r.number.lstrip("0") == number.lstrip("0") and r.key
+        }
+        resolved = keys.pop() if len(keys) == 1 else None
+        if resolved is None and word not in {"ND", "NĐ"}:
+            continue
+        out.append(
+            Reference(
+                text=m[0], doc_type=doc_type, number=number, key=resolved, resolved_key=resolved,
+                form="short", section=section_of(m.start()), span=m.span(), page=page_of(m.start()),
+            )
+        )
+    return out

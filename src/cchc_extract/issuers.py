@@ -1,0 +1,37 @@
+"""Issuers: normalizing how a body is written, and naming it from a symbol code."""
+
+from __future__ import annotations
+
+import regex
+
+from . import patternbook
+from .vietnamese import fold_tones, recase_body
+
+
+def normalize_issuer(written: str | None) -> str | None:
+    """The issuer with abbreviations expanded and spelling folded, or None.
+
+    "UBND huyện Hoàng Hóa" -> "Ủy ban nhân dân huyện Hoàng Hóa";
+    "Thủ tướng Chính phủ" -> "Thủ tướng Chính phủ" (from the phrase table).
+    """
+    if not written:
+        return None
+    book = patternbook.issuers()
+    text = fold_tones(recase_body(" ".join(written.split()))).strip(" ,;.:")
+    if not text:
+        return None
+    known = book.phrases.get(text.casefold())
+    if known:
+        return known
+    words = [book.abbreviations.get(word, word) for word in text.split(" ")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def issuer_for_code(code: str | None) -> str | None:
+    """The body a symbol's issuer code stands for ("CP" -> "Chính phủ"), if the table knows it."""
+    if not code:
+        return None
+    book = patternbook.issuers()
+    canonical = book.canonical_code(code) or book.canonical_code(regex.sub(r"\d+$", "", code))
+    return book.codes[canonical].name if canonical else None

@@ -1,0 +1,156 @@
+"""The output contract (schema_version "1") as frozen pydantic models.
+
+These models are the source of truth for ``../shared/design/output-contract.md``:
+``cchc-extract schema`` prints their JSON Schema. Fields may be added freely;
+renaming or removing one needs a new ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+Span = tuple[int, int]
+Severity = Literal["error", "warning", "info"]
+
+
+class Record(BaseModel):
+    """Base of every model: immutable, and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(Record):
+    path: str
+    sha256: str
+    format: str = Field(description="txt, md, docx, pdf, ...")
+    pages: int | None = None
+    ocr: bool = False
+    encoding: str | None = Field(None, description="detected text encoding, for text formats")
+
+
+class Metadata(Record):
+    doc_type: str | None = Field(None, description='full name, e.g. "Báo cáo"')
+    number: str | None = Field(None, description='as written; null for "Số: /BC-UBND"')
+    symbol: str | None = Field(None, description='"BC-UBND"')
+    issuer: str | None = Field(None, description='issuing body, e.g. "UBND xã Hoàng Cát"')
+    issuer_normalized: str | None = Field(None, description="abbreviations expanded")
+    parent_body: str | None = Field(None, description="the body above the issuer in the header")
+    place: str | None = None
+    date: dt.date | None = None
+    subject: str | None = Field(None, description="trích yếu")
+    signer: str | None = None
+    signer_title: str | None = Field(None, description='e.g. "PHÓ CHỦ TỊCH"')
+    signing_authority: list[str] = Field(
+        default_factory=list, description='prefix lines as written: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"'
+    )
+    recipients: list[str] = Field(default_factory=list)
+
+
+class Section(Record):
+    id: str = Field(description='"I", "I.1", "II.3.a"')
+    number: str = Field(description="as written")
+    level: int = Field(description="1 for the outermost heading form in use (Roman headings)")
+    title: str
+    parent: str | None = None
+    form: str = Field(description="id of the heading form in patterns/headings.yaml")
+    text: str = Field(description="the heading line as written")
+    span: Span = Field(description="the heading line")
+    extent: Span = Field(description="from the heading to the end of the section's content")
+    page: int | None = None
+
+
+class Appendix(Record):
+    id: str
+    title: str
+    text: str
+    span: Span
+    extent: Span
+    page: int | None = None
+
+
+class Reference(Record):
+    text: str
+    doc_type: str | None = None
+    number: str | None = None
+    year: int | None = None
+    symbol: str | None = None
+    key: str | None = Field(None, description="canonical identity used to join reports")
+    date: dt.date | None = None
+    date_text: str | None = Field(None, description="the date as written, kept when it is impossible")
+    issuer: str | None = Field(None, description="as written")
+    issuer_normalized: str | None = None
+    form: str = Field(description="id of the reference form that matched")
+    resolved_key: str | None = Field(None, description="for short forms: the full reference meant")
+    section: str | None = None
+    span: Span
+    page: int | None = None
+
+
+class Figure(Record):
+    text: str
+    value: float
+    unit: str | None = None
+    share_percent: float | None = None
+    of_total: float | None = None
+    label: str | None = None
+    section: str | None = None
+    span: Span
+    page: int | None = None
+
+
+class TableRow(Record):
+    code: str | None = None
+    label: str | None = None
+    unit: str | None = None
+    unit_resolved: str | None = None
+    value: str | None = None
+    number: float | None = None
+    note: str | None = None
+    parent: str | None = None
+    legend: dict[str, str] | None = None
+    value_label: str | None = None
+    extra: dict[str, str | None] = Field(default_factory=dict)
+    page: int | None = None
+
+
+class Table(Record):
+    id: str
+    title: str | None = None
+    columns: list[str] = Field(default_factory=list)
+    rows: list[TableRow] = Field(default_factory=list)
+    section: str | None = None
+    span: Span | None = None
+    page: int | None = None
+
+
+class Check(Record):
+    rule: str = Field(description="stable rule id, e.g. numbering.gap")
+    severity: Severity
+    message: str
+    where: list[str] = Field(default_factory=list, description="spans, section ids or row codes")
+
+
+class ParseWarning(Record):
+    code: str
+    message: str
+    page: int | None = None
+    span: Span | None = None
+
+
+class Report(Record):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    source: Source
+    metadata: Metadata
+    sections: list[Section] = Field(default_factory=list)
+    appendices: list[Appendix] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    warnings: list[ParseWarning] = Field(default_factory=list)
+    text: str | None = Field(None, description="the normalized text, with --with-text")

@@ -1,0 +1,221 @@
+"""Load the YAML files in ``patterns/``, validate them, compile them once.
+
+The files are data a clerk edits; this module is the only code that reads them.
+Every malformed entry of a file is reported in one ``PatternError``, not just the first.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .errors import PatternError
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocTypeEntry(_Entry):
+    code: str | None
+    name: str
+    words: list[str]
+    kind: str
+    examples: list[str] = []
+
+
+class IssuerCodeEntry(_Entry):
+    code: str
+    name: str
+    default_type: str | None = None
+    examples: list[str] = []
+
+
+class HeadingForm(_Entry):
+    id: str
+    pattern: str
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            compiled = regex.compile(value)
+        except regex.error as exc:
+            raise ValueError(f"pattern does not compile: {exc}") from exc
+        missing = {"number", "title"} - set(compiled.groupindex)
+        if missing:
+            raise ValueError(f"pattern lacks groups {sorted(missing)}")
+        return value
+
+
+class ReferenceForm(_Entry):
+    id: str
+    pattern: str
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+
+class UnitEntry(_Entry):
+    unit: str
+    words: list[str]
+    examples: list[str] = []
+
+
+class _DocTypesFile(_Entry):
+    types: list[DocTypeEntry]
+
+
+class _IssuersFile(_Entry):
+    codes: list[IssuerCodeEntry]
+    abbreviations: dict[str, str]
+    phrases: dict[str, str]
+    proper_names: list[str]
+    admin_units: list[str]
+    stop_words: list[str]
+
+
+class _HeadingsFile(_Entry):
+    forms: list[HeadingForm]
+
+
+class _ReferencesFile(_Entry):
+    fragments: dict[str, str]
+    forms: list[ReferenceForm]
+    date_forms: list[ReferenceForm]
+    counterexamples: list[str]
+
+
+def _load(name: str) -> Any:
+    source = resources.files("cchc_extract.patterns").joinpath(name)
+    try:
+        return yaml.safe_load(source.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise PatternError(f"patterns/{name}", f"cannot be read as YAML: {exc}") from exc
+
+
+def _validated(name: str, model: type[BaseModel]) -> Any:
+    try:
+        return model.model_validate(_load(name))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise PatternError(f"patterns/{name}", f"{exc.error_count()} bad entries: {problems}") from exc
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first so that prefixes lose."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in unique)
+
+
+@dataclass(frozen=True)
+class DocTypes:
+    entries: tuple[DocTypeEntry, ...]
+    by_code: dict[str, DocTypeEntry]
+    by_code_folded: dict[str, str]
+    by_word: dict[str, DocTypeEntry]
+
+    def canonical_code(self, code: str) -> str | None:
+        """The table's spelling of a type code written in any case ("TTR" -> "TTr")."""
+        return self.by_code_folded.get(code.casefold())
+
+    def name_for_word(self, word: str) -> str | None:
+        entry = self.by_word.get(" ".join(word.casefold().split()))
+        return entry.name if entry else None
+
+
+@dataclass(frozen=True)
+class Issuers:
+    codes: dict[str, IssuerCodeEntry]
+    codes_folded: dict[str, str]
+    abbreviations: dict[str, str]
+    phrases: dict[str, str]
+    proper_names: tuple[str, ...]
+    admin_units: tuple[str, ...]
+    stop_words: tuple[str, ...]
+
+    def canonical_code(self, code: str) -> str | None:
+        return self.codes_folded.get(code.casefold())
+
+
+@functools.cache
+def doc_types() -> DocTypes:
+    data: _DocTypesFile = _validated("doc_types.yaml", _DocTypesFile)
+    by_code = {e.code: e for e in data.types if e.code}
+    by_word: dict[str, DocTypeEntry] = {}
+    for entry in data.types:
+        for word in entry.words:
+            by_word.setdefault(" ".join(word.casefold().split()), entry)
+    return DocTypes(
+        entries=tuple(data.types),
+        by_code=by_code,
+        by_code_folded={c.casefold(): c for c in by_code},
+        by_word=by_word,
+    )
+
+
+@functools.cache
+def issuers() -> Issuers:
+    data: _IssuersFile = _validated("issuers.yaml", _IssuersFile)
+    codes = {e.code: e for e in data.codes}
+    return Issuers(
+        codes=codes,
+        codes_folded={c.casefold(): c for c in codes},
+        abbreviations=dict(data.abbreviations),
+        phrases={k.casefold(): v for k, v in data.phrases.items()},
+        proper_names=tuple(data.proper_names),
+        admin_units=tuple(data.admin_units),
+        stop_words=tuple(data.stop_words),
+    )
+
+
+@dataclass(frozen=True)
+class CompiledHeading:
+    id: str
+    regex: regex.Pattern[str]
+
+
+@functools.cache
+def heading_forms() -> tuple[CompiledHeading, ...]:
+    data: _HeadingsFile = _validated("headings.yaml", _HeadingsFile)
+    return tuple(CompiledHeading(f.id, regex.compile(f.pattern)) for f in data.forms)
+
+
+@functools.cache
+def heading_entries() -> tuple[HeadingForm, ...]:
+    return tuple(_validated("headings.yaml", _HeadingsFile).forms)
+
+
+@functools.cache
+def reference_file() -> _ReferencesFile:
+    return _validated("references.yaml", _ReferencesFile)
+
+
+def expand(pattern: str, fragments: dict[str, str]) -> str:
+    """Replace ``{name}`` placeholders by fragments (fragments may use earlier ones)."""
+    for _ in range(5):
+        new = regex.sub(r"\{(\w+)\}", lambda m: fragments.get(m[1], m[0]), pattern)
+        if new == pattern:
+            break
+        pattern = new
+    return pattern
+
+
+@functools.cache
+def reference_fragments() -> dict[str, str]:
+    """Fragments of references.yaml, plus the type words built from doc_types.yaml."""
+    data = reference_file()
+    words = [w for e in doc_types().entries for w in e.words]
+    fragments = dict(data.fragments)
+    fragments["type_word"] = alternation(words)
+    return {k: expand(v, fragments) for k, v in fragments.items()}

@@ -1,0 +1,61 @@
+"""Readers: one per format, each turning a file into blocks with provenance.
+
+``read(path)`` picks the reader by file suffix from ``READERS``; an unknown
+suffix is an error that lists the supported ones. Heavy libraries are imported
+inside the reader that needs them, only when such a file comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import InputError, UnsupportedFormat
+from .base import Block, RawDocument
+from .text import read_markdown, read_text
+
+Reader = Callable[[Path, bytes], RawDocument]
+
+READERS: dict[str, Reader] = {
+    ".txt": read_text,
+    ".text": read_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+}
+
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def supported_suffixes() -> list[str]:
+    return sorted(READERS)
+
+
+def read(path: str | Path) -> RawDocument:
+    """Read a report file into blocks; raise a one-line ``CchcError`` on bad input."""
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise UnsupportedFormat(
+            path,
+            f"unsupported format {path.suffix or '(no suffix)'!r}",
+            "supported: " + ", ".join(supported_suffixes()),
+        )
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a report file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(path, f"too large ({size} bytes; the limit is {MAX_BYTES})")
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise InputError(path, "permission denied") from exc
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise InputError(path, "is empty")
+    return reader(path, data)
+
+
+__all__ = ["READERS", "Block", "RawDocument", "read", "supported_suffixes"]

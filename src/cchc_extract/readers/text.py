@@ -1,0 +1,161 @@
+"""Plain-text and Markdown reports.
+
+Text: UTF-8 (with or without BOM) or UTF-16 (BOM), CRLF or LF; a form feed
+starts a new page. Every line is a block, so tab-separated appendix rows and the
+blank lines between paragraphs survive as they are.
+
+Markdown (as converted from published HTML): lines are hard-wrapped inside
+paragraphs, bold and italic spans, and table cells set one per line between
+``|`` lines. The reader joins the wrapped lines of a paragraph back into one
+block, keeping list items, bold units (headings, signature lines) and cell
+separators on lines of their own.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from pathlib import Path
+
+import regex
+
+from ..errors import InputError
+from .base import Block, RawDocument
+
+# Signatures of files that are not text although their name says so.
+_MAGIC = {
+    b"%PDF": "a PDF file",
+    b"PK\x03\x04": "a ZIP container (DOCX or similar)",
+    b"\xd0\xcf\x11\xe0": "an old Word .doc (OLE) file",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+}
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Decode report bytes; return (text, encoding). Undecodable bytes are an error."""
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(path, f"is {what}, not text", "give it the right file suffix")
+    if data.startswith(codecs.BOM_UTF8):
+        encoding, body = "utf-8-sig", data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, body = "utf-16", data
+    else:
+        encoding, body = "utf-8", data
+    try:
+        text = body.decode("utf-16" if encoding == "utf-16" else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path,
+            f"is not valid {encoding.upper()} text: undecodable byte "
+            f"0x{data[exc.start]:02x} at offset {exc.start}",
+            "save it as UTF-8",
+        ) from exc
+    if "\x00" in text:
+        raise InputError(path, "contains NUL bytes: a binary file, not text")
+    return text, encoding
+
+
+def _pages(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\f")
+
+
+def _raw(path: Path, data: bytes, fmt: str, blocks: list[Block], encoding: str, pages: int) -> RawDocument:
+    return RawDocument(
+        path=str(path),
+        format=fmt,
+        sha256=hashlib.sha256(data).hexdigest(),
+        blocks=blocks,
+        encoding=encoding,
+        pages=pages if pages > 1 else None,
+    )
+
+
+def read_text(path: Path, data: bytes) -> RawDocument:
+    """A plain-text report: one block per line, page numbers from form feeds."""
+    text, encoding = decode(path, data)
+    pages = _pages(text)
+    paged = len(pages) > 1
+    blocks = [
+        Block(line, page=number if paged else None)
+        for number, page in enumerate(pages, start=1)
+        for line in page.split("\n")
+    ]
+    return _raw(path, data, "txt", blocks, encoding, len(pages))
+
+
+# --- Markdown -----------------------------------------------------------------
+
+_STARS = regex.compile(r"\*+")
+_LIST_ITEM = regex.compile(r"^(?:[-+•–]\s|\*\s(?!\*)|\d{1,2}[.)]\s|[a-zđ]\)\s|[IVX]{1,5}[.\-]\s)")
+_RULE = regex.compile(r"^[-–—_=*\s]+$")
+_SENTENCE_END = regex.compile(r"[.:;!?]\s*\**\s*$")
+
+
+def _emphasis_state(line: str, bold: bool, italic: bool) -> tuple[bool, bool]:
+    """Track open ``**`` and ``*`` spans across a line (a leading "* " is a bullet)."""
+    for match in _STARS.finditer(line):
+        run = len(match[0])
+        if run == 1 and match.start() == 0 and line[1:2] == " ":
+            continue
+        if run >= 2:
+            bold = not bold
+        if run % 2 == 1:
+            italic = not italic
+    return bold, italic
+
+
+def _letters_upper(line: str) -> bool | None:
+    """True if every letter is a capital, False if some are not, None if too few letters."""
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 2:
+        return None
+    return all(c.isupper() for c in letters)
+
+
+def _joins(prev: str, line: str, inside_emphasis: bool) -> bool:
+    """Whether ``line`` continues the paragraph that ``prev`` belongs to."""
+    if not prev.strip() or not line.strip():
+        return False
+    if prev.strip() == "|" or line.strip() == "|":
+        return False
+    if _RULE.match(line) or _RULE.match(prev):
+        return False
+    if inside_emphasis:
+        return True
+    stripped = line.lstrip()
+    if _LIST_ITEM.match(stripped) and (_SENTENCE_END.search(prev) or stripped[:1] in "-+•–*"):
+        return False
+    if stripped.startswith("**") or prev.rstrip().endswith("**"):
+        return False
+    prev_upper, line_upper = _letters_upper(prev), _letters_upper(line)
+    return not (prev_upper is not None and line_upper is not None and prev_upper != line_upper)
+
+
+def reflow_markdown(lines: list[str]) -> list[tuple[str, bool]]:
+    """Join hard-wrapped Markdown lines into paragraphs; flag those wholly in bold."""
+    out: list[tuple[str, bool]] = []
+    bold = italic = False
+    for line in lines:
+        line = line.rstrip()
+        if out and _joins(out[-1][0], line, bold or italic):
+            out[-1] = (out[-1][0] + " " + line.strip(), out[-1][1])
+        else:
+            out.append((line, line.lstrip().startswith("**")))
+        bold, italic = _emphasis_state(line, bold, italic)
+    return out
+
+
+def read_markdown(path: Path, data: bytes) -> RawDocument:
+    """A Markdown report: paragraphs rejoined, ``|`` cell separators kept as lines."""
+    text, encoding = decode(path, data)
+    pages = _pages(text)
+    paged = len(pages) > 1
+    blocks: list[Block] = []
+    for number, page in enumerate(pages, start=1):
+        for line, bold in reflow_markdown(page.split("\n")):
+            hints = frozenset({"bold"}) if bold and line.rstrip().endswith("**") else frozenset()
+            blocks.append(Block(line, page=number if paged else None, hints=hints))
+    return _raw(path, data, "md", blocks, encoding, len(pages))

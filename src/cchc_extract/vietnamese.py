@@ -1,0 +1,87 @@
+"""Rules of written Vietnamese that several stages share: case, accents, tone marks."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from . import patternbook
+
+# Old-style tone placement ("hoà", "thuỷ") against the new ("hòa", "thủy"): fold
+# to one spelling before comparing names.
+_OLD_TONES = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+# only where the syllable ends: "hoà" is old-style, "hoàng" is not
+_OLD_TONE_RE = regex.compile("(?:" + "|".join(_OLD_TONES) + r")(?!\p{L})", regex.I)
+
+
+def fold_tones(text: str) -> str:
+    """Move tone marks to the new-style position: "Thanh Hoá" -> "Thanh Hóa"."""
+
+    def swap(match: regex.Match[str]) -> str:
+        new = _OLD_TONES[match[0].lower()]
+        return new.upper() if match[0].isupper() else (new[0].upper() + new[1:] if match[0][0].isupper() else new)
+
+    return _OLD_TONE_RE.sub(swap, text)
+
+
+def strip_accents(text: str) -> str:
+    """ASCII letters only: "Phụ lục 01b" -> "Phu luc 01b"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def slug(text: str) -> str:
+    """A readable ASCII id: "Phụ lục 01b" -> "phu-luc-01b"."""
+    return regex.sub(r"[^a-z0-9]+", "-", strip_accents(text).lower()).strip("-") or "x"
+
+
+def is_upper(text: str) -> bool:
+    """All letters are capitals, and there are at least two of them."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def recase_body(name: str) -> str:
+    """Re-case an all-capitals body name the way it is written in running text.
+
+    "UBND XÃ HOÀNG CÁT" -> "UBND xã Hoàng Cát"; "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" ->
+    "Ủy ban nhân dân tỉnh Đắk Lắk"; "VĂN PHÒNG CHÍNH PHỦ" -> "Văn phòng Chính phủ".
+    A name already in mixed case is returned as it is.
+    """
+    name = " ".join(name.split())
+    if not is_upper(name):
+        return name
+    book = patternbook.issuers()
+    abbreviations = {a.upper() for a in book.abbreviations} | {"UBND", "HĐND", "MTTQ"}
+    units = sorted(book.admin_units, key=len, reverse=True)
+    words = name.split(" ")
+    out: list[str] = []
+    in_place = False
+    i = 0
+    while i < len(words):
+        unit = next(
+            (u for u in units if [w.lower() for w in words[i : i + len(u.split())]] == u.split()), None
+        )
+        if unit:
+            out.extend(unit.split())
+            i += len(unit.split())
+            in_place = True
+            continue
+        word = words[i]
+        bare = word.strip(",;.()")
+        if bare in abbreviations or any(ch.isdigit() for ch in bare):
+            out.append(word)
+        elif in_place or not out:
+            out.append(word[:1] + word[1:].lower())
+        else:
+            out.append(word.lower())
+        i += 1
+    text = " ".join(out)
+    for proper in book.proper_names:
+        text = regex.sub(rf"(?i)(?<!\p{{L}}){regex.escape(proper)}(?!\p{{L}})", proper, text)
+    return text
