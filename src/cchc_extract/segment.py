@@ -141,7 +141,7 @@ def segment(doc: Document) -> Layout:
         place=header.place,
         date=header.date,
         subject=header.subject,
-        signer=closing.get("signer"),
+        signer=closing.get("signer") or header.catalogue_signer,
         signer_title=closing.get("signer_title"),
         signing_authority=closing.get("signing_authority", []),
         recipients=closing.get("recipients", []),
@@ -173,18 +173,48 @@ class _Header:
     place: str | None = None
     date: dt.date | None = None
     subject: str | None = None
+    catalogue_signer: str | None = None
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _cells(doc: Document, lines: list[str], upto: int) -> list[_Cell]:
-    cells = []
+    cells: list[_Cell] = []
     for i in range(upto):
         base = doc.lines[i].start
         for match in regex.finditer(r"[^|\t]+", lines[i]):
             text = match[0].strip()
-            if text:
-                cells.append(_Cell(i, base + match.start() + (len(match[0]) - len(match[0].lstrip())), text))
+            if not text:
+                continue
+            start = base + match.start() + (len(match[0]) - len(match[0].lstrip()))
+            if cells and regex.fullmatch(r"Số\s*:?", cells[-1].text) and cells[-1].line == i - 1:
+                # "Số:" in one cell and "1594/QĐ-TTPVHCC" on the next line
+                prev = cells.pop()
+                gap = doc.text[prev.start + len(prev.text) : start]
+                text = prev.text + gap + text
+                start = prev.start
+            cells.append(_Cell(i, start, text))
     return cells
+
+
+# Legal-database pages put the identity in label/value cells before the document.
+_CATALOGUE = {
+    "số hiệu": "number",
+    "loại văn bản": "doc_type",
+    "nơi ban hành": "issuer",
+    "cơ quan ban hành": "issuer",
+    "người ký": "signer",
+    "ngày ban hành": "date",
+}
+
+
+def _catalogue(cells: list[_Cell]) -> dict[str, str]:
+    """Label/value pairs such as "Số hiệu:" | "624/TB-VPCP" from a legal-database page."""
+    found: dict[str, str] = {}
+    for cell, nxt in zip(cells, cells[1:], strict=False):
+        label = cell.text.rstrip(": ").casefold()
+        if cell.text.endswith(":") and label in _CATALOGUE and nxt.text not in found.values():
+            found.setdefault(_CATALOGUE[label], nxt.text.strip())
+    return found
 
 
 def _doc_type_line(lines: list[str], limit: int) -> tuple[int, str, str] | None:
@@ -243,7 +273,29 @@ def _read_header(doc: Document, lines: list[str]) -> _Header:
         header.subject, header.end_line = _subject(lines, line, rest)
     else:
         header.end_line = last_header_line + 1 if last_header_line >= 0 else 0
+    _fill_from_catalogue(header, _catalogue(cells[:200]))
     return header
+
+
+def _fill_from_catalogue(header: _Header, catalogue: dict[str, str]) -> None:
+    if not catalogue:
+        return
+    if header.symbol is None and "number" in catalogue:
+        match = regex.match(r"^(\d{1,5}[a-zđ]?)\s*[/\-]\s*(\S+)$", catalogue["number"])
+        if match:
+            header.number, header.symbol = match[1], match[2]
+    if header.doc_type is None and "doc_type" in catalogue:
+        header.doc_type = patternbook.doc_types().name_for_word(catalogue["doc_type"]) or catalogue["doc_type"]
+    if header.issuer is None and "issuer" in catalogue:
+        header.issuer = catalogue["issuer"]
+    if header.date is None and "date" in catalogue:
+        match = regex.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", catalogue["date"])
+        if match:
+            try:
+                header.date = dt.date(int(match[3]), int(match[2]), int(match[1]))
+            except ValueError:
+                pass
+    header.catalogue_signer = catalogue.get("signer")
 
 
 def _place_date(header: _Header, text: str) -> None:
@@ -304,14 +356,15 @@ def _subject(lines: list[str], type_line: int, rest: str) -> tuple[str | None, i
                 break
             i += 1
             continue
-        if _BODY_LEAD.match(text) or _AUTHORITY.match(text) or _heading(text) or _RECIPIENTS.match(text):
+        if (_BODY_LEAD.match(text) and not is_upper(text)) or _AUTHORITY.match(text) or _heading(text) \
+                or _RECIPIENTS.match(text):
             break
         if parts and not is_upper(parts[-1]) and not is_upper(text):
             # a mixed-case subject is one paragraph; the next one is the body
             prev_blank = not lines[i - 1].strip()
             if prev_blank:
                 break
-        parts.append(_SUBJECT_LEAD.sub("", text) if not parts else text)
+        parts.append(text)
         last = i
         i += 1
         if not is_upper(text) and text.endswith((":", ".")):

@@ -40,6 +40,8 @@ class _Patterns:
     issuer_after: regex.Pattern[str]
     coordination: regex.Pattern[str]
     stop: regex.Pattern[str]
+    law_name: regex.Pattern[str]
+    date_before: regex.Pattern[str]
 
 
 @functools.cache
@@ -57,6 +59,7 @@ def _patterns() -> _Patterns:
         regex.compile(rf"\A{lead}(?:{patternbook.expand(d.pattern, frags)})") for d in data.date_forms
     )
     stop_words = patternbook.alternation(patternbook.issuers().stop_words)
+    date_forms = "|".join(f"(?:{patternbook.expand(d.pattern, frags)})" for d in data.date_forms)
     return _Patterns(
         forms=forms,
         short=regex.compile(patternbook.expand(short.pattern, frags)),
@@ -69,7 +72,17 @@ def _patterns() -> _Patterns:
         issuer_after=regex.compile(r"\s*,?\s*(?i:của)\s+"),
         # what may stand between two coordinated symbols: ", ", " và ", "; " and an optional "số"
         coordination=regex.compile(r"\A\s*(?:[,;]\s*)?(?:(?i:và|hoặc)\s+)?(?:(?i:số)\s*:?\s*)?\Z"),
-        stop=regex.compile(rf"(?i)(?<!\p{{L}})(?:{stop_words})(?!\p{{L}})|[,;.()\[\]\n:]"),
+        # An issuer ends at punctuation, at a stop word, or at a comma or "và" that
+        # goes on with a verb, a number or another document; a comma or "và" before
+        # another name ("của Bộ Tài chính, Bộ Kế hoạch và Đầu tư") does not end it.
+        stop=regex.compile(
+            rf"(?:,|\s(?i:và))(?=\s*(?:\p{{Ll}}|\d|(?i:{frags['type_word']}|số)(?!\p{{L}})))"
+            rf"|(?i)(?<!\p{{L}})(?:{stop_words})(?!\p{{L}})|[;.()\[\]\n:]"
+        ),
+        law_name=regex.compile(r"(?<!\p{L})(?:Bộ\s+luật|Luật|Pháp\s+lệnh)\s[^;,.:()\n]{0,100}\Z"),
+        date_before=regex.compile(
+            rf"(?<!\p{{L}})(?i:ngày)\s+(?:{date_forms})\s*,?\s+[^.;:\n]{{0,80}}?(?<!\p{{L}})ban\s+hành\s+\Z"
+        ),
     )
 
 
@@ -109,7 +122,7 @@ def find_references(
         for h in hits
         if h.date_text and h.date is None
     ]
-    refs = [_record(text, h, section_of, page_of) for h in hits]
+    refs = _year_from_other_mentions([_record(text, h, section_of, page_of) for h in hits])
     refs.extend(_short_forms(text, refs, pats, section_of, page_of, blocked))
     refs.sort(key=lambda r: r.span)
     return refs, warnings
@@ -121,6 +134,11 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
         for m in pattern.finditer(text):
             before = pats.type_before.search(text, max(0, m.start() - 80), m.start())
             start = before.start() if before else m.start()
+            if before and before["tw"] and before["tw"].casefold() in {"luật", "bộ luật", "pháp lệnh"}:
+                # "Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13": the name belongs to it
+                name = pats.law_name.search(text, max(0, start - 110), start + len(before["tw"]))
+                if name:
+                    start = name.start()
             hits.append(
                 _Hit(
                     form=form_id, start=start, number_start=m.start(), end=m.end(),
@@ -156,6 +174,12 @@ def _with_context(text: str, hit: _Hit, pats: _Patterns) -> _Hit:
                           else m[0].strip(), date_end=pos + m.end())
             pos += m.end()
             break
+    if hit.date_text is None:
+        # "Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND": the date comes first
+        before = pats.date_before.search(text, max(0, hit.start - 140), hit.start)
+        if before:
+            hit = replace(hit, date=_date(before), date_text=text[before.start() : before.end()].split(None, 2)[1]
+                          .rstrip(","))
     issuer = _issuer_after(text, pos, pats)
     return replace(hit, issuer=issuer) if issuer else hit
 
@@ -174,7 +198,7 @@ def _issuer_after(text: str, pos: int, pats: _Patterns) -> str | None:
     start = lead.end()
     stop = pats.stop.search(text, start, start + 120)
     end = stop.start() if stop else min(len(text), start + 120)
-    words = text[start:end].split()[:12]
+    words = text[start:end].split()[:20]
     phrase = " ".join(words).strip()
     return phrase or None
 
@@ -257,6 +281,24 @@ def _record(text: str, hit: _Hit, section_of: SectionOf, page_of: PageOf) -> Ref
         issuer=hit.issuer, issuer_normalized=issuer_normalized, form=hit.form,
         section=section_of(hit.start), span=(hit.start, end), page=page_of(hit.start),
     )
+
+
+def _year_from_other_mentions(refs: list[Reference]) -> list[Reference]:
+    """An undated administrative mention ("Kế hoạch số 05/KH-UBND nêu trên") takes the
+    year-qualified key of the same number and symbol cited with a date elsewhere in
+    the report, when exactly one such key exists; otherwise its key stays year-less."""
+    dated: dict[str, set[str]] = {}
+    for ref in refs:
+        if ref.form == "administrative" and ref.date and ref.key:
+            dated.setdefault(ref.key.rsplit("/", 1)[0], set()).add(ref.key)
+    out = []
+    for ref in refs:
+        keys = dated.get(ref.key or "", set()) if ref.form == "administrative" and not ref.date else set()
+        if len(keys) == 1:
+            key = next(iter(keys))
+            ref = ref.model_copy(update={"key": key, "resolved_key": key})
+        out.append(ref)
+    return out
 
 
 def _default_type(issuer_codes: list[str]) -> str:

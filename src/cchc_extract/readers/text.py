@@ -92,15 +92,23 @@ _STARS = regex.compile(r"\*+")
 _LIST_ITEM = regex.compile(r"^(?:[-+•–]\s|\*\s(?!\*)|\d{1,2}[.)]\s|[a-zđ]\)\s|[IVX]{1,5}[.\-]\s)")
 _RULE = regex.compile(r"^[-–—_=*\s]+$")
 _SENTENCE_END = regex.compile(r"[.:;!?]\s*\**\s*$")
+# Lines that are units of their own whatever follows: signature lines ("KT. CHỦ
+# TỊCH" over "PHÓ CHỦ TỊCH"), the header's "Số:" line and the motto.
+_UNIT = regex.compile(
+    r"^\**\s*(?:(?:TM|T/M|KT|K/T|Q|TL|T/L|TUQ)\s*\.\s*\p{Lu}|Số\s*:|Độc\s+lập\s*[-–]\s*Tự\s+do|Nơi\s+nhận)"
+)
 
 
 def _emphasis_state(line: str, bold: bool, italic: bool) -> tuple[bool, bool]:
     """Track open ``**`` and ``*`` spans across a line (a leading "* " is a bullet)."""
+    if not line.strip() or line.strip() == "|":
+        return False, False  # emphasis never spans paragraphs or cells
+    only_stars = not line.replace("*", "").strip()
     for match in _STARS.finditer(line):
         run = len(match[0])
-        if run == 1 and match.start() == 0 and line[1:2] == " ":
+        if run == 1 and match.start() == 0 and line[1:2] == " " and not only_stars:
             continue
-        if run >= 2:
+        if (run // 2) % 2 == 1:  # "****" closes one bold span and opens the next
             bold = not bold
         if run % 2 == 1:
             italic = not italic
@@ -110,7 +118,7 @@ def _emphasis_state(line: str, bold: bool, italic: bool) -> tuple[bool, bool]:
 def _letters_upper(line: str) -> bool | None:
     """True if every letter is a capital, False if some are not, None if too few letters."""
     letters = [c for c in line if c.isalpha()]
-    if len(letters) < 2:
+    if len(letters) < 4:
         return None
     return all(c.isupper() for c in letters)
 
@@ -125,10 +133,13 @@ def _joins(prev: str, line: str, inside_emphasis: bool) -> bool:
         return False
     if inside_emphasis:
         return True
+    if _UNIT.match(prev.strip()) or _UNIT.match(line.strip()):
+        return False
     stripped = line.lstrip()
     if _LIST_ITEM.match(stripped) and (_SENTENCE_END.search(prev) or stripped[:1] in "-+•–*"):
         return False
-    if stripped.startswith("**") or prev.rstrip().endswith("**"):
+    prev_bold_unit = prev.lstrip().startswith("**") and prev.rstrip().endswith("**")
+    if stripped.startswith("**") or prev_bold_unit:
         return False
     prev_upper, line_upper = _letters_upper(prev), _letters_upper(line)
     return not (prev_upper is not None and line_upper is not None and prev_upper != line_upper)
