@@ -7,6 +7,7 @@ without ``--force``.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -69,6 +70,79 @@ def schema_command(
         write_output(schema_json(), out, force)
     except CchcError as error:
         raise _fail(error) from None
+
+
+@app.command("eval")
+def eval_command(
+    corpus: Annotated[Path, typer.Argument(help="Folder of documents; those with a gold file are scored.")],
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files, matched by file stem.")],
+    json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    mode: Annotated[str, typer.Option("--mode", help="key (canonical identity) or strict (every field).")] = "key",
+    min_f1: Annotated[
+        float | None, typer.Option("--min-f1", help="Exit 1 when any record type's F1 falls below this.")
+    ] = None,
+    diff: Annotated[
+        str | None, typer.Option("--diff", help="Show what was missed and extra for this document (file name).")
+    ] = None,
+) -> None:
+    """Score the extraction against hand-made gold: precision, recall, F1 per record type."""
+    from .evaluate import evaluate, pair_corpus
+
+    if mode not in ("key", "strict"):
+        raise _fail(CchcError(None, f"unknown --mode {mode!r}", "use key or strict"))
+    try:
+        pairs = pair_corpus(corpus, gold)
+        if diff:
+            pairs = [p for p in pairs if diff in (p[0].name, p[0].stem)]
+            if not pairs:
+                raise CchcError(diff, "no such document with gold in " + str(corpus))
+        result = evaluate(pairs, run_extract, mode)  # type: ignore[arg-type]
+    except CchcError as error:
+        raise _fail(error) from None
+    if not pairs:
+        raise _fail(CchcError(corpus, f"no document here has a gold file in {gold}"))
+    data = result.as_dict()
+    if diff:
+        typer.echo(_diff_text(result))
+    elif json_:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(_eval_text(data))
+    low = {k: v["f1"] for k, v in data["by_type"].items() if min_f1 is not None and v["f1"] < min_f1}
+    if low:
+        typer.echo(f"cchc-extract: F1 below {min_f1}: " + ", ".join(f"{k} {v:.3f}" for k, v in low.items()), err=True)
+        raise typer.Exit(1)
+
+
+def _eval_text(data: dict) -> str:
+    lines = [f"{data['documents']} documents, mode {data['mode']}", "",
+             f"{'type':<12} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}  macro-F1"]
+    for kind, s in data["by_type"].items():
+        lines.append(f"{kind:<12} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} "
+                     f"{s['tp']:>5} {s['fp']:>5} {s['fn']:>5}  {data['macro_f1'][kind]:.3f}")
+    m = data["micro"]
+    lines.append(f"{'all (micro)':<12} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} "
+                 f"{m['tp']:>5} {m['fp']:>5} {m['fn']:>5}")
+    lines += ["", "field accuracy on matched pairs:"]
+    lines += [f"  {k:<28} {v['accuracy']:.3f} ({v['correct']}/{v['total']})" for k, v in data["fields"].items()]
+    lines += ["", "per document:"]
+    for doc in data["per_document"]:
+        cells = ", ".join(f"{k} {v['f1']:.3f}" for k, v in doc["by_type"].items())
+        lines.append(f"  {doc['document']}: {cells}")
+    return "\n".join(lines)
+
+
+def _diff_text(result) -> str:  # type: ignore[no-untyped-def]
+    lines = []
+    for doc in result.documents:
+        lines.append(f"== {doc.document}")
+        for kind in doc.scores:
+            for rec in doc.missed.get(kind, []):
+                lines.append(f"  - missed {kind}: {json.dumps(rec, ensure_ascii=False)}")
+            for rec in doc.extra.get(kind, []):
+                shown = {k: v for k, v in rec.items() if k not in ("span", "extent", "page")}
+                lines.append(f"  + extra  {kind}: {json.dumps(shown, ensure_ascii=False)}")
+    return "\n".join(lines)
 
 
 def _version(value: bool) -> None:

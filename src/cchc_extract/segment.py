@@ -437,7 +437,8 @@ def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Se
         parent = stack[-1] if stack else None
         section_id = _section_id(parent, number, used)
         used.add(section_id)
-        found.append((i, section_id, number, form, _clean_title(match["title"]), parent[1] if parent else None,
+        title = _continued(lines, i, match["title"], stop)
+        found.append((i, section_id, number, form, _clean_title(title), parent[1] if parent else None,
                       len(stack) + 1))
         stack.append((form, section_id, number))
     end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
@@ -453,6 +454,20 @@ def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Se
             )
         )
     return sections
+
+
+def _continued(lines: list[str], i: int, title: str, stop: int) -> str:
+    """A heading line that a page break cut mid-sentence ("... theo chuyên đề, lĩnh")
+    goes on in the next paragraph when that one starts in lower case."""
+    if regex.search(r"[.:;!?)]\s*$", title):
+        return title
+    k = i + 1
+    while k < stop and not lines[k].strip():
+        k += 1
+    nxt = lines[k].strip() if k < stop else ""
+    if (nxt[:1].islower() or nxt[:1].isdigit()) and k - i <= 3 and "\t" not in nxt and not _heading(nxt):
+        return f"{title.rstrip()} {nxt}"
+    return title
 
 
 def _section_id(parent: tuple[str, str, str] | None, number: str, used: set[str]) -> str:

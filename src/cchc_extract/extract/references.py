@@ -99,6 +99,7 @@ class _Hit:
     date: dt.date | None = None
     date_text: str | None = None
     date_end: int | None = None
+    date_year: int | None = None  # legible even when the date is impossible (31/02/2024)
     issuer: str | None = None
 
 
@@ -171,7 +172,7 @@ def _with_context(text: str, hit: _Hit, pats: _Patterns) -> _Hit:
         m = pattern.match(window)
         if m:
             hit = replace(hit, date=_date(m), date_text=m.group(0).split("gày", 1)[-1].strip() if "gày" in m[0]
-                          else m[0].strip(), date_end=pos + m.end())
+                          else m[0].strip(), date_end=pos + m.end(), date_year=int(m["year"]))
             pos += m.end()
             break
     if hit.date_text is None:
@@ -179,7 +180,7 @@ def _with_context(text: str, hit: _Hit, pats: _Patterns) -> _Hit:
         before = pats.date_before.search(text, max(0, hit.start - 140), hit.start)
         if before:
             hit = replace(hit, date=_date(before), date_text=text[before.start() : before.end()].split(None, 2)[1]
-                          .rstrip(","))
+                          .rstrip(","), date_year=int(before["year"]))
     issuer = _issuer_after(text, pos, pats)
     return replace(hit, issuer=issuer) if issuer else hit
 
@@ -219,7 +220,8 @@ def _coordinate(text: str, hits: list[_Hit], pats: _Patterns) -> list[_Hit]:
         last = out[j]
         for k in range(i, j):
             out[k] = replace(
-                out[k], date=last.date, date_text=last.date_text, issuer=out[k].issuer or last.issuer,
+                out[k], date=last.date, date_text=last.date_text, date_year=last.date_year,
+                issuer=out[k].issuer or last.issuer,
                 type_word=out[k].type_word or (out[i].type_word if k > i else None),
             )
         if j > i and out[i].type_word:
@@ -269,7 +271,7 @@ def _record(text: str, hit: _Hit, section_of: SectionOf, page_of: PageOf) -> Ref
     elif hit.form == "party":
         key = f"{number}-{symbol}"
     else:
-        key = f"{number}/{symbol}" + (f"/{hit.date.year}" if hit.date else "")
+        key = f"{number}/{symbol}" + (f"/{hit.date_year}" if hit.date_year else "")
     end = hit.date_end or hit.end
     issuer_normalized = normalize_issuer(hit.issuer) if hit.issuer else None
     if issuer_normalized is None and issuer_codes:
@@ -287,13 +289,15 @@ def _year_from_other_mentions(refs: list[Reference]) -> list[Reference]:
     """An undated administrative mention ("Kế hoạch số 05/KH-UBND nêu trên") takes the
     year-qualified key of the same number and symbol cited with a date elsewhere in
     the report, when exactly one such key exists; otherwise its key stays year-less."""
+    with_year = regex.compile(r"/\d{4}$")
     dated: dict[str, set[str]] = {}
     for ref in refs:
-        if ref.form == "administrative" and ref.date and ref.key:
-            dated.setdefault(ref.key.rsplit("/", 1)[0], set()).add(ref.key)
+        if ref.form == "administrative" and ref.key and with_year.search(ref.key):
+            dated.setdefault(with_year.sub("", ref.key), set()).add(ref.key)
     out = []
     for ref in refs:
-        keys = dated.get(ref.key or "", set()) if ref.form == "administrative" and not ref.date else set()
+        undated = ref.form == "administrative" and ref.key and not with_year.search(ref.key)
+        keys = dated.get(ref.key or "", set()) if undated else set()
         if len(keys) == 1:
             key = next(iter(keys))
             ref = ref.model_copy(update={"key": key, "resolved_key": key})

@@ -1,0 +1,400 @@
+"""Score extractions against hand-made gold: precision, recall and F1 per record type.
+
+Matching is a one-to-one assignment of each gold record to at most one
+prediction, mentions counted as often as they occur. Two modes:
+
+- ``key``: records match on their canonical identity (number + symbol for
+  references, id for sections, value + unit for figures, code + label for table
+  rows, rule + place for checks); field accuracy is then reported on the pairs.
+- ``strict``: records match only when every field the gold gives is equal.
+
+The gold format is documented in gold/README.md; a gold file that does not fit
+it is an error naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import CchcError
+from .extract.references import canonical_symbol
+from .models import Report
+from .readers import supported_suffixes
+from .vietnamese import fold_tones
+
+Mode = Literal["key", "strict"]
+RECORD_TYPES = ("references", "sections", "figures", "table_rows", "checks", "metadata")
+
+
+class GoldError(CchcError):
+    kind = "gold"
+
+
+# --- the gold format ----------------------------------------------------------
+
+
+class _GoldModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GoldReference(_GoldModel):
+    text: str | None = None
+    doc_type: str | None = None
+    number: str | None = None
+    year: int | None = None
+    symbol: str | None = None
+    key: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    section: str | None = None
+
+
+class GoldSection(_GoldModel):
+    id: str
+    number: str | None = None
+    level: int | None = None
+    title: str | None = None
+    parent: str | None = None
+
+
+class GoldFigure(_GoldModel):
+    text: str | None = None
+    value: float
+    unit: str | None = None
+    share_percent: float | None = None
+    of_total: float | None = None
+    label: str | None = None
+    section: str | None = None
+
+
+class GoldRow(_GoldModel):
+    table: str | None = None
+    code: str | None = None
+    label: str | None = None
+    unit: str | None = None
+    unit_resolved: str | None = None
+    value: str | None = None
+    number: float | None = None
+    parent: str | None = None
+    value_label: str | None = None
+
+
+class GoldCheck(_GoldModel):
+    rule: str
+    where: list[str] = []
+
+
+class Gold(_GoldModel):
+    document: str | None = None
+    notes: str | None = None
+    draft: bool = False
+    metadata: dict[str, Any] | None = None
+    sections: list[GoldSection] | None = None
+    references: list[GoldReference] | None = None
+    figures: list[GoldFigure] | None = None
+    table_rows: list[GoldRow] | None = None
+    checks: list[GoldCheck] | None = None
+
+
+def load_gold(path: str | Path) -> Gold:
+    """Read and validate one gold file; a bad one is a ``GoldError`` naming the field."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise GoldError(path, "no such gold file") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GoldError(path, f"is not readable JSON: {exc}") from exc
+    try:
+        return Gold.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise GoldError(path, f"field {where}: {err['msg']}{more}") from exc
+
+
+# --- bookkeeping --------------------------------------------------------------
+
+
+@dataclass
+class Score:
+    """Exact precision/recall/F1 bookkeeping from counts."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Score) -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+            "tp": self.tp, "fp": self.fp, "fn": self.fn,
+        }
+
+
+@dataclass
+class Accuracy:
+    correct: int = 0
+    total: int = 0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"accuracy": round(self.correct / self.total, 4) if self.total else 1.0,
+                "correct": self.correct, "total": self.total}
+
+
+@dataclass
+class DocumentResult:
+    document: str
+    scores: dict[str, Score] = field(default_factory=dict)
+    fields: dict[str, Accuracy] = field(default_factory=dict)
+    missed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+# --- comparing values ---------------------------------------------------------
+
+
+def _norm(value: Any) -> Any:
+    """Compare text as a reader would: NFC, folded tones, folded white space."""
+    if isinstance(value, str):
+        return fold_tones(" ".join(unicodedata.normalize("NFC", value).split()))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _ref_identity(rec: dict[str, Any]) -> tuple[Any, ...]:
+    symbol = rec.get("symbol")
+    return (_norm(str(rec.get("number") or "").lstrip("0").lower()),
+            canonical_symbol(symbol) if symbol else None)
+
+
+def _section_identity(rec: dict[str, Any]) -> tuple[Any, ...]:
+    return (rec.get("id"),)
+
+
+def _figure_identity(rec: dict[str, Any]) -> tuple[Any, ...]:
+    return (_norm(float(rec["value"])), _norm((rec.get("unit") or "").lower()))
+
+
+def _row_identity(rec: dict[str, Any]) -> tuple[Any, ...]:
+    return (rec.get("code"), _norm((rec.get("label") or "").lower()))
+
+
+_IDENTITY: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
+    "references": _ref_identity,
+    "sections": _section_identity,
+    "figures": _figure_identity,
+    "table_rows": _row_identity,
+}
+
+
+def _agreement(gold: dict[str, Any], pred: dict[str, Any]) -> list[tuple[str, bool]]:
+    """For each field the gold gives (text too), whether the prediction has it right."""
+    return [(name, _norm(pred.get(name)) == _norm(value)) for name, value in gold.items() if name != "table"]
+
+
+def _checks_match(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
+    if gold["rule"] != pred["rule"]:
+        return False
+    return not gold.get("where") or bool(set(gold["where"]) & set(pred.get("where", [])))
+
+
+def match_records(
+    kind: str, gold: list[dict[str, Any]], pred: list[dict[str, Any]], mode: Mode
+) -> tuple[Score, dict[str, Accuracy], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Assign each gold record to at most one prediction; return counts, field accuracy,
+    the gold records missed and the predictions left over."""
+    used = [False] * len(pred)
+    score, fields = Score(), {}
+    missed = []
+    for g in gold:
+        best, best_agree = None, -1
+        for j, p in enumerate(pred):
+            if used[j]:
+                continue
+            if kind == "checks":
+                ok = _checks_match(g, p)
+                agree = 0
+            else:
+                ok = _IDENTITY[kind](g) == _IDENTITY[kind](p)
+                pairs = _agreement(g, p)
+                agree = sum(1 for _, same in pairs if same)
+                if ok and mode == "strict":
+                    ok = all(same for _, same in pairs)
+            if ok and agree > best_agree:
+                best, best_agree = j, agree
+        if best is None:
+            score.fn += 1
+            missed.append(g)
+            continue
+        used[best] = True
+        score.tp += 1
+        if kind != "checks":
+            for name, same in _agreement(g, pred[best]):
+                acc = fields.setdefault(f"{kind}.{name}", Accuracy())
+                acc.total += 1
+                acc.correct += same
+    extra = [p for j, p in enumerate(pred) if not used[j]]
+    score.fp += len(extra)
+    return score, fields, missed, extra
+
+
+def _metadata_score(gold: dict[str, Any], pred: dict[str, Any]) -> tuple[Score, dict[str, Accuracy], list, list]:
+    """Each metadata field is one record; each recipient line is one record."""
+    score, fields, missed, extra = Score(), {}, [], []
+    for name, value in gold.items():
+        got = pred.get(name)
+        if name == "recipients":
+            g_items = [_norm(x) for x in value or []]
+            p_items = [_norm(x) for x in got or []]
+            remaining = list(p_items)
+            for item in g_items:
+                if item in remaining:
+                    remaining.remove(item)
+                    score.tp += 1
+                else:
+                    score.fn += 1
+                    missed.append({"recipients": item})
+            score.fp += len(remaining)
+            extra.extend({"recipients": x} for x in remaining)
+            continue
+        same = _norm(got) == _norm(value)
+        acc = fields.setdefault(f"metadata.{name}", Accuracy())
+        acc.total += 1
+        acc.correct += same
+        if same:
+            score.tp += value is not None
+            continue
+        if value is not None:
+            score.fn += 1
+            missed.append({name: value})
+        if got is not None:
+            score.fp += 1
+            extra.append({name: got})
+    return score, fields, missed, extra
+
+
+def _prediction_records(report: Report) -> dict[str, list[dict[str, Any]]]:
+    data = report.model_dump(mode="json")
+    rows = [
+        {"table": t["id"], **row} for t in data["tables"] for row in t["rows"]
+    ]
+    return {
+        "references": data["references"], "sections": data["sections"], "figures": data["figures"],
+        "table_rows": rows, "checks": data["checks"], "metadata": data["metadata"],
+    }
+
+
+def score_document(report: Report, gold: Gold, mode: Mode = "key", name: str | None = None) -> DocumentResult:
+    """Score one report against its gold; record types the gold omits are not scored."""
+    result = DocumentResult(name or report.source.path)
+    pred = _prediction_records(report)
+    gold_data = gold.model_dump(exclude_unset=True)
+    for kind in RECORD_TYPES:
+        if gold_data.get(kind) is None:
+            continue
+        if kind == "metadata":
+            score, fields, missed, extra = _metadata_score(gold_data["metadata"], pred["metadata"])
+        else:
+            score, fields, missed, extra = match_records(kind, gold_data[kind], pred[kind], mode)
+        result.scores[kind] = score
+        result.fields.update(fields)
+        result.missed[kind] = missed
+        result.extra[kind] = extra
+    return result
+
+
+@dataclass
+class Evaluation:
+    mode: Mode
+    documents: list[DocumentResult]
+
+    def by_type(self) -> dict[str, Score]:
+        total: dict[str, Score] = {}
+        for doc in self.documents:
+            for kind, score in doc.scores.items():
+                total.setdefault(kind, Score()).add(score)
+        return {k: total[k] for k in RECORD_TYPES if k in total}
+
+    def macro(self) -> dict[str, float]:
+        per: dict[str, list[float]] = {}
+        for doc in self.documents:
+            for kind, score in doc.scores.items():
+                per.setdefault(kind, []).append(score.f1)
+        return {k: round(sum(v) / len(v), 4) for k, v in per.items()}
+
+    def fields(self) -> dict[str, Accuracy]:
+        total: dict[str, Accuracy] = {}
+        for doc in self.documents:
+            for name, acc in doc.fields.items():
+                t = total.setdefault(name, Accuracy())
+                t.correct += acc.correct
+                t.total += acc.total
+        return dict(sorted(total.items()))
+
+    def as_dict(self) -> dict[str, Any]:
+        micro = Score()
+        for score in self.by_type().values():
+            micro.add(score)
+        return {
+            "documents": len(self.documents),
+            "mode": self.mode,
+            "by_type": {k: v.as_dict() for k, v in self.by_type().items()},
+            "micro": micro.as_dict(),
+            "macro_f1": self.macro(),
+            "fields": {k: v.as_dict() for k, v in self.fields().items()},
+            "per_document": [
+                {"document": d.document, "by_type": {k: v.as_dict() for k, v in d.scores.items()}}
+                for d in self.documents
+            ],
+        }
+
+
+def pair_corpus(corpus: Path, gold_dir: Path) -> list[tuple[Path, Path]]:
+    """Every document in ``corpus`` that has a gold file of the same stem, any format."""
+    if not corpus.is_dir():
+        raise GoldError(corpus, "is not a folder of documents")
+    if not gold_dir.is_dir():
+        raise GoldError(gold_dir, "is not a folder of gold files")
+    golds = {p.stem: p for p in gold_dir.glob("*.json")}
+    suffixes = set(supported_suffixes())
+    return [
+        (doc, golds[doc.stem])
+        for doc in sorted(corpus.iterdir())
+        if doc.is_file() and doc.suffix.lower() in suffixes and doc.stem in golds
+    ]
+
+
+def evaluate(
+    pairs: Iterable[tuple[Path, Path]], extract: Callable[[Path], Report], mode: Mode = "key"
+) -> Evaluation:
+    """Extract each document and score it against its gold."""
+    results = []
+    for doc, gold_path in pairs:
+        gold = load_gold(gold_path)
+        results.append(score_document(extract(doc), gold, mode, name=doc.name))
+    return Evaluation(mode, results)
