@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,9 @@ from . import __version__
 from .errors import CchcError, OutputError
 from .export import schema_json, summary, to_json
 from .pipeline import extract as run_extract
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluation
 
 app = typer.Typer(
     add_completion=False,
@@ -96,7 +99,7 @@ def eval_command(
             pairs = [p for p in pairs if diff in (p[0].name, p[0].stem)]
             if not pairs:
                 raise CchcError(diff, "no such document with gold in " + str(corpus))
-        result = evaluate(pairs, run_extract, mode)  # type: ignore[arg-type]
+        result = evaluate(pairs, run_extract, "strict" if mode == "strict" else "key")
     except CchcError as error:
         raise _fail(error) from None
     if not pairs:
@@ -114,15 +117,22 @@ def eval_command(
         raise typer.Exit(1)
 
 
-def _eval_text(data: dict) -> str:
-    lines = [f"{data['documents']} documents, mode {data['mode']}", "",
-             f"{'type':<12} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}  macro-F1"]
+def _eval_text(data: dict[str, Any]) -> str:
+    lines = [
+        f"{data['documents']} documents, mode {data['mode']}",
+        "",
+        f"{'type':<12} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}  macro-F1",
+    ]
     for kind, s in data["by_type"].items():
-        lines.append(f"{kind:<12} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} "
-                     f"{s['tp']:>5} {s['fp']:>5} {s['fn']:>5}  {data['macro_f1'][kind]:.3f}")
+        lines.append(
+            f"{kind:<12} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} "
+            f"{s['tp']:>5} {s['fp']:>5} {s['fn']:>5}  {data['macro_f1'][kind]:.3f}"
+        )
     m = data["micro"]
-    lines.append(f"{'all (micro)':<12} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} "
-                 f"{m['tp']:>5} {m['fp']:>5} {m['fn']:>5}")
+    lines.append(
+        f"{'all (micro)':<12} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} "
+        f"{m['tp']:>5} {m['fp']:>5} {m['fn']:>5}"
+    )
     lines += ["", "field accuracy on matched pairs:"]
     lines += [f"  {k:<28} {v['accuracy']:.3f} ({v['correct']}/{v['total']})" for k, v in data["fields"].items()]
     lines += ["", "per document:"]
@@ -132,7 +142,7 @@ def _eval_text(data: dict) -> str:
     return "\n".join(lines)
 
 
-def _diff_text(result) -> str:  # type: ignore[no-untyped-def]
+def _diff_text(result: Evaluation) -> str:
     lines = []
     for doc in result.documents:
         lines.append(f"== {doc.document}")

@@ -150,8 +150,12 @@ class Score:
 
     def as_dict(self) -> dict[str, float | int]:
         return {
-            "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-            "tp": self.tp, "fp": self.fp, "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
         }
 
 
@@ -161,8 +165,11 @@ class Accuracy:
     total: int = 0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"accuracy": round(self.correct / self.total, 4) if self.total else 1.0,
-                "correct": self.correct, "total": self.total}
+        return {
+            "accuracy": round(self.correct / self.total, 4) if self.total else 1.0,
+            "correct": self.correct,
+            "total": self.total,
+        }
 
 
 @dataclass
@@ -188,8 +195,7 @@ def _norm(value: Any) -> Any:
 
 def _ref_identity(rec: dict[str, Any]) -> tuple[Any, ...]:
     symbol = rec.get("symbol")
-    return (_norm(str(rec.get("number") or "").lstrip("0").lower()),
-            canonical_symbol(symbol) if symbol else None)
+    return (_norm(str(rec.get("number") or "").lstrip("0").lower()), canonical_symbol(symbol) if symbol else None)
 
 
 def _section_identity(rec: dict[str, Any]) -> tuple[Any, ...]:
@@ -229,8 +235,8 @@ def match_records(
     """Assign each gold record to at most one prediction; return counts, field accuracy,
     the gold records missed and the predictions left over."""
     used = [False] * len(pred)
-    score, fields = Score(), {}
-    missed = []
+    score, fields = Score(), dict[str, Accuracy]()
+    missed: list[dict[str, Any]] = []
     for g in gold:
         best, best_agree = None, -1
         for j, p in enumerate(pred):
@@ -263,9 +269,13 @@ def match_records(
     return score, fields, missed, extra
 
 
-def _metadata_score(gold: dict[str, Any], pred: dict[str, Any]) -> tuple[Score, dict[str, Accuracy], list, list]:
+def _metadata_score(
+    gold: dict[str, Any], pred: dict[str, Any]
+) -> tuple[Score, dict[str, Accuracy], list[dict[str, Any]], list[dict[str, Any]]]:
     """Each metadata field is one record; each recipient line is one record."""
-    score, fields, missed, extra = Score(), {}, [], []
+    score, fields = Score(), dict[str, Accuracy]()
+    missed: list[dict[str, Any]] = []
+    extra: list[dict[str, Any]] = []
     for name, value in gold.items():
         got = pred.get(name)
         if name == "recipients":
@@ -298,14 +308,16 @@ def _metadata_score(gold: dict[str, Any], pred: dict[str, Any]) -> tuple[Score, 
     return score, fields, missed, extra
 
 
-def _prediction_records(report: Report) -> dict[str, list[dict[str, Any]]]:
+def _prediction_records(report: Report) -> dict[str, Any]:
     data = report.model_dump(mode="json")
-    rows = [
-        {"table": t["id"], **row} for t in data["tables"] for row in t["rows"]
-    ]
+    rows = [{"table": t["id"], **row} for t in data["tables"] for row in t["rows"]]
     return {
-        "references": data["references"], "sections": data["sections"], "figures": data["figures"],
-        "table_rows": rows, "checks": data["checks"], "metadata": data["metadata"],
+        "references": data["references"],
+        "sections": data["sections"],
+        "figures": data["figures"],
+        "table_rows": rows,
+        "checks": data["checks"],
+        "metadata": data["metadata"],
     }
 
 
@@ -389,9 +401,7 @@ def pair_corpus(corpus: Path, gold_dir: Path) -> list[tuple[Path, Path]]:
     ]
 
 
-def evaluate(
-    pairs: Iterable[tuple[Path, Path]], extract: Callable[[Path], Report], mode: Mode = "key"
-) -> Evaluation:
+def evaluate(pairs: Iterable[tuple[Path, Path]], extract: Callable[[Path], Report], mode: Mode = "key") -> Evaluation:
     """Extract each document and score it against its gold."""
     results = []
     for doc, gold_path in pairs:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 
 Span = tuple[int, int]
 Severity = Literal["error", "warning", "info"]
@@ -143,7 +143,7 @@ class ParseWarning(Record):
 
 
 class Report(Record):
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1"] = "1"
     source: Source
     metadata: Metadata
     sections: list[Section] = Field(default_factory=list)

@@ -106,9 +106,7 @@ def _validated(name: str, model: type[BaseModel]) -> Any:
     try:
         return model.model_validate(_load(name))
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise PatternError(f"patterns/{name}", f"{exc.error_count()} bad entries: {problems}") from exc
 
 
@@ -218,4 +216,6 @@ def reference_fragments() -> dict[str, str]:
     words = [w for e in doc_types().entries for w in e.words]
     fragments = dict(data.fragments)
     fragments["type_word"] = alternation(words)
+    codes = [e.code for e in doc_types().entries if e.code] + list(issuers().codes)
+    fragments["known_code"] = alternation(codes)
     return {k: expand(v, fragments) for k, v in fragments.items()}

@@ -29,12 +29,14 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
     raw = doc.raw
     warnings = [ParseWarning(code=c, message=m, page=p) for c, m, p in raw.warnings]
     warnings += [ParseWarning(code=c, message=m) for c, m in layout.warnings]
-    warnings += [
-        ParseWarning(code=c, message=m, page=doc.page_at(at), span=(at, at)) for c, m, at in ref_warnings
-    ]
+    warnings += [ParseWarning(code=c, message=m, page=doc.page_at(at), span=(at, at)) for c, m, at in ref_warnings]
     report = Report(
         source=Source(
-            path=raw.path, sha256=raw.sha256, format=raw.format, pages=raw.pages, ocr=raw.ocr,
+            path=raw.path,
+            sha256=raw.sha256,
+            format=raw.format,
+            pages=raw.pages,
+            ocr=raw.ocr,
             encoding=raw.encoding,
         ),
         metadata=layout.metadata,

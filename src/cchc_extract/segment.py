@@ -9,7 +9,9 @@ order the report first uses them.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
 import regex
@@ -20,9 +22,7 @@ from .models import Appendix, Metadata, Section, Span
 from .normalize import Document
 from .vietnamese import is_upper, recase_body, slug
 
-_MOTTO = regex.compile(
-    r"(?i)CỘNG\s+H[OÒ][ÀA]\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
-)
+_MOTTO = regex.compile(r"(?i)CỘNG\s+H[OÒ][ÀA]\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM")
 _RULE = regex.compile(r"^[-–—_=.*\s]*$")
 _PLACE_DATE = regex.compile(
     r"(?P<place>[^,|\t]*?)\s*,?\s*ngày\s*(?P<day>\d{1,2})?[\s.…]*tháng\s*(?P<month>\d{1,2})?"
@@ -111,8 +111,9 @@ def segment(doc: Document) -> Layout:
     header = _read_header(doc, lines)
     body_start_line = header.end_line
     closing_line = _find_closing(lines, body_start_line)
-    appendix_lines = _find_appendices(lines, closing_line if closing_line is not None else body_start_line,
-                                      strict=closing_line is None)
+    appendix_lines = _find_appendices(
+        lines, closing_line if closing_line is not None else body_start_line, strict=closing_line is None
+    )
     end_line = len(lines)
     body_end_line = min([x for x in (closing_line, *appendix_lines[:1]) if x is not None], default=end_line)
     closing_end_line = appendix_lines[0] if appendix_lines else end_line
@@ -210,7 +211,7 @@ _CATALOGUE = {
 def _catalogue(cells: list[_Cell]) -> dict[str, str]:
     """Label/value pairs such as "Số hiệu:" | "624/TB-VPCP" from a legal-database page."""
     found: dict[str, str] = {}
-    for cell, nxt in zip(cells, cells[1:], strict=False):
+    for cell, nxt in itertools.pairwise(cells):
         label = cell.text.rstrip(": ").casefold()
         if cell.text.endswith(":") and label in _CATALOGUE and nxt.text not in found.values():
             found.setdefault(_CATALOGUE[label], nxt.text.strip())
@@ -256,8 +257,11 @@ def _read_header(doc: Document, lines: list[str]) -> _Header:
             anchor = index if anchor is None else anchor
             last_header_line = max(last_header_line, cell.line)
             continue
-        if header.date is None and header.place is None and _PLACE_DATE.search(cell.text) and (
-            anchor is not None or found
+        if (
+            header.date is None
+            and header.place is None
+            and _PLACE_DATE.search(cell.text)
+            and (anchor is not None or found)
         ):
             _place_date(header, cell.text)
             last_header_line = max(last_header_line, cell.line)
@@ -291,10 +295,8 @@ def _fill_from_catalogue(header: _Header, catalogue: dict[str, str]) -> None:
     if header.date is None and "date" in catalogue:
         match = regex.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", catalogue["date"])
         if match:
-            try:
+            with contextlib.suppress(ValueError):
                 header.date = dt.date(int(match[3]), int(match[2]), int(match[1]))
-            except ValueError:
-                pass
     header.catalogue_signer = catalogue.get("signer")
 
 
@@ -356,8 +358,12 @@ def _subject(lines: list[str], type_line: int, rest: str) -> tuple[str | None, i
                 break
             i += 1
             continue
-        if (_BODY_LEAD.match(text) and not is_upper(text)) or _AUTHORITY.match(text) or _heading(text) \
-                or _RECIPIENTS.match(text):
+        if (
+            (_BODY_LEAD.match(text) and not is_upper(text))
+            or _AUTHORITY.match(text)
+            or _heading(text)
+            or _RECIPIENTS.match(text)
+        ):
             break
         if parts and not is_upper(parts[-1]) and not is_upper(text):
             # a mixed-case subject is one paragraph; the next one is the body
@@ -376,8 +382,11 @@ def _subject(lines: list[str], type_line: int, rest: str) -> tuple[str | None, i
 def _continues_subject(lines: list[str], blank: int, previous: str) -> bool:
     """A capitalised subject may go on after a blank line with more capitals."""
     nxt = next((lines[k].strip() for k in range(blank + 1, min(blank + 3, len(lines))) if lines[k].strip()), "")
-    return bool(nxt) and is_upper(previous) and is_upper(nxt) and not (
-        _AUTHORITY.match(nxt) or _heading(nxt) or _BODY_LEAD.match(nxt)
+    return (
+        bool(nxt)
+        and is_upper(previous)
+        and is_upper(nxt)
+        and not (_AUTHORITY.match(nxt) or _heading(nxt) or _BODY_LEAD.match(nxt))
     )
 
 
@@ -438,8 +447,7 @@ def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Se
         section_id = _section_id(parent, number, used)
         used.add(section_id)
         title = _continued(lines, i, match["title"], stop)
-        found.append((i, section_id, number, form, _clean_title(title), parent[1] if parent else None,
-                      len(stack) + 1))
+        found.append((i, section_id, number, form, _clean_title(title), parent[1] if parent else None, len(stack) + 1))
         stack.append((form, section_id, number))
     end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
     sections = []
@@ -448,9 +456,16 @@ def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Se
         next_start = next((doc.lines[f[0]].start for f in found[k + 1 :] if f[6] <= level), end)
         sections.append(
             Section(
-                id=section_id, number=number, level=level, title=title, parent=parent_id, form=form,
-                text=doc.text[line.start : line.end], span=(line.start, line.end),
-                extent=(line.start, next_start), page=line.page,
+                id=section_id,
+                number=number,
+                level=level,
+                title=title,
+                parent=parent_id,
+                form=form,
+                text=doc.text[line.start : line.end],
+                span=(line.start, line.end),
+                extent=(line.start, next_start),
+                page=line.page,
             )
         )
     return sections
@@ -588,8 +603,12 @@ def _appendices(doc: Document, lines: list[str], starts: list[int]) -> list[Appe
         end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
         out.append(
             Appendix(
-                id=appendix_id, title=" ".join(title_parts), text=label,
-                span=(line.start, line.end), extent=(line.start, end), page=line.page,
+                id=appendix_id,
+                title=" ".join(title_parts),
+                text=label,
+                span=(line.start, line.end),
+                extent=(line.start, end),
+                page=line.page,
             )
         )
     return out

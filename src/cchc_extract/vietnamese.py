@@ -11,9 +11,21 @@ from . import patternbook
 # Old-style tone placement ("hoà", "thuỷ") against the new ("hòa", "thủy"): fold
 # to one spelling before comparing names.
 _OLD_TONES = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
 }
 # only where the syllable ends: "hoà" is old-style, "hoàng" is not
 _OLD_TONE_RE = regex.compile("(?:" + "|".join(_OLD_TONES) + r")(?!\p{L})", regex.I)
@@ -64,9 +76,7 @@ def recase_body(name: str) -> str:
     in_place = False
     i = 0
     while i < len(words):
-        unit = next(
-            (u for u in units if [w.lower() for w in words[i : i + len(u.split())]] == u.split()), None
-        )
+        unit = next((u for u in units if [w.lower() for w in words[i : i + len(u.split())]] == u.split()), None)
         if unit:
             out.extend(unit.split())
             i += len(unit.split())

@@ -14,6 +14,7 @@ in issuers.yaml. This module only strings them together:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -28,7 +29,33 @@ from ..models import Reference
 SectionOf = Callable[[int], str | None]
 PageOf = Callable[[int], int | None]
 
-_URL = regex.compile(r"(?:https?://|www\.)[^\s<>)\]]+|[\w.+-]+@[\w-]+\.[\w.]+")
+_URL = regex.compile(r"(?:https?://|www\.)[^\s<>)\]]+")
+_EMAIL = regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_SPACE = regex.compile(r"\s+")
+_CODE_SPLIT = regex.compile(r"[-/–]")
+_CODE = regex.compile(r"[^-/]+")
+_TRAILING_DIGITS = regex.compile(r"\d+$")
+_WITH_YEAR = regex.compile(r"/\d{4}$")
+
+
+class _Spans:
+    """Sorted, non-overlapping spans with a fast "does this overlap any?" test."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i >= 0 and self.ends[i] > start:
+            return True
+        return i + 1 < len(self.starts) and self.starts[i + 1] < end
 
 
 @dataclass(frozen=True)
@@ -49,15 +76,11 @@ def _patterns() -> _Patterns:
     data = patternbook.reference_file()
     frags = patternbook.reference_fragments()
     forms = tuple(
-        (form.id, regex.compile(patternbook.expand(form.pattern, frags)))
-        for form in data.forms
-        if form.id != "short"
+        (form.id, regex.compile(patternbook.expand(form.pattern, frags))) for form in data.forms if form.id != "short"
     )
     short = next(form for form in data.forms if form.id == "short")
     lead = frags["date_lead"]
-    dates = tuple(
-        regex.compile(rf"\A{lead}(?:{patternbook.expand(d.pattern, frags)})") for d in data.date_forms
-    )
+    dates = tuple(regex.compile(rf"\A{lead}(?:{patternbook.expand(d.pattern, frags)})") for d in data.date_forms)
     stop_words = patternbook.alternation(patternbook.issuers().stop_words)
     date_forms = "|".join(f"(?:{patternbook.expand(d.pattern, frags)})" for d in data.date_forms)
     return _Patterns(
@@ -114,12 +137,15 @@ def find_references(
     ``exclude`` holds spans that are not references (the report's own "Số:" line).
     """
     pats = _patterns()
-    blocked = [m.span() for m in _URL.finditer(text)] + sorted(exclude or ())
-    hits = _settle([h for h in _symbol_hits(text, pats) if not _inside(h, blocked)])
+    spans = [m.span() for m in _URL.finditer(text)] + sorted(exclude or ())
+    if "@" in text:
+        spans += [m.span() for m in _EMAIL.finditer(text)]
+    blocked = _Spans(spans)
+    hits = _settle([h for h in _symbol_hits(text, pats) if not blocked.overlaps(h.number_start, h.end)])
     hits = [_with_context(text, h, pats) for h in hits]
     hits = _coordinate(text, hits, pats)
     warnings = [
-        ("date.impossible", f"reference {text[h.start:h.end]!r} has an impossible date {h.date_text!r}", h.start)
+        ("date.impossible", f"reference {text[h.start : h.end]!r} has an impossible date {h.date_text!r}", h.start)
         for h in hits
         if h.date_text and h.date is None
     ]
@@ -142,17 +168,17 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
                     start = name.start()
             hits.append(
                 _Hit(
-                    form=form_id, start=start, number_start=m.start(), end=m.end(),
-                    number=m["number"], year=int(m["year"]) if "year" in m.re.groupindex else None,
-                    symbol=regex.sub(r"\s+", "", m["symbol"]),
+                    form=form_id,
+                    start=start,
+                    number_start=m.start(),
+                    end=m.end(),
+                    number=m["number"],
+                    year=int(m["year"]) if "year" in m.re.groupindex else None,
+                    symbol=_SPACE.sub("", m["symbol"]),
                     type_word=before["tw"] if before and before["tw"] else None,
                 )
             )
     return hits
-
-
-def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= hit.number_start < b or a < hit.end <= b for a, b in spans)
 
 
 def _settle(hits: list[_Hit]) -> list[_Hit]:
@@ -171,16 +197,25 @@ def _with_context(text: str, hit: _Hit, pats: _Patterns) -> _Hit:
     for pattern in pats.date_after:
         m = pattern.match(window)
         if m:
-            hit = replace(hit, date=_date(m), date_text=m.group(0).split("gày", 1)[-1].strip() if "gày" in m[0]
-                          else m[0].strip(), date_end=pos + m.end(), date_year=int(m["year"]))
+            hit = replace(
+                hit,
+                date=_date(m),
+                date_text=m.group(0).split("gày", 1)[-1].strip() if "gày" in m[0] else m[0].strip(),
+                date_end=pos + m.end(),
+                date_year=int(m["year"]),
+            )
             pos += m.end()
             break
     if hit.date_text is None:
         # "Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND": the date comes first
         before = pats.date_before.search(text, max(0, hit.start - 140), hit.start)
         if before:
-            hit = replace(hit, date=_date(before), date_text=text[before.start() : before.end()].split(None, 2)[1]
-                          .rstrip(","), date_year=int(before["year"]))
+            hit = replace(
+                hit,
+                date=_date(before),
+                date_text=text[before.start() : before.end()].split(None, 2)[1].rstrip(","),
+                date_year=int(before["year"]),
+            )
     issuer = _issuer_after(text, pos, pats)
     return replace(hit, issuer=issuer) if issuer else hit
 
@@ -220,7 +255,10 @@ def _coordinate(text: str, hits: list[_Hit], pats: _Patterns) -> list[_Hit]:
         last = out[j]
         for k in range(i, j):
             out[k] = replace(
-                out[k], date=last.date, date_text=last.date_text, date_year=last.date_year,
+                out[k],
+                date=last.date,
+                date_text=last.date_text,
+                date_year=last.date_year,
                 issuer=out[k].issuer or last.issuer,
                 type_word=out[k].type_word or (out[i].type_word if k > i else None),
             )
@@ -232,7 +270,7 @@ def _coordinate(text: str, hits: list[_Hit], pats: _Patterns) -> list[_Hit]:
 
 
 def _codes(symbol: str) -> list[str]:
-    return [c for c in regex.split(r"[-/–]", symbol) if c]
+    return [c for c in _CODE_SPLIT.split(symbol) if c]
 
 
 def canonical_code(code: str) -> str:
@@ -242,17 +280,15 @@ def canonical_code(code: str) -> str:
 
 
 def canonical_symbol(symbol: str) -> str:
-    """"NĐ- cp" -> "NĐ-CP": separators kept, codes canonically cased, spaces gone."""
-    symbol = regex.sub(r"\s+", "", symbol).replace("–", "-")
-    return regex.sub(r"[^-/]+", lambda m: canonical_code(m[0]), symbol)
+    """ "NĐ- cp" -> "NĐ-CP": separators kept, codes canonically cased, spaces gone."""
+    symbol = _SPACE.sub("", symbol).replace("–", "-")
+    return _CODE.sub(lambda m: canonical_code(m[0]), symbol)
 
 
 def _record(text: str, hit: _Hit, section_of: SectionOf, page_of: PageOf) -> Reference:
     types = patternbook.doc_types()
     codes = _codes(hit.symbol)
-    if hit.form == "party":
-        type_code, issuer_codes = codes[0], codes[1:]
-    elif codes and types.canonical_code(codes[0]):
+    if hit.form == "party" or (codes and types.canonical_code(codes[0])):
         type_code, issuer_codes = codes[0], codes[1:]
     else:
         type_code, issuer_codes = None, codes
@@ -277,11 +313,20 @@ def _record(text: str, hit: _Hit, section_of: SectionOf, page_of: PageOf) -> Ref
     if issuer_normalized is None and issuer_codes:
         issuer_normalized = issuer_for_code(issuer_codes[0])
     return Reference(
-        text=text[hit.start : end], doc_type=doc_type, number=hit.number, year=hit.year,
-        symbol=hit.symbol, key=key, date=hit.date,
+        text=text[hit.start : end],
+        doc_type=doc_type,
+        number=hit.number,
+        year=hit.year,
+        symbol=hit.symbol,
+        key=key,
+        date=hit.date,
         date_text=hit.date_text if hit.date is None else None,
-        issuer=hit.issuer, issuer_normalized=issuer_normalized, form=hit.form,
-        section=section_of(hit.start), span=(hit.start, end), page=page_of(hit.start),
+        issuer=hit.issuer,
+        issuer_normalized=issuer_normalized,
+        form=hit.form,
+        section=section_of(hit.start),
+        span=(hit.start, end),
+        page=page_of(hit.start),
     )
 
 
@@ -289,7 +334,7 @@ def _year_from_other_mentions(refs: list[Reference]) -> list[Reference]:
     """An undated administrative mention ("Kế hoạch số 05/KH-UBND nêu trên") takes the
     year-qualified key of the same number and symbol cited with a date elsewhere in
     the report, when exactly one such key exists; otherwise its key stays year-less."""
-    with_year = regex.compile(r"/\d{4}$")
+    with_year = _WITH_YEAR
     dated: dict[str, set[str]] = {}
     for ref in refs:
         if ref.form == "administrative" and ref.key and with_year.search(ref.key):
@@ -307,35 +352,46 @@ def _year_from_other_mentions(refs: list[Reference]) -> list[Reference]:
 
 def _default_type(issuer_codes: list[str]) -> str:
     """No type code: a law of the National Assembly ("QH13"), else a công văn."""
-    first = regex.sub(r"\d+$", "", issuer_codes[0]) if issuer_codes else ""
+    first = _TRAILING_DIGITS.sub("", issuer_codes[0]) if issuer_codes else ""
     return {"QH": "Luật", "UBTVQH": "Pháp lệnh", "CTN": "Lệnh"}.get(first.upper(), "Công văn")
 
 
 def _short_forms(
-    text: str, full: list[Reference], pats: _Patterns, section_of: SectionOf, page_of: PageOf,
-    blocked: list[tuple[int, int]],
+    text: str,
+    full: list[Reference],
+    pats: _Patterns,
+    section_of: SectionOf,
+    page_of: PageOf,
+    blocked: _Spans,
 ) -> list[Reference]:
-    """"ND 34" or "Nghị định số 61" without a symbol, resolved to one earlier full reference."""
+    """ "ND 34" or "Nghị định số 61" without a symbol, resolved to one earlier full reference."""
     out = []
-    taken = [r.span for r in full] + blocked
+    taken = _Spans([r.span for r in full] + list(zip(blocked.starts, blocked.ends, strict=True)))
+    earlier: dict[tuple[str | None, str], list[Reference]] = {}
+    for r in full:
+        if r.number and r.key:
+            earlier.setdefault((r.doc_type, r.number.lstrip("0")), []).append(r)
     for m in pats.short.finditer(text):
-        if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
+        if taken.overlaps(m.start(), m.end()):
             continue
         word = m["type_word"]
         doc_type = "Nghị định" if word in {"ND", "NĐ"} else patternbook.doc_types().name_for_word(word)
         number = m["number"]
-        keys = {
-            r.key for r in full
-            if r.span[0] < m.start() and r.doc_type == doc_type and r.number
-            and r.number.lstrip("0") == number.lstrip("0") and r.key
-        }
+        keys = {r.key for r in earlier.get((doc_type, number.lstrip("0")), []) if r.span[0] < m.start()}
         resolved = keys.pop() if len(keys) == 1 else None
         if resolved is None and word not in {"ND", "NĐ"}:
             continue
         out.append(
             Reference(
-                text=m[0], doc_type=doc_type, number=number, key=resolved, resolved_key=resolved,
-                form="short", section=section_of(m.start()), span=m.span(), page=page_of(m.start()),
+                text=m[0],
+                doc_type=doc_type,
+                number=number,
+                key=resolved,
+                resolved_key=resolved,
+                form="short",
+                section=section_of(m.start()),
+                span=m.span(),
+                page=page_of(m.start()),
             )
         )
     return out

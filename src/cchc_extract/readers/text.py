@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import unicodedata
 from pathlib import Path
 
 import regex
@@ -48,13 +49,25 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         raise InputError(
             path,
-            f"is not valid {encoding.upper()} text: undecodable byte "
-            f"0x{data[exc.start]:02x} at offset {exc.start}",
+            f"is not valid {encoding.upper()} text: undecodable byte 0x{data[exc.start]:02x} at offset {exc.start}",
             "save it as UTF-8",
         ) from exc
     if "\x00" in text:
         raise InputError(path, "contains NUL bytes: a binary file, not text")
+    if _mostly_foreign(text):
+        raise InputError(
+            path, f"does not look like a report: decoded as {encoding}, it is mostly unreadable characters"
+        )
     return text, encoding
+
+
+def _mostly_foreign(text: str, sample: int = 20000) -> bool:
+    """Bytes that decode without error but into control, unassigned or CJK characters."""
+    chars = [c for c in text[:sample] if not c.isspace()]
+    if not chars:
+        return False
+    odd = sum(1 for c in chars if ord(c) >= 0x2E80 or unicodedata.category(c) in {"Cc", "Co", "Cn", "Cs"})
+    return odd / len(chars) > 0.3
 
 
 def _pages(text: str) -> list[str]:

@@ -1,0 +1,113 @@
+"""The command line, run as a user runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import SEED
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cchc_extract", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_json_output_follows_the_contract():
+    proc = run(str(SEED), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["schema_version"] == "1"
+    assert set(data) >= {"source", "metadata", "sections", "references", "figures", "tables", "checks", "warnings"}
+    assert "text" not in data
+    assert data["source"]["format"] == "txt" and len(data["source"]["sha256"]) == 64
+    assert data["metadata"]["date"] == "2024-06-04"
+    assert data["metadata"]["number"] is None
+    ref = data["references"][0]
+    assert set(ref) >= {
+        "text",
+        "doc_type",
+        "number",
+        "year",
+        "symbol",
+        "key",
+        "date",
+        "issuer",
+        "issuer_normalized",
+        "section",
+        "span",
+        "page",
+    }
+
+
+def test_with_text_adds_the_normalized_text_that_spans_point_into():
+    data = json.loads(run(str(SEED), "--with-text").stdout)
+    for record in data["references"] + data["sections"]:
+        start, end = record["span"]
+        assert data["text"][start:end] == record["text"]
+
+
+def test_summary_shows_checks_first_then_outline():
+    proc = run(str(SEED))
+    assert proc.returncode == 0
+    out = proc.stdout
+    assert out.index("Checks (") < out.index("Sections (")
+    assert "numbering.gap" in out and "IV.8" in out and "Nguyễn Văn An" in out
+
+
+def test_out_never_overwrites_without_force(tmp_path):
+    target = tmp_path / "out.json"
+    target.write_text("keep me", encoding="utf-8")
+    proc = run(str(SEED), "--json", "--out", str(target))
+    assert proc.returncode == 2
+    assert "already exists" in proc.stderr and "--force" in proc.stderr
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert run(str(SEED), "--json", "--out", str(target), "--force").returncode == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == "1"
+
+
+def test_schema_is_generated_from_the_models():
+    schema = json.loads(run("schema").stdout)
+    assert schema["title"] == "Report"
+    assert "Reference" in schema["$defs"] and "key" in schema["$defs"]["Reference"]["properties"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("missing.txt", None, "no such file"),
+        ("empty.txt", b"", "is empty"),
+        ("bad.txt", b"\xff\xfe\xfa\x00garbage\x00", "does not look like a report"),
+        ("report.odt", b"x", "unsupported format"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_no_traceback(tmp_path, name, data, message):
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+    proc = run(str(path), "--json")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and str(path) in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_console_script_and_module_agree():
+    script = Path(sys.executable).parent / "cchc-extract"
+    if not script.exists():
+        pytest.skip("console script not installed in this environment")
+    direct = subprocess.run([str(script), str(SEED), "--json"], capture_output=True, text=True, timeout=120)
+    assert json.loads(direct.stdout) == json.loads(run(str(SEED), "--json").stdout)
+
+
+def test_every_command_has_help():
+    for command in ("extract", "schema", "eval"):
+        proc = run(command, "--help")
+        assert proc.returncode == 0 and "Usage" in proc.stdout
+    assert "--version" in run("--help").stdout

@@ -1,0 +1,104 @@
+"""Every entry of patterns/ carries examples and counterexamples; this runs them all."""
+
+from __future__ import annotations
+
+import pytest
+import regex
+
+from cchc_extract import find_references, patternbook
+from cchc_extract.patternbook import expand, reference_file, reference_fragments
+
+HEADINGS = patternbook.heading_entries()
+DOC_TYPES = patternbook.doc_types().entries
+FORMS = reference_file().forms
+ISSUER_CODES = list(patternbook.issuers().codes.values())
+
+
+def _heading_cases():
+    for form in HEADINGS:
+        for example in form.examples:
+            yield form.id, example, True
+        for counter in form.counterexamples:
+            yield form.id, counter, False
+
+
+@pytest.mark.parametrize(("form_id", "text", "matches"), list(_heading_cases()))
+def test_heading_examples(form_id, text, matches):
+    compiled = {h.id: h.regex for h in patternbook.heading_forms()}[form_id]
+    line, _, number = text.partition(" => ")
+    match = compiled.match(line)
+    if matches:
+        assert match, f"{form_id} should match {line!r}"
+        assert match["number"] == number
+    else:
+        assert not match, f"{form_id} should not match {text!r}"
+
+
+@pytest.mark.parametrize(
+    ("name", "example"), [(e.name, x) for e in DOC_TYPES for x in e.examples], ids=lambda v: str(v)[:40]
+)
+def test_doc_type_examples(name, example):
+    refs, _ = find_references(example)
+    assert [r.doc_type for r in refs] == [name], refs
+
+
+@pytest.mark.parametrize(
+    ("name", "example"), [(e.name, x) for e in ISSUER_CODES for x in e.examples], ids=lambda v: str(v)[:40]
+)
+def test_issuer_code_examples(name, example):
+    refs, _ = find_references(example)
+    assert len(refs) == 1 and refs[0].issuer_normalized == name, refs
+
+
+@pytest.mark.parametrize(
+    ("form_id", "example"), [(f.id, x) for f in FORMS for x in f.examples], ids=lambda v: str(v)[:40]
+)
+def test_reference_form_examples_are_found_whole(form_id, example):
+    pattern = regex.compile(expand(next(f for f in FORMS if f.id == form_id).pattern, reference_fragments()))
+    match = pattern.search(example)
+    assert match and match[0] == example, (form_id, example, match)
+    refs, _ = find_references(example)
+    if form_id == "short" and not example.startswith("ND"):
+        assert refs == []  # kept only when it resolves to an earlier full reference
+    else:
+        assert [(r.form, r.text) for r in refs] == [(form_id, example)]
+
+
+@pytest.mark.parametrize(
+    ("form_id", "counter"), [(f.id, x) for f in FORMS for x in f.counterexamples], ids=lambda v: str(v)[:40]
+)
+def test_reference_form_counterexamples(form_id, counter):
+    pattern = regex.compile(expand(next(f for f in FORMS if f.id == form_id).pattern, reference_fragments()))
+    match = pattern.search(counter)
+    assert not match or match[0] != counter.strip(), (form_id, counter)
+
+
+@pytest.mark.parametrize("text", reference_file().counterexamples)
+def test_lookalikes_are_not_references(text):
+    refs, _ = find_references(text)
+    assert refs == []
+
+
+def test_every_type_code_is_unique_and_every_entry_has_an_example():
+    codes = [e.code for e in DOC_TYPES if e.code]
+    assert len(codes) == len(set(codes))
+    missing = [e.name for e in DOC_TYPES if e.code and not e.examples]
+    assert missing == []
+
+
+def test_a_malformed_pattern_file_is_reported_whole(monkeypatch):
+    from cchc_extract.errors import PatternError
+
+    monkeypatch.setattr(patternbook, "_load", lambda name: {"forms": [{"id": "x", "pattern": "(", "oops": 1}]})
+    with pytest.raises(PatternError) as info:
+        patternbook._validated("headings.yaml", patternbook._HeadingsFile)
+    message = info.value.line()
+    assert "patterns/headings.yaml" in message and "2 bad entries" in message
+
+
+@pytest.mark.parametrize(
+    "example", [x for d in reference_file().date_forms for x in d.examples], ids=lambda v: v.replace("\n", " ")
+)
+def test_date_form_examples_date_a_reference(example):
+    refs, _ = find_references(f"Quyết định số 07/QĐ-UBND ngày {example} của UBND xã")
+    assert refs[0].date is not None and refs[0].text.endswith(example)

@@ -1,0 +1,148 @@
+"""Reference grammar, table-driven over the forms of domain.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from cchc_extract import find_references
+
+# text -> [(key, doc_type, date, issuer)] in reading order
+CASES = {
+    "Quyết định số 01/QĐ-UBND ngày 02/01/2024 của UBND xã về ban hành Kế hoạch": [
+        ("01/QĐ-UBND/2024", "Quyết định", "2024-01-02", "UBND xã")
+    ],
+    "Nghị định 107/2021/NĐ-CP ngày 06/12/2021 của Chính phủ sửa đổi": [
+        ("107/2021/NĐ-CP", "Nghị định", "2021-12-06", "Chính phủ")
+    ],
+    "Kế hoạch số: 20/KH-UBND ngày 08/01/2024 tự kiểm tra": [("20/KH-UBND/2024", "Kế hoạch", "2024-01-08", None)],
+    "Công văn số 14 / UBND-VP ngày 04/01/2024 Về việc": [("14/UBND-VP/2024", "Công văn", "2024-01-04", None)],
+    "theo Nghị định số 61/2018/NĐ- CP": [("61/2018/NĐ-CP", "Nghị định", None, None)],
+    "công văn số 1361/UBND-VP ngày 02/5/2024 của UBND huyện Hoàng Hóa về việc": [
+        ("1361/UBND-VP/2024", "Công văn", "2024-05-02", "UBND huyện Hoàng Hóa")
+    ],
+    "Kế hoạch hành động số 22-KH/TU ngày 24/12/2021 của Ban Chấp hành Đảng bộ tỉnh thực hiện": [
+        ("22-KH/TU", "Kế hoạch", "2021-12-24", "Ban Chấp hành Đảng bộ tỉnh")
+    ],
+    "Thông tư liên tịch số 19/2012/TTLT-BTC-BKH&ĐT-BTTTT": [
+        ("19/2012/TTLT-BTC-BKH&ĐT-BTTTT", "Thông tư liên tịch", None, None)
+    ],
+    "Nghị quyết số 30c/NQ-CP ngày 08/11/2011": [("30c/NQ-CP/2011", "Nghị quyết", "2011-11-08", None)],
+    "Quyết định số 23/2023/QĐ-TTg ngày 07/9/2023 của Thủ tướng Chính phủ": [
+        ("23/2023/QĐ-TTg", "Quyết định", "2023-09-07", "Thủ tướng Chính phủ")
+    ],
+    "THỰC HIỆN CHỈ THỊ SỐ 27/CT-TTG NGÀY 15 THÁNG 8 NĂM 2024 CỦA THỦ TƯỚNG CHÍNH PHỦ VỀ VIỆC": [
+        ("27/CT-TTg/2024", "Chỉ thị", "2024-08-15", "THỦ TƯỚNG CHÍNH PHỦ")
+    ],
+    "Thực hiện 263/KH-UBNDngày 12/3/2024 của UBND huyện": [
+        ("263/KH-UBND/2024", "Kế hoạch", "2024-03-12", "UBND huyện")
+    ],
+    "Tờ trình số 4249/TTr-SKHCN ngày 07 tháng 11\nnăm 2025.": [("4249/TTr-SKHCN/2025", "Tờ trình", "2025-11-07", None)],
+    "ngày 15 tháng 9 tháng 2022 là lỗi gõ: Quyết định số 1085/QĐ-TTg ngày 15 tháng 9 tháng 2022 của Thủ tướng": [
+        ("1085/QĐ-TTg/2022", "Quyết định", "2022-09-15", "Thủ tướng")
+    ],
+    "Quy định số 03/QyĐ-UBND; Chương trình số 15/CTr-UBND": [
+        ("03/QyĐ-UBND", "Quy định", None, None),
+        ("15/CTr-UBND", "Chương trình", None, None),
+    ],
+    "Luật số 80/2015/QH13 ngày 22/6/2015": [("80/2015/QH13", "Luật", "2015-06-22", None)],
+    "Pháp lệnh số 02/2011/UBTVQH13": [("02/2011/UBTVQH13", "Pháp lệnh", None, None)],
+    "Thông tư số 01/2011/TT-BNV ngày 19/01/2011 của Bộ Nội vụ hướng dẫn": [
+        ("01/2011/TT-BNV", "Thông tư", "2011-01-19", "Bộ Nội vụ")
+    ],
+    "văn bản số 6225/BVHTTDL-VP ngày 18/11/2025 của Bộ Văn hóa, Thể thao và Du lịch về": [
+        ("6225/BVHTTDL-VP/2025", "Công văn", "2025-11-18", "Bộ Văn hóa, Thể thao và Du lịch")
+    ],
+    "Thông báo số 07-TB/CQTTBCĐ ngày 15/10/2025": [("07-TB/CQTTBCĐ", "Thông báo", "2025-10-15", None)],
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES.items(), ids=[t[:40] for t in CASES])
+def test_reference_forms(text, expected):
+    refs, _ = find_references(text)
+    got = [(r.key, r.doc_type, r.date.isoformat() if r.date else None, r.issuer) for r in refs]
+    assert got == expected
+    for ref in refs:
+        assert text[ref.span[0] : ref.span[1]] == ref.text
+
+
+def test_coordinated_symbols_share_the_date_after_the_last():
+    text = "UBND xã đã ban hành quyết định số 129/QĐ-UBND và số 130/QĐ-UBND ngày 28/12/2023 về xây dựng"
+    refs, _ = find_references(text)
+    assert [(r.text, r.key, r.doc_type, str(r.date)) for r in refs] == [
+        ("quyết định số 129/QĐ-UBND", "129/QĐ-UBND/2023", "Quyết định", "2023-12-28"),
+        ("số 130/QĐ-UBND ngày 28/12/2023", "130/QĐ-UBND/2023", "Quyết định", "2023-12-28"),
+    ]
+
+
+def test_comma_lists_share_the_date_too():
+    refs, _ = find_references("các Quyết định số 45/QĐ-UBND, 46/QĐ-UBND và 47/QĐ-UBND ngày 10-01-2024 về")
+    assert [(r.number, str(r.date)) for r in refs] == [("45", "2024-01-10"), ("46", "2024-01-10"), ("47", "2024-01-10")]
+
+
+def test_a_mention_with_its_own_date_does_not_take_the_next_one():
+    refs, _ = find_references("Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 và Nghị định 107/2021/NĐ-CP ngày 06/12/2021")
+    assert [str(r.date) for r in refs] == ["2018-04-23", "2021-12-06"]
+
+
+def test_reference_and_date_broken_over_a_page_break():
+    refs, _ = find_references("theo công văn số 66/UBND-VP ngày\n\n27/02/2024 về V/v tiếp tục")
+    assert refs[0].key == "66/UBND-VP/2024" and str(refs[0].date) == "2024-02-27"
+    refs, _ = find_references("Kế hoạch số\n58/KH-UBND ngày 20/02/2024")
+    assert refs[0].text.startswith("Kế hoạch số\n58") and refs[0].doc_type == "Kế hoạch"
+
+
+def test_impossible_date_is_kept_as_text_with_a_warning():
+    refs, warnings = find_references("Quyết định số 88/QĐ-UBND ngày 31/02/2024 của UBND huyện")
+    assert refs[0].date is None and refs[0].date_text == "31/02/2024"
+    assert refs[0].key == "88/QĐ-UBND/2024"
+    assert [w[0] for w in warnings] == ["date.impossible"]
+
+
+def test_date_written_before_ban_hanh():
+    refs, _ = find_references("Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND về triển khai")
+    assert refs[0].key == "38/KH-UBND/2024" and str(refs[0].date) == "2024-01-19"
+
+
+def test_short_forms_resolve_to_one_earlier_reference_and_never_invent():
+    text = "Nghị định số 61/2018/NĐ-CP ngày 23/4/2018. Theo Nghị định số 61, bộ phận một cửa; Thông tư số 15 mới."
+    refs, _ = find_references(text)
+    assert [(r.text, r.resolved_key) for r in refs] == [
+        ("Nghị định số 61/2018/NĐ-CP ngày 23/4/2018", None),
+        ("Nghị định số 61", "61/2018/NĐ-CP"),
+    ]
+    refs, _ = find_references("Số liệu về biên chế cán bộ (theo ND 34) và (theo ND34)")
+    assert [(r.text, r.doc_type, r.number, r.key) for r in refs] == [
+        ("ND 34", "Nghị định", "34", None),
+        ("ND34", "Nghị định", "34", None),
+    ]
+
+
+def test_undated_mention_takes_the_year_of_the_same_document_cited_with_a_date():
+    text = "Kế hoạch số 05/KH-UBND ngày 08/01/2025 về CCHC. Tiếp tục thực hiện Kế hoạch số 05/KH-UBND nêu trên."
+    refs, _ = find_references(text)
+    assert [r.key for r in refs] == ["05/KH-UBND/2025", "05/KH-UBND/2025"]
+    assert refs[1].date is None and refs[1].resolved_key == "05/KH-UBND/2025"
+
+
+def test_keys_are_stable_across_spelling_variants():
+    variants = [
+        "Nghị định 61/2018/NĐ-CP",
+        "Nghị định 61/2018/N\u00d0-CP",
+        "nghị định số 61 / 2018 / NĐ- CP",
+        "NGHỊ ĐỊNH SỐ 61/2018/NĐ-cp",
+    ]
+    from cchc_extract.normalize import clean_line
+
+    keys = {find_references(clean_line(v))[0][0].key for v in variants}
+    assert keys == {"61/2018/NĐ-CP"}
+
+
+def test_excluded_spans_and_urls_are_not_references():
+    text = "Số: 12/BC-UBND\nxem https://x.gov.vn/van-ban/12/QD-UBND và email vp@ubnd.gov.vn"
+    refs, _ = find_references(text, exclude={(0, 14)})
+    assert refs == []
+
+
+def test_references_know_their_section_and_page():
+    refs, _ = find_references("a\nQuyết định số 01/QĐ-UBND", section_of=lambda o: f"S{o}", page_of=lambda o: 3)
+    assert (refs[0].section, refs[0].page) == ("S2", 3)

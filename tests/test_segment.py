@@ -1,0 +1,163 @@
+"""Segmentation: header forms, sections, closing, appendices, metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from cchc_extract import extract
+
+
+def report_from(tmp_path: Path, text: str, name: str = "r.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract(path, with_text=True)
+
+
+def test_seed_sections_keep_the_missing_section_iii(seed):
+    ids = [s.id for s in seed.sections]
+    assert ids == [
+        "I",
+        "I.1",
+        "I.2",
+        "I.3",
+        "I.4",
+        "II",
+        "II.1",
+        "II.2",
+        "II.3",
+        "II.4",
+        "II.5",
+        "II.6",
+        "IV",
+        "IV.1",
+        "IV.2",
+        "IV.3",
+        "IV.4",
+        "IV.5",
+        "IV.6",
+        "IV.7",
+        "IV.8",
+    ]
+    by_id = {s.id: s for s in seed.sections}
+    assert by_id["I"].title == "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH"
+    assert by_id["I.4"].title == "Về công tác thông tin tuyên truyền CCHC"  # trailing ":" dropped
+    assert by_id["II.6"].title == "Xây dựng và phát triển chính quyền điện tử"
+    assert by_id["IV.3"].title.endswith("đảm bảo tính hợp hiến, hợp pháp")  # joined over the page break
+    assert by_id["IV.8"].parent == "IV" and by_id["IV.8"].level == 2
+    gap = [c for c in seed.checks if c.rule == "numbering.gap"]
+    assert len(gap) == 1 and gap[0].where[:2] == ["II", "IV"]
+
+
+def test_seed_metadata(seed):
+    m = seed.metadata
+    assert (m.doc_type, m.number, m.symbol) == ("Báo cáo", None, "BC-UBND")
+    assert (m.issuer, m.place, m.date) == ("UBND xã Hoàng Cát", "Hoàng Cát", dt.date(2024, 6, 4))
+    assert m.subject.startswith("Tình hình thực hiện công tác cải cách hành chính 6 tháng đầu năm")
+    assert (m.signer, m.signer_title) == ("Nguyễn Văn An", "CHỦ TỊCH")
+    assert m.recipients == [
+        "UBND huyện (b/c)",
+        "Phòng Nội vụ (b/c)",
+        "TTr ĐU-HĐND-UBND xã (b/c)",
+        "Cán bộ, công chức xã",
+        "Lưu: VT",
+    ]
+
+
+def test_seed_appendix_and_section_of_offsets(seed):
+    assert [a.id for a in seed.appendices] == ["phu-luc-01b"]
+    assert seed.appendices[0].title.startswith("Phụ lục 01b THỐNG KÊ SỐ LIỆU")
+    sections = {r.text: r.section for r in seed.references}
+    assert sections["ND 34"] == "appendix:phu-luc-01b"
+    assert sections["Kế hoạch hành động số 22-KH/TU ngày 24/12/2021"] == "IV.1"
+
+
+HEADERS = {
+    "pipes": (
+        "UBND HUYỆN HOẰNG HÓA | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "UBND XÃ HOÀNG CÁT | Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/BC-UBND | Hoàng Cát, ngày 04 tháng 6 năm 2024\n"
+    ),
+    "one cell per line": (
+        "UBND HUYỆN HOẰNG HÓA\nUBND XÃ HOÀNG CÁT\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\n---------------\nSố: 12/BC-UBND\nHoàng Cát, ngày 04 tháng 6 năm 2024\n"
+    ),
+    "interleaved columns": (
+        "UBND HUYỆN HOẰNG HÓA\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nUBND XÃ HOÀNG CÁT\n"
+        "Độc lập - Tự do - Hạnh phúc\nSố: 12 /BC-UBND Hoàng Cát, ngày 04 tháng 6 năm 2024\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("header", HEADERS.values(), ids=HEADERS.keys())
+def test_header_forms(tmp_path, header):
+    body = "\nBÁO CÁO\nKết quả cải cách hành chính năm 2024\n\nI. KẾT QUẢ\n1. Cải cách thể chế\n"
+    report = report_from(tmp_path, header + body)
+    m = report.metadata
+    assert (m.number, m.symbol, m.doc_type) == ("12", "BC-UBND", "Báo cáo")
+    assert (m.issuer, m.parent_body) == ("UBND xã Hoàng Cát", "UBND huyện Hoằng Hóa")
+    assert (m.place, m.date) == ("Hoàng Cát", dt.date(2024, 6, 4))
+    assert m.subject == "Kết quả cải cách hành chính năm 2024"
+    assert [s.id for s in report.sections] == ["I", "I.1"]
+
+
+def test_body_name_split_over_two_lines_is_one_issuer(tmp_path):
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK\n--------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 012/CT-UBND\n"
+        "Đắk Lắk, ngày 26 tháng 11 năm 2025\n\nCHỈ THỊ\nVỀ VIỆC TĂNG CƯỜNG CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n"
+    )
+    m = report_from(tmp_path, text).metadata
+    assert m.issuer == "Ủy ban nhân dân tỉnh Đắk Lắk" and m.parent_body is None
+    assert m.issuer_normalized == "Ủy ban nhân dân tỉnh Đắk Lắk"
+    assert (m.doc_type, m.number, m.symbol) == ("Chỉ thị", "012", "CT-UBND")
+    assert m.subject == "VỀ VIỆC TĂNG CƯỜNG CẢI CÁCH THỦ TỤC HÀNH CHÍNH"
+
+
+def test_part_and_letter_headings_nest_in_order_of_use(tmp_path):
+    text = (
+        "BÁO CÁO\nKết quả\n\nPHẦN I. KẾT QUẢ\nA. Ưu điểm\n1. Thể chế\na) Rà soát văn bản\nb) Ban hành\n"
+        "2. Thủ tục\nB. Hạn chế\nPHẦN II. NHIỆM VỤ\nA. Mục tiêu\n"
+    )
+    sections = report_from(tmp_path, text).sections
+    assert [(s.id, s.level, s.parent) for s in sections] == [
+        ("I", 1, None),
+        ("I.A", 2, "I"),
+        ("I.A.1", 3, "I.A"),
+        ("I.A.1.a", 4, "I.A.1"),
+        ("I.A.1.b", 4, "I.A.1"),
+        ("I.A.2", 3, "I.A"),
+        ("I.B", 2, "I"),
+        ("II", 1, None),
+        ("II.A", 2, "II"),
+    ]
+    assert sections[0].form == "part"
+
+
+def test_roman_with_hyphen_and_decimal_subheadings(tmp_path):
+    text = "BÁO CÁO\nKết quả\n\nI- CHỈ ĐẠO\n1. Kế hoạch\n1.1. Ban hành\n1.2. Kiểm tra\n2. Tuyên truyền\nII- KẾT QUẢ\n"
+    sections = report_from(tmp_path, text).sections
+    assert [s.id for s in sections] == ["I", "I.1", "I.1.1", "I.1.2", "I.2", "II"]
+    assert sections[2].number == "1.1" and sections[2].level == 3
+
+
+def test_blank_number_and_signature_with_authority_prefix(tmp_path):
+    text = (
+        "Số: /BC-UBND\nAn Bình, ngày 05 tháng 01 năm 2025\n\nBÁO CÁO\nKết quả năm 2024\n\nI. KẾT QUẢ\n"
+        "Nội dung.\n\nNơi nhận:\n- UBND huyện (b/c);\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\n"
+        "PHÓ CHỦ TỊCH\n(Đã ký)\n\nLê Thị Mai\n"
+    )
+    m = report_from(tmp_path, text).metadata
+    assert m.number is None and m.symbol == "BC-UBND"
+    assert m.signing_authority == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"]
+    assert (m.signer_title, m.signer) == ("PHÓ CHỦ TỊCH", "Lê Thị Mai")
+    assert m.recipients == ["UBND huyện (b/c)", "Lưu: VT"]
+    assert m.issuer == "Ủy ban nhân dân"  # only the signature names the body
+
+
+def test_numbering_gap_reports_repeats_and_accepts_d_then_e(tmp_path):
+    text = "BÁO CÁO\nX\n\nI. A\n1. B\n1. C\n2. D\na) e\nb) f\nc) g\nd) h\ne) i\nII. E\n"
+    checks = report_from(tmp_path, text).checks
+    assert [(c.rule, c.where[:2]) for c in checks] == [("numbering.gap", ["I.1", "I.1~2"])]
+    assert "repeated" in checks[0].message
