@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..models import Check, Report
+from .dates import date_order
 from .numbering import numbering_gaps
 
 Rule = Callable[[Report], list[Check]]
 
 RULES: dict[str, Rule] = {
     "numbering.gap": numbering_gaps,
+    "date.order": date_order,
 }
 
 
