@@ -146,3 +146,23 @@ def test_excluded_spans_and_urls_are_not_references():
 def test_references_know_their_section_and_page():
     refs, _ = find_references("a\nQuyết định số 01/QĐ-UBND", section_of=lambda o: f"S{o}", page_of=lambda o: 3)
     assert (refs[0].section, refs[0].page) == ("S2", 3)
+
+
+def test_named_laws_take_their_name():
+    refs, _ = find_references("Căn cứ Luật Tín ngưỡng, tôn giáo số 02/2016/QH14 ngày 18/11/2016;")
+    assert [(r.text, r.doc_type, r.key) for r in refs] == [
+        ("Luật Tín ngưỡng, tôn giáo số 02/2016/QH14 ngày 18/11/2016", "Luật", "02/2016/QH14")
+    ]
+
+
+def test_a_list_item_after_a_symbol_is_not_part_of_it():
+    refs, _ = find_references("theo Thông tư 03/2025/TT-VPCP\n- Hồ sơ gồm")
+    assert [r.symbol for r in refs] == ["TT-VPCP"]
+
+
+def test_issuer_stops_at_amounts_and_keeps_capitalised_names():
+    refs, _ = find_references(
+        "Kế hoạch số 02-KH/BCĐTW ngày 19/6/2025 của Ban Chỉ đạo Trung ương về; "
+        "Nghị định số 87/2025/NĐ-CP ngày 11/4/2025 của Chính phủ khoảng 21 tỷ đồng"
+    )
+    assert [r.issuer for r in refs] == ["Ban Chỉ đạo Trung ương", "Chính phủ"]

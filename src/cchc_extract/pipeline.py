@@ -24,7 +24,7 @@ def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:
 
 def extract_document(doc: Document, *, with_text: bool = False) -> Report:
     layout = segment(doc)
-    exclude = {layout.own_number} if layout.own_number else set()
+    exclude = set(layout.own_numbers)
     references, ref_warnings = find_references(doc.text, layout.section_at, doc.page_at, exclude)
     raw = doc.raw
     warnings = [ParseWarning(code=c, message=m, page=p) for c, m, p in raw.warnings]

@@ -80,7 +80,7 @@ class Layout:
     closing: Span | None
     sections: list[Section]
     appendices: list[Appendix]
-    own_number: Span | None = None
+    own_numbers: list[Span] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
 
@@ -154,7 +154,7 @@ def segment(doc: Document) -> Layout:
         closing=closing_span,
         sections=sections,
         appendices=appendices,
-        own_number=header.number_span,
+        own_numbers=header.own_spans,
         warnings=header.warnings,
     )
 
@@ -168,13 +168,13 @@ class _Header:
     doc_type: str | None = None
     number: str | None = None
     symbol: str | None = None
-    number_span: Span | None = None
     issuer: str | None = None
     parent: str | None = None
     place: str | None = None
     date: dt.date | None = None
     subject: str | None = None
     catalogue_signer: str | None = None
+    own_spans: list[Span] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -208,13 +208,13 @@ _CATALOGUE = {
 }
 
 
-def _catalogue(cells: list[_Cell]) -> dict[str, str]:
-    """Label/value pairs such as "Số hiệu:" | "624/TB-VPCP" from a legal-database page."""
-    found: dict[str, str] = {}
+def _catalogue(cells: list[_Cell]) -> dict[str, _Cell]:
+    """Label/value cells such as "Số hiệu:" | "624/TB-VPCP" from a legal-database page."""
+    found: dict[str, _Cell] = {}
     for cell, nxt in itertools.pairwise(cells):
         label = cell.text.rstrip(": ").casefold()
-        if cell.text.endswith(":") and label in _CATALOGUE and nxt.text not in found.values():
-            found.setdefault(_CATALOGUE[label], nxt.text.strip())
+        if cell.text.endswith(":") and label in _CATALOGUE and not nxt.text.endswith(":"):
+            found.setdefault(_CATALOGUE[label], nxt)
     return found
 
 
@@ -246,7 +246,7 @@ def _read_header(doc: Document, lines: list[str]) -> _Header:
             header.number = number["number"]
             year = f"{number['year']}/" if number["year"] else ""
             header.symbol = year + number["symbol"].replace(" ", "") if year else number["symbol"].replace(" ", "")
-            header.number_span = (cell.start, cell.start + number.end())
+            header.own_spans.append((cell.start, cell.start + number.end()))
             rest = cell.text[number.end() :]
             anchor = index if anchor is None else anchor
             last_header_line = max(last_header_line, cell.line)
@@ -281,12 +281,15 @@ def _read_header(doc: Document, lines: list[str]) -> _Header:
     return header
 
 
-def _fill_from_catalogue(header: _Header, catalogue: dict[str, str]) -> None:
-    if not catalogue:
+def _fill_from_catalogue(header: _Header, cells: dict[str, _Cell]) -> None:
+    if not cells:
         return
-    if header.symbol is None and "number" in catalogue:
+    catalogue = {k: c.text.strip() for k, c in cells.items()}
+    if "number" in cells:
+        number = cells["number"]
+        header.own_spans.append((number.start, number.start + len(number.text)))
         match = regex.match(r"^(\d{1,5}[a-zđ]?)\s*[/\-]\s*(\S+)$", catalogue["number"])
-        if match:
+        if match and header.symbol is None:
             header.number, header.symbol = match[1], match[2]
     if header.doc_type is None and "doc_type" in catalogue:
         header.doc_type = patternbook.doc_types().name_for_word(catalogue["doc_type"]) or catalogue["doc_type"]

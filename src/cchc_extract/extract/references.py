@@ -68,6 +68,7 @@ class _Patterns:
     coordination: regex.Pattern[str]
     stop: regex.Pattern[str]
     law_name: regex.Pattern[str]
+    named_law: regex.Pattern[str]
     date_before: regex.Pattern[str]
 
 
@@ -81,7 +82,8 @@ def _patterns() -> _Patterns:
     short = next(form for form in data.forms if form.id == "short")
     lead = frags["date_lead"]
     dates = tuple(regex.compile(rf"\A{lead}(?:{patternbook.expand(d.pattern, frags)})") for d in data.date_forms)
-    stop_words = patternbook.alternation(patternbook.issuers().stop_words)
+    words = patternbook.issuers().stop_words
+    stop_words = patternbook.alternation([*words, *(w.upper() for w in words)])
     date_forms = "|".join(f"(?:{patternbook.expand(d.pattern, frags)})" for d in data.date_forms)
     return _Patterns(
         forms=forms,
@@ -100,9 +102,12 @@ def _patterns() -> _Patterns:
         # another name ("của Bộ Tài chính, Bộ Kế hoạch và Đầu tư") does not end it.
         stop=regex.compile(
             rf"(?:,|\s(?i:và))(?=\s*(?:\p{{Ll}}|\d|(?i:{frags['type_word']}|số)(?!\p{{L}})))"
-            rf"|(?i)(?<!\p{{L}})(?:{stop_words})(?!\p{{L}})|[;.()\[\]\n:]"
+            rf"|(?<!\p{{L}})(?:{stop_words})(?!\p{{L}})|\s\d|[;.()\[\]\n:]"
         ),
         law_name=regex.compile(r"(?<!\p{L})(?:Bộ\s+luật|Luật|Pháp\s+lệnh)\s[^;,.:()\n]{0,100}\Z"),
+        named_law=regex.compile(
+            r"(?<!\p{L})(?P<word>Bộ\s+luật|Luật|Pháp\s+lệnh)\s[^;.:()\n]{1,100}?\s(?i:số)\s*:?\s*\Z"
+        ),
         date_before=regex.compile(
             rf"(?<!\p{{L}})(?i:ngày)\s+(?:{date_forms})\s*,?\s+[^.;:\n]{{0,80}}?(?<!\p{{L}})ban\s+hành\s+\Z"
         ),
@@ -161,11 +166,17 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
         for m in pattern.finditer(text):
             before = pats.type_before.search(text, max(0, m.start() - 80), m.start())
             start = before.start() if before else m.start()
-            if before and before["tw"] and before["tw"].casefold() in {"luật", "bộ luật", "pháp lệnh"}:
+            type_word = before["tw"] if before and before["tw"] else None
+            if type_word and type_word.casefold() in {"luật", "bộ luật", "pháp lệnh"}:
                 # "Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13": the name belongs to it
-                name = pats.law_name.search(text, max(0, start - 110), start + len(before["tw"]))
+                name = pats.law_name.search(text, max(0, start - 110), start + len(type_word))
                 if name:
                     start = name.start()
+            elif before and before["so"]:
+                # "Luật Tín ngưỡng, tôn giáo số 02/2016/QH14": a named law, then "số"
+                named = pats.named_law.search(text, max(0, start - 110), m.start())
+                if named:
+                    start, type_word = named.start(), named["word"]
             hits.append(
                 _Hit(
                     form=form_id,
@@ -175,7 +186,7 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
                     number=m["number"],
                     year=int(m["year"]) if "year" in m.re.groupindex else None,
                     symbol=_SPACE.sub("", m["symbol"]),
-                    type_word=before["tw"] if before and before["tw"] else None,
+                    type_word=type_word,
                 )
             )
     return hits
