@@ -102,3 +102,27 @@ def test_a_malformed_pattern_file_is_reported_whole(monkeypatch):
 def test_date_form_examples_date_a_reference(example):
     refs, _ = find_references(f"Quyết định số 07/QĐ-UBND ngày {example} của UBND xã")
     assert refs[0].date is not None and refs[0].text.endswith(example)
+
+
+def test_a_clerk_adds_a_type_code_without_touching_python(tmp_path, monkeypatch):
+    import shutil
+    from importlib import resources
+
+    source = resources.files("cchc_extract.patterns")
+    for name in ("doc_types.yaml", "issuers.yaml", "headings.yaml", "references.yaml"):
+        shutil.copy(str(source.joinpath(name)), tmp_path / name)
+    text = "Thực hiện Kế hoạch kiểm tra số 07/KHKT-UBND ngày 02/02/2024"
+    assert find_references(text)[0][0].doc_type == "Kế hoạch"  # unknown code: the type word decides
+    with open(tmp_path / "doc_types.yaml", "a", encoding="utf-8") as f:
+        f.write(
+            "  - {code: KHKT, name: Kế hoạch kiểm tra, words: [kế hoạch kiểm tra], kind: administrative,\n"
+            '     examples: ["Kế hoạch kiểm tra số 07/KHKT-UBND"]}\n'
+        )
+    monkeypatch.setenv(patternbook.PATTERNS_ENV, str(tmp_path))
+    patternbook.reload()
+    try:
+        ref = find_references(text)[0][0]
+        assert (ref.doc_type, ref.text) == ("Kế hoạch kiểm tra", "Kế hoạch kiểm tra số 07/KHKT-UBND ngày 02/02/2024")
+    finally:
+        monkeypatch.delenv(patternbook.PATTERNS_ENV)
+        patternbook.reload()

@@ -7,9 +7,11 @@ Every malformed entry of a file is reported in one ``PatternError``, not just th
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import regex
@@ -94,8 +96,13 @@ class _ReferencesFile(_Entry):
     counterexamples: list[str]
 
 
+# A clerk trying a new pattern points this at a copy of patterns/ without reinstalling.
+PATTERNS_ENV = "CCHC_PATTERNS"
+
+
 def _load(name: str) -> Any:
-    source = resources.files("cchc_extract.patterns").joinpath(name)
+    override = os.environ.get(PATTERNS_ENV)
+    source = Path(override) / name if override else resources.files("cchc_extract.patterns").joinpath(name)
     try:
         return yaml.safe_load(source.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -108,6 +115,15 @@ def _validated(name: str, model: type[BaseModel]) -> Any:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise PatternError(f"patterns/{name}", f"{exc.error_count()} bad entries: {problems}") from exc
+
+
+def reload() -> None:
+    """Forget every compiled pattern, so that the next use reads the files again."""
+    for loader in (doc_types, issuers, heading_forms, heading_entries, reference_file, reference_fragments):
+        loader.cache_clear()
+    from .extract import references
+
+    references._patterns.cache_clear()
 
 
 def alternation(words: Iterable[str]) -> str:

@@ -88,9 +88,10 @@ def _patterns() -> _Patterns:
     return _Patterns(
         forms=forms,
         short=regex.compile(patternbook.expand(short.pattern, frags)),
-        # "Quyết định số", "Kế hoạch số:", "công văn", or a bare "số" right before the number.
+        # "Quyết định số", "Kế hoạch số:", "công văn", "Kế hoạch kiểm tra số" (a few
+        # lower-case words between), or a bare "số" right before the number.
         type_before=regex.compile(
-            rf"(?:(?<!\p{{L}})(?P<tw>(?i:{frags['type_word']}))\s*(?:(?i:số)\s*:?\s*)?"
+            rf"(?:(?<!\p{{L}})(?P<tw>(?i:{frags['type_word']}))\s*(?:(?:\s\p{{Ll}}+){{0,3}}\s*(?i:số)\s*:?\s*)?"
             rf"|(?<!\p{{L}})(?P<so>(?i:số))\s*:?\s*)\Z"
         ),
         date_after=dates,
