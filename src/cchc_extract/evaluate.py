@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from .errors import CchcError
 from .extract.references import canonical_symbol
-from .models import Report
+from .models import Figure, Reference, Report, Section, TableRow
 from .readers import supported_suffixes
 from .vietnamese import fold_tones
 
@@ -44,46 +44,25 @@ class _GoldModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class GoldReference(_GoldModel):
-    text: str | None = None
-    doc_type: str | None = None
-    number: str | None = None
-    year: int | None = None
-    symbol: str | None = None
-    key: str | None = None
-    date: str | None = None
-    issuer: str | None = None
-    section: str | None = None
+# Provenance that gold does not carry: it is written by reading, not by offsets.
+_NOT_IN_GOLD = {"span", "extent", "page"}
 
 
-class GoldSection(_GoldModel):
-    id: str
-    number: str | None = None
-    level: int | None = None
-    title: str | None = None
-    parent: str | None = None
+def _gold_version(model: type[BaseModel], required: tuple[str, ...] = (), **extra: Any) -> type[BaseModel]:
+    """The gold form of a contract record: the same fields, optional unless required, no spans."""
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name not in _NOT_IN_GOLD:
+            annotation = info.annotation or Any
+            fields[name] = (annotation, ...) if name in required else (annotation | None, None)
+    fields.update({name: (annotation, None) for name, annotation in extra.items()})
+    return create_model(f"Gold{model.__name__}", __base__=_GoldModel, **fields)
 
 
-class GoldFigure(_GoldModel):
-    text: str | None = None
-    value: float
-    unit: str | None = None
-    share_percent: float | None = None
-    of_total: float | None = None
-    label: str | None = None
-    section: str | None = None
-
-
-class GoldRow(_GoldModel):
-    table: str | None = None
-    code: str | None = None
-    label: str | None = None
-    unit: str | None = None
-    unit_resolved: str | None = None
-    value: str | None = None
-    number: float | None = None
-    parent: str | None = None
-    value_label: str | None = None
+GoldReference = _gold_version(Reference)
+GoldSection = _gold_version(Section, required=("id",))
+GoldFigure = _gold_version(Figure, required=("value",))
+GoldRow = _gold_version(TableRow, table=str | None)
 
 
 class GoldCheck(_GoldModel):
@@ -96,10 +75,10 @@ class Gold(_GoldModel):
     notes: str | None = None
     draft: bool = False
     metadata: dict[str, Any] | None = None
-    sections: list[GoldSection] | None = None
-    references: list[GoldReference] | None = None
-    figures: list[GoldFigure] | None = None
-    table_rows: list[GoldRow] | None = None
+    sections: list[GoldSection] | None = None  # type: ignore[valid-type]
+    references: list[GoldReference] | None = None  # type: ignore[valid-type]
+    figures: list[GoldFigure] | None = None  # type: ignore[valid-type]
+    table_rows: list[GoldRow] | None = None  # type: ignore[valid-type]
     checks: list[GoldCheck] | None = None
 
 
@@ -325,7 +304,7 @@ def score_document(report: Report, gold: Gold, mode: Mode = "key", name: str | N
     """Score one report against its gold; record types the gold omits are not scored."""
     result = DocumentResult(name or report.source.path)
     pred = _prediction_records(report)
-    gold_data = gold.model_dump(exclude_unset=True)
+    gold_data = gold.model_dump(mode="json", exclude_unset=True)
     for kind in RECORD_TYPES:
         if gold_data.get(kind) is None:
             continue
