@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checks import run_checks
-from .extract import find_references
-from .models import ParseWarning, Report, Source
+from .extract import build_table, find_references
+from .extract.grids import find_grids
+from .models import ParseWarning, Report, Source, Table
 from .normalize import Document, normalize
 from .readers import RawDocument, read
-from .segment import segment
+from .segment import Layout, segment
 
 
 def extract(path: str | Path, *, with_text: bool = False) -> Report:
@@ -26,6 +27,7 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
     layout = segment(doc)
     exclude = set(layout.own_numbers)
     references, ref_warnings = find_references(doc.text, layout.section_at, doc.page_at, exclude)
+    tables, table_warnings = extract_tables(doc, layout)
     raw = doc.raw
     warnings = [ParseWarning(code=c, message=m, page=p) for c, m, p in raw.warnings]
     warnings += [ParseWarning(code=c, message=m) for c, m in layout.warnings]
@@ -43,7 +45,45 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
         sections=layout.sections,
         appendices=layout.appendices,
         references=references,
+        tables=tables,
         warnings=warnings,
         text=doc.text if with_text else None,
     )
     return report.model_copy(update={"checks": run_checks(report)})
+
+
+def extract_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[tuple[str, str, int]]]:
+    """Tables of the body and the appendices (the header and the closing hold none)."""
+    body_lines = (doc.line_index(layout.body[0]), doc.line_index(max(layout.body[0], layout.body[1] - 1)) + 1)
+    regions = [body_lines] + [
+        (doc.line_index(a.extent[0]), doc.line_index(max(a.extent[0], a.extent[1] - 1)) + 1) for a in layout.appendices
+    ]
+    tables: list[Table] = []
+    warnings: list[tuple[str, str, int]] = []
+    used: set[str] = set()
+    for first, stop in regions:
+        for grid in find_grids(doc, first, stop):
+            start = grid.span[0]
+            appendix = next((a for a in layout.appendices if a.extent[0] <= start < a.extent[1]), None)
+            if appendix:
+                base, title = appendix.id, appendix.title
+            else:
+                base, title = f"table-{len(tables) + 1}", _title_above(doc, grid.first_line)
+            table_id, k = base, 2
+            while table_id in used:
+                table_id, k = f"{base}-{k}", k + 1
+            used.add(table_id)
+            section = f"appendix:{appendix.id}" if appendix else layout.section_at(start)
+            table, found = build_table(grid, table_id, title, section)
+            if len(table.rows) >= (1 if appendix else 2):  # a lone row in the body is layout, not data
+                tables.append(table)
+                warnings.extend(found)
+    return tables, warnings
+
+
+def _title_above(doc: Document, line: int) -> str | None:
+    for k in range(line - 1, max(-1, line - 4), -1):
+        text = doc.line_text(k).strip()
+        if text and text != "|":
+            return text if len(text) <= 300 else None
+    return None

@@ -1,0 +1,30 @@
+"""Numbers as Vietnamese reports write them: "1.177" is 1177, "96,55" is 96.55."""
+
+from __future__ import annotations
+
+import regex
+
+_THOUSANDS = regex.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_COMMA_DECIMAL = regex.compile(r"^[+-]?\d+(?:,\d+)?$")
+_DOT_DECIMAL = regex.compile(r"^[+-]?\d+\.(?:\d{1,2}|\d{4,})$")
+
+
+def parse_number(text: str | None) -> float | None:
+    """The value of a number as written, or None if the text is not one number.
+
+    Dots group thousands and a comma marks decimals ("5.817,196" -> 5817.196); a
+    dot followed by one, two or four and more digits is read as a decimal point
+    ("12.5"), since a thousands group always has three.
+    """
+    if text is None:
+        return None
+    s = text.strip().rstrip("%").strip().replace(" ", "")
+    if not s:
+        return None
+    if _THOUSANDS.match(s):
+        return float(s.replace(".", "").replace(",", "."))
+    if _COMMA_DECIMAL.match(s):
+        return float(s.replace(",", "."))
+    if _DOT_DECIMAL.match(s):
+        return float(s)
+    return None
