@@ -31,7 +31,10 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
     raw = doc.raw
     warnings = [ParseWarning(code=c, message=m, page=p) for c, m, p in raw.warnings]
     warnings += [ParseWarning(code=c, message=m) for c, m in layout.warnings]
-    warnings += [ParseWarning(code=c, message=m, page=doc.page_at(at), span=(at, at)) for c, m, at in ref_warnings]
+    warnings += [
+        ParseWarning(code=c, message=m, page=doc.page_at(at), span=(at, at))
+        for c, m, at in [*ref_warnings, *table_warnings]
+    ]
     report = Report(
         source=Source(
             path=raw.path,
@@ -65,6 +68,7 @@ def extract_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[tup
         for grid in find_grids(doc, first, stop):
             start = grid.span[0]
             appendix = next((a for a in layout.appendices if a.extent[0] <= start < a.extent[1]), None)
+            title: str | None
             if appendix:
                 base, title = appendix.id, appendix.title
             else:

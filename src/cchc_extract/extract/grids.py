@@ -50,14 +50,14 @@ def find_grids(doc: Document, first: int = 0, stop: int | None = None) -> list[G
     while i < stop:
         text = doc.line_text(i)
         if "\t" in text and text.strip():
-            grid, i = _tsv_grid(doc, i, stop)
-            if len(grid.rows) >= 2:
-                grids.append(grid)
+            tsv, i = _tsv_grid(doc, i, stop)
+            if len(tsv.rows) >= 2:
+                grids.append(tsv)
             continue
         if text.strip() == "|":
-            grid, i = _pipe_grid(doc, i, stop)
-            if grid is not None:
-                grids.append(grid)
+            pipe, i = _pipe_grid(doc, i, stop)
+            if pipe is not None:
+                grids.append(pipe)
             continue
         i += 1
     return grids

@@ -208,8 +208,7 @@ def merge_spanned_header(header: list[tuple[str, ...]], width: int) -> list[str]
     extra = width - len(top)
     spanning = len(subs) - extra
     if extra <= 0 or not subs or not 0 < spanning <= len(top):
-        names = top + [f"column {i + 1}" for i in range(len(top), width)]
-        return names[:width]
+        return (top + [f"column {i + 1}" for i in range(len(top), width)])[:width]
     candidates = [i for i, name in enumerate(top) if _role_of(name) is None]
     chosen = (candidates + [i for i in range(len(top)) if i not in candidates])[:spanning]
     share, rest = divmod(len(subs), spanning)
