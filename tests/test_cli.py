@@ -111,3 +111,19 @@ def test_every_command_has_help():
         proc = run(command, "--help")
         assert proc.returncode == 0 and "Usage" in proc.stdout
     assert "--version" in run("--help").stdout
+
+
+def test_csv_writes_one_file_per_table_with_a_bom_and_never_overwrites(tmp_path):
+    folder = tmp_path / "csv"
+    proc = run(str(SEED), "--csv", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    path = folder / "phu-luc-01b.csv"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("code,label,unit,unit_resolved,value,number")
+    assert len(lines) == 1 + 77
+    assert any(line.startswith("3.3.1,Số lượng hồ sơ đã tiếp nhận,Số lượng hồ sơ") for line in lines)
+    again = run(str(SEED), "--csv", str(folder))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert path.read_bytes() == raw

@@ -16,7 +16,7 @@ import typer
 
 from . import __version__
 from .errors import CchcError, OutputError
-from .export import schema_json, summary, to_json
+from .export import schema_json, summary, to_json, write_csv
 from .pipeline import extract as run_extract
 
 if TYPE_CHECKING:
@@ -53,11 +53,17 @@ def extract_command(
     json_: Annotated[bool, typer.Option("--json", help="Print the contract JSON.")] = False,
     with_text: Annotated[bool, typer.Option("--with-text", help="Add the normalized text to the JSON.")] = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out or CSV files if they exist.")] = False,
+    csv_dir: Annotated[
+        Path | None, typer.Option("--csv", help="Also write one CSV per table (UTF-8 with BOM) into this folder.")
+    ] = None,
 ) -> None:
     """Extract one report: a summary for a person, or the contract JSON with --json."""
     try:
         result = run_extract(report, with_text=with_text)
+        if csv_dir is not None:
+            written = write_csv(result, csv_dir, force=force)
+            typer.echo(f"wrote {len(written)} CSV file(s) to {csv_dir}", err=True)
         write_output(to_json(result) if json_ or with_text else summary(result), out, force)
     except CchcError as error:
         raise _fail(error) from None
