@@ -94,10 +94,12 @@ class Reference(Record):
 class Figure(Record):
     text: str
     value: float
-    unit: str | None = None
+    unit: str | None = Field(None, description='the counted noun ("hồ sơ"), or "%" for a lone percentage')
     share_percent: float | None = None
-    of_total: float | None = None
-    label: str | None = None
+    of_total: float | None = Field(None, description='38 in "25/38 nhiệm vụ"')
+    label: str | None = Field(None, description="what is counted, from the words before the number")
+    part_of: Span | None = Field(None, description='span of the total this figure is a part of ("Trong đó")')
+    share_base: Span | None = Field(None, description="span of the figure its percentage is a share of")
     section: str | None = None
     span: Span
     page: int | None = None

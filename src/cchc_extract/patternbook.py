@@ -69,7 +69,15 @@ class ReferenceForm(_Entry):
 class UnitEntry(_Entry):
     unit: str
     words: list[str]
+    family: str
     examples: list[str] = []
+
+
+class _UnitsFile(_Entry):
+    units: list[UnitEntry]
+    periods: list[str]
+    label_abbreviations: dict[str, str]
+    label_stop_words: list[str]
 
 
 class _DocTypesFile(_Entry):
@@ -117,13 +125,52 @@ def _validated(name: str, model: type[BaseModel]) -> Any:
         raise PatternError(f"patterns/{name}", f"{exc.error_count()} bad entries: {problems}") from exc
 
 
+@dataclass(frozen=True)
+class Units:
+    entries: tuple[UnitEntry, ...]
+    by_word: dict[str, UnitEntry]
+    periods: tuple[str, ...]
+    label_abbreviations: dict[str, str]
+    label_stop_words: frozenset[str]
+
+    def entry(self, written: str) -> UnitEntry | None:
+        return self.by_word.get(" ".join(written.casefold().split()))
+
+    def family_in(self, text: str | None) -> str | None:
+        """The unit family named anywhere in ``text`` ("Số lượng hồ sơ" -> "hồ sơ"), longest word first."""
+        if not text:
+            return None
+        folded = f" {' '.join(text.casefold().split())} "
+        for word in sorted(self.by_word, key=len, reverse=True):
+            if f" {word} " in folded:
+                return self.by_word[word].family
+        return None
+
+
+@functools.cache
+def units() -> Units:
+    data: _UnitsFile = _validated("units.yaml", _UnitsFile)
+    by_word: dict[str, UnitEntry] = {}
+    for entry in data.units:
+        for word in entry.words:
+            by_word.setdefault(" ".join(word.casefold().split()), entry)
+    return Units(
+        tuple(data.units),
+        by_word,
+        tuple(data.periods),
+        dict(data.label_abbreviations),
+        frozenset(w.casefold() for w in data.label_stop_words),
+    )
+
+
 def reload() -> None:
     """Forget every compiled pattern, so that the next use reads the files again."""
-    for loader in (doc_types, issuers, heading_forms, heading_entries, reference_file, reference_fragments):
+    for loader in (doc_types, issuers, heading_forms, heading_entries, reference_file, reference_fragments, units):
         loader.cache_clear()
-    from .extract import references
+    from .extract import figures, references
 
     references._patterns.cache_clear()
+    figures._patterns.cache_clear()
 
 
 def alternation(words: Iterable[str]) -> str:

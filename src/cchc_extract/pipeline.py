@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .checks import run_checks
 from .extract import build_table, find_references
+from .extract.figures import find_figures
 from .extract.grids import find_grids
 from .models import ParseWarning, Report, Source, Table
 from .normalize import Document, normalize
@@ -28,6 +29,8 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
     exclude = set(layout.own_numbers)
     references, ref_warnings = find_references(doc.text, layout.section_at, doc.page_at, exclude)
     tables, table_warnings = extract_tables(doc, layout)
+    not_narrative = [r.span for r in references] + [t.span for t in tables if t.span]
+    figures = find_figures(doc, [layout.body], layout.section_at, not_narrative)
     raw = doc.raw
     warnings = [ParseWarning(code=c, message=m, page=p) for c, m, p in raw.warnings]
     warnings += [ParseWarning(code=c, message=m) for c, m in layout.warnings]
@@ -48,6 +51,7 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
         sections=layout.sections,
         appendices=layout.appendices,
         references=references,
+        figures=figures,
         tables=tables,
         warnings=warnings,
         text=doc.text if with_text else None,

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..models import Check, Report
+from .arithmetic import percent_range, percent_recompute, sum_parts
+from .crosscheck import narrative_appendix
 from .dates import date_order
 from .numbering import numbering_gaps
 
@@ -16,6 +18,10 @@ Rule = Callable[[Report], list[Check]]
 RULES: dict[str, Rule] = {
     "numbering.gap": numbering_gaps,
     "date.order": date_order,
+    "sum.parts": sum_parts,
+    "percent.recompute": percent_recompute,
+    "percent.range": percent_range,
+    "narrative.appendix_mismatch": narrative_appendix,
 }
 
 

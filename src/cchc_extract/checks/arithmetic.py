@@ -1,0 +1,206 @@
+"""The report's own arithmetic: parts against totals, shares against counts, ranges.
+
+- ``sum.parts``: the parts listed under a total ("Trong đó") do not add up to it,
+  in the narrative or in an appendix table (a row's "Trong đó" sub-rows; the rows
+  beside a "Tổng số ..." row).
+- ``percent.recompute``: a stated share differs from count / total by more than the
+  rounding people do (one unit of the last digit written: "87 %" for 7 of 8 passes).
+- ``percent.range``: a percentage below 0 or above 100.
+"""
+
+from __future__ import annotations
+
+import math
+
+import regex
+
+from ..models import Check, Figure, Report, Table, TableRow
+
+_TOTAL_ROW = regex.compile(r"(?i)^\s*tổng(?:\s+số|\s+cộng)?(?!\p{L})")
+# "đạt 105,1%" is often the share of a target reached, which may pass 100; "= 99 %"
+# and "chiếm" are always a part of a whole.
+_ACHIEVED = regex.compile(r"(?i)(?<!\p{L})(?:đạt|ước\s+đạt)(?!\p{L})")
+
+
+def _part_of_whole(figure: Figure) -> bool:
+    return not _ACHIEVED.search(figure.text)
+
+
+def _is_money(unit: str | None) -> bool:
+    from .. import patternbook
+
+    entry = patternbook.units().entry(unit or "")
+    return entry is not None and entry.family == "đồng"
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def _where(figure: Figure) -> list[str]:
+    return [w for w in (figure.section, f"{figure.span[0]}-{figure.span[1]}") if w]
+
+
+def sum_parts(report: Report) -> list[Check]:
+    return _narrative_sums(report.figures) + [c for table in report.tables for c in _table_sums(table)]
+
+
+def _narrative_sums(figures: list[Figure]) -> list[Check]:
+    checks = []
+    by_span = {f.span: f for f in figures}
+    groups: dict[tuple[int, int], list[Figure]] = {}
+    for f in figures:
+        if f.part_of:
+            groups.setdefault(f.part_of, []).append(f)
+    for span, parts in groups.items():
+        total = by_span.get(span)
+        if total is None or len(parts) < 2:
+            continue
+        added = sum(p.value for p in parts)
+        if math.isclose(added, total.value, abs_tol=1e-6):
+            continue
+        if added < total.value and _is_money(total.unit):
+            continue  # amounts listed "trong đó" are often a selection, not every part
+        terms = " + ".join(_fmt(p.value) for p in parts)
+        checks.append(
+            Check(
+                rule="sum.parts",
+                severity="error",
+                message=(
+                    f"{total.label or 'Total'}: the parts listed under it add up to {terms} = {_fmt(added)}"
+                    f" {total.unit}, but the total is {_fmt(total.value)} {total.unit} ({total.text!r})."
+                ),
+                where=_where(total) + [f"{p.span[0]}-{p.span[1]}" for p in parts],
+            )
+        )
+    return checks
+
+
+def _same_unit(a: TableRow, b: TableRow) -> bool:
+    ua, ub = (a.unit_resolved or "").casefold(), (b.unit_resolved or "").casefold()
+    return ua == ub and ua != "%"
+
+
+def _table_sums(table: Table) -> list[Check]:
+    checks = []
+    rows = table.rows
+    # a coded row against its "Trong đó" sub-rows
+    for i, row in enumerate(rows):
+        if row.code is None or row.number is None:
+            continue
+        subs = []
+        for sub in rows[i + 1 :]:
+            if sub.code is not None:
+                break
+            if sub.parent == row.code:
+                subs.append(sub)
+        counted = [s for s in subs if s.number is not None and _same_unit(s, row)]
+        if len(counted) < 2 or len(counted) != len([s for s in subs if s.number is not None]):
+            continue
+        checks.extend(_row_sum_check(table, row, counted, "its 'Trong đó' rows"))
+    # rows beside a "Tổng số ..." row of the same parent
+    by_parent: dict[str | None, list[TableRow]] = {}
+    for row in rows:
+        if row.code is not None:
+            by_parent.setdefault(row.parent, []).append(row)
+    for siblings in by_parent.values():
+        totals = [r for r in siblings if r.label and _TOTAL_ROW.match(r.label)]
+        if len(totals) != 1 or totals[0].number is None:
+            continue
+        total = totals[0]
+        parts = [r for r in siblings if r is not total and r.number is not None and _same_unit(r, total)]
+        if len(parts) >= 2:
+            checks.extend(_row_sum_check(table, total, parts, "the rows beside it"))
+    return checks
+
+
+def _row_sum_check(table: Table, total: TableRow, parts: list[TableRow], what: str) -> list[Check]:
+    added = sum(p.number or 0 for p in parts)
+    if total.number is None or math.isclose(added, total.number, abs_tol=1e-6):
+        return []
+    terms = " + ".join(_fmt(p.number or 0) for p in parts)
+    codes = [p.code or f"{p.parent} / {p.label}" for p in parts]
+    return [
+        Check(
+            rule="sum.parts",
+            severity="error",
+            message=(
+                f"{table.id} row {total.code} ({total.label}): {what} add up to {terms} = {_fmt(added)},"
+                f" but the row says {total.value}."
+            ),
+            where=[
+                f"appendix:{table.id}" if table.section and table.section.startswith("appendix") else table.id,
+                str(total.code),
+                *codes,
+            ],
+        )
+    ]
+
+
+def _decimals(value: float, text: str) -> int:
+    m = regex.search(r"(\d+(?:[.,]\d+)?)\s?%", text)
+    written = m[1] if m else str(value)
+    if "," in written:
+        return len(written.split(",")[1])
+    return 0
+
+
+def percent_recompute(report: Report) -> list[Check]:
+    checks = []
+    by_span = {f.span: f for f in report.figures}
+    for f in report.figures:
+        if f.share_percent is None:
+            continue
+        base = by_span.get(f.share_base) if f.share_base else None
+        total = base.value if base else f.of_total
+        if not total or (not _part_of_whole(f) and _is_money(f.unit)):
+            continue
+        computed = f.value / total * 100
+        tolerance = 10 ** -_decimals(f.share_percent, f.text) + 1e-9
+        if abs(computed - f.share_percent) <= tolerance:
+            continue
+        of = f"{_fmt(total)} ({base.text!r})" if base else _fmt(total)
+        checks.append(
+            Check(
+                rule="percent.recompute",
+                severity="warning",
+                message=(
+                    f"{f.label or 'Share'}: {_fmt(f.value)} of {of} is {_fmt(round(computed, 2))} %,"
+                    f" but the report says {_fmt(f.share_percent)} % ({f.text!r})."
+                ),
+                where=_where(f) + ([f"{base.span[0]}-{base.span[1]}"] if base else []),
+            )
+        )
+    return checks
+
+
+def percent_range(report: Report) -> list[Check]:
+    checks = []
+    for f in report.figures:
+        share = f.share_percent
+        if share is not None and _part_of_whole(f) and not 0 <= share <= 100:
+            checks.append(
+                Check(
+                    rule="percent.range",
+                    severity="error",
+                    message=f"{f.label or 'Share'}: a share of {_fmt(share)} % is outside 0-100 ({f.text!r}).",
+                    where=_where(f),
+                )
+            )
+    for table in report.tables:
+        for row in table.rows:
+            unit = (row.unit_resolved or "").strip()
+            if unit == "%" and row.number is not None and not 0 <= row.number <= 100:
+                checks.append(
+                    Check(
+                        rule="percent.range",
+                        severity="error",
+                        message=(
+                            f"{table.id} row {row.code or row.parent} ({row.label}): a rate of {row.value} % is"
+                            " outside 0-100; a count may have been typed in the percentage row."
+                        ),
+                        where=[f"appendix:{table.id}", row.code or str(row.parent), row.label or ""],
+                    )
+                )
+    return checks

@@ -1,0 +1,79 @@
+"""narrative.appendix_mismatch: one quantity, two values, in the narrative and the appendix.
+
+Quantities are linked by meaning, not position: the appendix row must count the
+same kind of thing (its unit belongs to the figure's unit family) and describe
+it in nearly the same words. Almost every word of the figure's label must stand
+in the row (its label and unit), and at least half of the row's label words in
+the figure's label. Rows that fit equally well are taken together: "302 hồ sơ
+tiếp nhận trực tuyến" agrees with sub-rows "trực tuyến mức độ 3" (222) and "mức
+độ 4" (80) because 222 + 80 = 302. Nothing is reported when the values agree.
+"""
+
+from __future__ import annotations
+
+import math
+
+import regex
+
+from .. import patternbook
+from ..models import Check, Figure, Report, Table, TableRow
+from ..vietnamese import fold_tones
+
+_FIGURE_COVERED = 0.8
+_ROW_COVERED = 0.5
+
+
+def _tokens(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    book = patternbook.units()
+    for short, full in book.label_abbreviations.items():
+        text = regex.sub(rf"(?<!\p{{L}}){regex.escape(short)}(?!\p{{L}})", full, text)
+    words = regex.findall(r"[\p{L}\d]+", fold_tones(text).casefold())
+    return {w for w in words if w not in book.label_stop_words}
+
+
+def narrative_appendix(report: Report) -> list[Check]:
+    book = patternbook.units()
+    rows = [(t, r) for t in report.tables for r in t.rows if r.number is not None]
+    if not rows:
+        return []
+    checks = []
+    for figure in report.figures:
+        if figure.unit in (None, "%") or figure.section is None or figure.section.startswith("appendix"):
+            continue
+        wanted = _tokens(figure.label)
+        if len(wanted) < 2:
+            continue
+        entry = book.entry(figure.unit)
+        family = entry.family if entry else None
+        matches = []
+        for table, row in rows:
+            if family is None or book.family_in(row.unit_resolved) != family:
+                continue
+            label = _tokens(row.label)
+            have = label | _tokens(row.unit_resolved)
+            covered = len(wanted & have) / len(wanted)
+            if covered >= _FIGURE_COVERED and label and len(wanted & label) / len(label) >= _ROW_COVERED:
+                matches.append((covered, table, row))
+        if not matches:
+            continue
+        best = max(m[0] for m in matches)
+        group = [(t, r) for c, t, r in matches if c >= best - 1e-9]
+        values = [r.number for _, r in group if r.number is not None]
+        if any(math.isclose(figure.value, v) for v in values) or math.isclose(figure.value, sum(values)):
+            continue
+        checks.append(_mismatch(figure, group))
+    return checks
+
+
+def _mismatch(figure: Figure, group: list[tuple[Table, TableRow]]) -> Check:
+    said = "; ".join(f"row {r.code or r.parent} '{r.label}' = {r.value}" for _, r in group)
+    return Check(
+        rule="narrative.appendix_mismatch",
+        severity="warning",
+        message=(f"The narrative says {figure.text!r} ({figure.label}), but the appendix says {said}."),
+        where=[w for w in (figure.section, f"{figure.span[0]}-{figure.span[1]}") if w]
+        + [f"appendix:{t.id}" for t, _ in group[:1]]
+        + [str(r.code or r.parent) for _, r in group],
+    )

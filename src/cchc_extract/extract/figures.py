@@ -1,0 +1,279 @@
+"""Figures: the quantities a report states in its narrative.
+
+A figure is a number followed by a counted noun from patterns/units.yaml ("313 hồ
+sơ"), a ratio ("25/38 nhiệm vụ") or a lone percentage ("100% thủ tục"). A share
+written after it ("= 99 %", "(đạt 96,55%)", ", đạt 61%") belongs to it. Numbers
+followed by a time word ("6 tháng", "10 ngày"), numbers inside references, and
+anything in tables, the header or the closing are not figures.
+
+Figures are also placed in the report's own arithmetic: a total followed by
+"Trong đó" and the parts listed under it (``part_of``), and the figure a
+percentage is a share of (``share_base``). The consistency rules read these.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import regex
+
+from .. import patternbook
+from ..models import Figure, Span
+from ..normalize import Document
+from ..numbers import parse_number
+
+SectionOf = Callable[[int], str | None]
+
+_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_MARKER = regex.compile(r"^\s*((?:[-–+*•]\s*)+)")
+_IN_WHICH = regex.compile(r"(?i)(?<!\p{L})trong\s+đó(?!\p{L})")
+_SENTENCE_END = regex.compile(r"[.;](?=\s|$)|\n")
+_LABEL_STOP = regex.compile(r"[.;()\n]|(?<!\d):|(?<![\p{L}])(?:Trong đó|trong đó)(?!\p{L})|\S*\d/\S*")
+_TRAILING = regex.compile(r"(?i)(?:\s+(?:là|đạt|có|gồm|được|với|đến|khoảng|tổng cộng|tổng số|trên|về))+\s*$")
+_LEADING = regex.compile(r"^[\s\-–+*•]+")
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    counted: regex.Pattern[str]
+    ratio: regex.Pattern[str]
+    percent: regex.Pattern[str]
+    share: regex.Pattern[str]
+    not_a_figure_before: regex.Pattern[str]
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    book = patternbook.units()
+    unit_words = patternbook.alternation([w for e in book.entries for w in e.words])
+    lead = r"(?<![\p{L}\d.,/:\-])"
+    tail = r"(?![\d/:]|[.,]\d)"
+    return _Patterns(
+        counted=regex.compile(rf"{lead}(?P<num>{_NUM}){tail}\s*(?P<unit>(?i:{unit_words}))(?!\p{{L}})"),
+        ratio=regex.compile(
+            rf"{lead}(?P<num>{_NUM})\s?/\s?(?P<total>{_NUM}){tail}\s*(?P<unit>(?i:{unit_words}))(?!\p{{L}})"
+        ),
+        percent=regex.compile(rf"{lead}(?P<num>{_NUM})\s?%"),
+        # a share after the counted noun: "= 99 %", "(đạt 96,55%)", ", đạt 61%", up to five words between
+        share=regex.compile(
+            rf"(?:\s+[^\s.;,()=]+){{0,5}}?\s*,?\s*(?P<open>\()?\s*(?:=|(?i:đạt|chiếm|bằng|tương\s+ứng|tỷ\s+lệ))"
+            rf"\s*:?\s*(?P<pct>{_NUM})\s?%(?(open)\s*\))"
+        ),
+        not_a_figure_before=regex.compile(
+            r"(?i)(?:mức\s+độ|điều|khoản|điểm|năm|giai\s+đoạn|số|lần\s+thứ|khóa|phụ\s+lục|đề\s+án)\s*\Z"
+        ),
+    )
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    share: float | None = None
+    of_total: float | None = None
+    extra: dict[str, Span] = field(default_factory=dict)
+
+
+def find_figures(
+    doc: Document,
+    regions: list[Span],
+    section_of: SectionOf = lambda _: None,
+    exclude: list[Span] | None = None,
+) -> list[Figure]:
+    """Figures in the given regions of the normalized text, in reading order."""
+    pats = _patterns()
+    blocked = sorted(exclude or [])
+    found: list[_Found] = []
+    for start, end in regions:
+        found.extend(_in_region(doc, start, end, pats, blocked))
+    found.sort(key=lambda f: f.start)
+    figures = [
+        Figure(
+            text=doc.text[f.start : f.end],
+            value=f.value,
+            unit=f.unit,
+            share_percent=f.share,
+            of_total=f.of_total,
+            label=_label(doc.text, f.start),
+            section=section_of(f.start),
+            span=(f.start, f.end),
+            page=doc.page_at(f.start),
+        )
+        for f in found
+    ]
+    return _arithmetic(doc, figures)
+
+
+def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: list[Span]) -> list[_Found]:
+    text = doc.text
+    taken: list[Span] = list(blocked)
+    out: list[_Found] = []
+
+    def free(a: int, b: int) -> bool:
+        if any(x < b and a < y for x, y in taken):
+            return False
+        line = doc.line_text(doc.line_index(a))
+        return "\t" not in line and line.strip() != "|" and not _in_cell(doc, doc.line_index(a))
+
+    book = patternbook.units()
+    for pattern in (pats.ratio, pats.counted):
+        for m in pattern.finditer(text, start, end):
+            if not free(m.start(), m.end()) or pats.not_a_figure_before.search(text, max(0, m.start() - 20), m.start()):
+                continue
+            value = parse_number(m["num"])
+            entry = book.entry(m["unit"])
+            if value is None or entry is None:
+                continue
+            stop = m.end()
+            share = None
+            s = pats.share.match(text, m.end(), min(end, m.end() + 80))
+            if s and not _SENTENCE_END.search(text, m.end(), s.start("pct")):
+                share = parse_number(s["pct"])
+                stop = s.end()
+            total = parse_number(m["total"]) if "total" in m.re.groupindex else None
+            out.append(_Found(m.start(), stop, value, entry.unit, share, total))
+            taken.append((m.start(), stop))
+    for m in pats.percent.finditer(text, start, end):
+        if not free(m.start(), m.end()) or pats.not_a_figure_before.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        value = parse_number(m["num"])
+        if value is not None:
+            out.append(_Found(m.start(), m.end(), value, "%"))
+            taken.append(m.span())
+    return out
+
+
+def _in_cell(doc: Document, index: int) -> bool:
+    def neighbour(step: int) -> str:
+        k = index + step
+        while 0 <= k < len(doc.lines) and not doc.line_text(k).strip():
+            k += step
+        return doc.line_text(k).strip() if 0 <= k < len(doc.lines) else ""
+
+    return neighbour(-1) == "|" and neighbour(1) == "|"
+
+
+def _label(text: str, start: int) -> str | None:
+    """What is counted: the words of the clause before the number (before its colon, if any)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start].rstrip()
+    if before.endswith(":"):
+        before = before[:-1]
+    cut = 0
+    for m in _LABEL_STOP.finditer(before):
+        cut = m.end()
+    # a comma ends the label only where another figure stands before it in the clause:
+    # "trực tuyến 3.120 hồ sơ, trực tiếp 1.130 hồ sơ", not "một cửa, một cửa liên thông"
+    for m in regex.finditer(r",(?=\s)", before[cut:]):
+        if regex.search(r"\d", before[cut : cut + m.start()]):
+            cut += m.end()
+            break
+    label = _LEADING.sub("", before[cut:]).strip()
+    label = _TRAILING.sub("", label).strip()
+    words = label.split()
+    return " ".join(words[-16:]) or None
+
+
+# --- the report's own arithmetic ----------------------------------------------
+
+
+def _marker(line: str) -> str:
+    m = _MARKER.match(line)
+    return regex.sub(r"\s+", "", m[1]) if m else ""
+
+
+def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
+    """Link parts to their total ("Trong đó") and shares to their base."""
+    part_of: dict[int, Span] = {}
+    share_base: dict[int, Span] = {}
+    by_line: dict[int, list[int]] = {}
+    for i, f in enumerate(figures):
+        by_line.setdefault(doc.line_index(f.span[0]), []).append(i)
+    for i, total in enumerate(figures):
+        if total.unit == "%" or i in part_of:
+            continue
+        line = doc.line_index(total.span[0])
+        sentence_end = _sentence_end(doc.text, total.span[1])
+        inline = _IN_WHICH.search(doc.text, total.span[1], sentence_end)
+        if inline:
+            parts = [
+                k
+                for k in by_line.get(line, [])
+                if figures[k].span[0] > inline.end()
+                and figures[k].span[0] < sentence_end
+                and figures[k].unit == total.unit
+            ]
+            for k in parts:
+                part_of[k] = total.span
+            continue
+        block = _block_after(doc, line, total.span[1])
+        if block is None:
+            continue
+        part_lines, deeper_lines = block
+        last_part: int | None = None
+        for index in sorted(part_lines + deeper_lines):
+            for k in by_line.get(index, []):
+                if figures[k].unit != total.unit:
+                    continue
+                if index in part_lines and (last_part is None or doc.line_index(figures[last_part].span[0]) != index):
+                    part_of[k] = total.span
+                    last_part = k
+                elif last_part is not None and figures[k].share_percent is not None:
+                    share_base[k] = figures[last_part].span
+    for k, span in part_of.items():
+        if figures[k].share_percent is not None and k not in share_base:
+            share_base[k] = span
+    return [
+        f.model_copy(update={"part_of": part_of.get(i), "share_base": share_base.get(i)}) for i, f in enumerate(figures)
+    ]
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    m = _SENTENCE_END.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _block_after(doc: Document, line: int, after: int) -> tuple[list[int], list[int]] | None:
+    """Lines listing the parts of a total whose line ends with "Trong đó:" (or is followed
+    by a "Trong đó:" line): those with the first item's bullet are parts, those with
+    another bullet are details of the part above, one with the total's bullet ends it."""
+    text = doc.line_text(line)
+    rest = doc.text[after : doc.lines[line].end]
+    k = line + 1
+    inline = _IN_WHICH.search(rest)
+    if inline and (rest[inline.end() :].strip(" :.") or _SENTENCE_END.search(rest, 0, inline.start())):
+        return None  # "trong đó" in a later sentence, or items follow it on the same line
+    if not inline:
+        while k < len(doc.lines) and not doc.line_text(k).strip():
+            k += 1
+        if k >= len(doc.lines) or not regex.fullmatch(r"(?i)\s*[-+*]?\s*trong\s+đó\s*:?\s*", doc.line_text(k)):
+            return None
+        k += 1
+    own = _marker(text)
+    first: str | None = None
+    parts: list[int] = []
+    deeper: list[int] = []
+    from ..patternbook import heading_forms
+
+    while k < len(doc.lines) and k <= line + 40:
+        item = doc.line_text(k)
+        if not item.strip():
+            k += 1
+            continue
+        if any(h.regex.match(item.strip()) for h in heading_forms()) and not _MARKER.match(item):
+            break
+        mark = _marker(item)
+        if first is None:
+            first = mark
+        if mark == own and mark != first:
+            break
+        if mark == first:
+            parts.append(k)
+        else:
+            deeper.append(k)
+        k += 1
+    return (parts, deeper) if len(parts) >= 2 else None
