@@ -29,7 +29,9 @@ SectionOf = Callable[[int], str | None]
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _MARKER = regex.compile(r"^\s*((?:[-–+*•]\s*)+)")
 _IN_WHICH = regex.compile(r"(?i)(?<!\p{L})trong\s+đó(?!\p{L})")
-_SENTENCE_END = regex.compile(r"[.;](?=\s|$)|\n")
+# A sentence ends at a full stop or a line break; "4.250 hồ sơ; trong đó ..." goes on.
+_SENTENCE_END = regex.compile(r"\.(?=\s|$)|\n")
+_CLAUSE_END = regex.compile(r"[.;](?=\s|$)|\n")
 _LABEL_STOP = regex.compile(r"[.;()\n]|(?<!\d):|(?<![\p{L}])(?:Trong đó|trong đó)(?!\p{L})|\S*\d/\S*")
 _TRAILING = regex.compile(r"(?i)(?:\s+(?:là|đạt|có|gồm|được|với|đến|khoảng|tổng cộng|tổng số|trên|về))+\s*$")
 _LEADING = regex.compile(r"^[\s\-–+*•]+")
@@ -193,22 +195,31 @@ def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
     by_line: dict[int, list[int]] = {}
     for i, f in enumerate(figures):
         by_line.setdefault(doc.line_index(f.span[0]), []).append(i)
+    aside = {i for i, f in enumerate(figures) if _in_parentheses(doc.text, f.span[0])}
     for i, total in enumerate(figures):
-        if total.unit == "%" or i in part_of:
+        if total.unit == "%" or i in part_of or i in aside:
             continue
         line = doc.line_index(total.span[0])
         sentence_end = _sentence_end(doc.text, total.span[1])
         inline = _IN_WHICH.search(doc.text, total.span[1], sentence_end)
-        if inline:
+        between = [
+            k
+            for k in by_line.get(line, [])
+            if k not in aside and inline and total.span[1] <= figures[k].span[0] < inline.start()
+        ]
+        if inline and not between:
+            # the parts run from "trong đó" to the end of the clause: "...; trình độ ..." is another;
+            # figures in parentheses are comparisons ("tăng 10,48% so cùng kỳ (10.482 tỷ đồng)")
+            parts_end = min(sentence_end, _clause_end(doc.text, inline.end()))
             parts = [
                 k
                 for k in by_line.get(line, [])
-                if figures[k].span[0] > inline.end()
-                and figures[k].span[0] < sentence_end
-                and figures[k].unit == total.unit
+                if inline.end() < figures[k].span[0] < parts_end and figures[k].unit == total.unit and k not in aside
             ]
             for k in parts:
                 part_of[k] = total.span
+            continue
+        if inline:
             continue
         block = _block_after(doc, line, total.span[1])
         if block is None:
@@ -232,6 +243,17 @@ def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
     ]
 
 
+def _in_parentheses(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    before = text[start:pos]
+    return before.count("(") > before.count(")")
+
+
+def _clause_end(text: str, pos: int) -> int:
+    m = _CLAUSE_END.search(text, pos)
+    return m.start() if m else len(text)
+
+
 def _sentence_end(text: str, pos: int) -> int:
     m = _SENTENCE_END.search(text, pos)
     return m.start() if m else len(text)
@@ -244,9 +266,10 @@ def _block_after(doc: Document, line: int, after: int) -> tuple[list[int], list[
     text = doc.line_text(line)
     rest = doc.text[after : doc.lines[line].end]
     k = line + 1
-    inline = _IN_WHICH.search(rest)
-    if inline and (rest[inline.end() :].strip(" :.") or _SENTENCE_END.search(rest, 0, inline.start())):
-        return None  # "trong đó" in a later sentence, or items follow it on the same line
+    # the total ends its line with "Trong đó:", or the next line is "Trong đó:" alone
+    inline = regex.fullmatch(r"(?i)[\s.,;:]*trong\s+đó\s*:?\s*", rest)
+    if not inline and rest.strip(" .,;:"):
+        return None
     if not inline:
         while k < len(doc.lines) and not doc.line_text(k).strip():
             k += 1
