@@ -35,3 +35,68 @@ def test_date_order_flags_an_impossible_date_as_an_error():
 @pytest.mark.parametrize("name", ["002_lam_son_province_2025.txt", "003_dinh_hung_plan_2025.md"])
 def test_consistent_reports_raise_no_alarm(name):
     assert extracted(CORPUS / name).checks == []
+
+
+PLANTED = CORPUS / "004_an_phu_planted_errors_2025.txt"
+
+
+def rules_of(name: str) -> list[str]:
+    return sorted(c.rule for c in extracted(CORPUS / name).checks)
+
+
+def test_every_rule_catches_its_planted_error():
+    assert rules_of(PLANTED.name) == sorted(
+        [
+            "date.order",
+            "narrative.appendix_mismatch",
+            "narrative.appendix_mismatch",
+            "numbering.gap",
+            "percent.range",
+            "percent.range",
+            "percent.recompute",
+            "sum.parts",
+            "sum.parts",
+            "sum.parts",
+        ]
+    )
+
+
+def test_messages_say_what_was_added_and_what_was_expected():
+    checks = {c.rule + c.message[:40]: c for c in extracted(PLANTED).checks}
+    sums = [c for c in checks.values() if c.rule == "sum.parts"]
+    assert any("410 + 100 = 510" in c.message and "520" in c.message for c in sums)
+    assert any("12 + 9 = 21" in c.message and "20" in c.message and "2.3" in c.where for c in sums)
+    recompute = next(c for c in checks.values() if c.rule == "percent.recompute")
+    assert "450 of 500" in recompute.message and "90 %" in recompute.message and "95 %" in recompute.message
+    mismatch = [c for c in checks.values() if c.rule == "narrative.appendix_mismatch"]
+    assert any("'150 thủ tục'" in c.message and "= 145" in c.message for c in mismatch)
+
+
+def test_seed_findings_are_the_ones_a_clerk_expects():
+    checks = extracted(CORPUS / "000_hoang_cat_2024h1.txt").checks
+    assert sorted(c.rule for c in checks) == [
+        "narrative.appendix_mismatch",
+        "narrative.appendix_mismatch",
+        "numbering.gap",
+        "percent.range",
+    ]
+    assert checks[0].severity == "error" and "207" in checks[0].message  # errors come first
+    mismatch = [c for c in checks if c.rule == "narrative.appendix_mismatch"]
+    assert {m.message.split("'")[1] for m in mismatch} == {"139 thủ tục", "62 thủ tục"}
+
+
+@pytest.mark.parametrize("name", ["005_binh_minh_consistent_2025.txt"])
+def test_consistent_report_with_an_appendix_raises_nothing(name):
+    report = extracted(CORPUS / name)
+    assert report.tables and report.figures
+    assert report.checks == []
+
+
+def test_rounding_people_do_is_tolerated(tmp_path):
+    text = (
+        "BÁO CÁO\nX\n\nI. A\n- Tổng số công chức: 8 người. Trong đó:\n"
+        "+ Thạc sỹ: 01 người = 13 %\n+ Đại học: 7 người = 87 %\n"
+    )
+    report = report_from(tmp_path, text)
+    assert sum(1 for f in report.figures if f.share_base) == 2  # both shares were recomputed...
+    assert report.checks == []  # ...and 12.5 % written 13 %, 87.5 % written 87 % pass

@@ -1,0 +1,97 @@
+"""Figures: forms that are figures, lookalikes that are not, and the report's arithmetic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cchc_extract import extract, patternbook
+
+from .conftest import SEED, extracted
+
+
+def figures_of(tmp_path: Path, body: str):
+    path = tmp_path / "r.txt"
+    path.write_text(f"BÁO CÁO\nKết quả\n\nI. KẾT QUẢ\n{body}\n", encoding="utf-8")
+    return extract(path).figures
+
+
+CASES = {
+    "Tổng số hồ sơ đã tiếp nhận: 313 hồ sơ.": [("313 hồ sơ", 313, "hồ sơ", None, None)],
+    "Tổng số TTHC là 201 thủ tục ở 40 lĩnh vực.": [
+        ("201 thủ tục", 201, "thủ tục", None, None),
+        ("40 lĩnh vực", 40, "lĩnh vực", None, None),
+    ],
+    "+ Số hồ sơ đã giải quyết trả trước hạn 310 hồ sơ = 99 %": [("310 hồ sơ = 99 %", 310, "hồ sơ", 99, None)],
+    "Trình độ chuyên môn: Đại học: 7 người = 87 %;": [("7 người = 87 %", 7, "người", 87, None)],
+    "đã hoàn thành 25/38 nhiệm vụ mà kế hoạch đã đề ra": [("25/38 nhiệm vụ", 25, "nhiệm vụ", None, 38)],
+    "ban hành 01 văn bản": [("01 văn bản", 1, "văn bản", None, None)],
+    "giải quyết 19.630 hồ sơ (đạt 96,55%).": [("19.630 hồ sơ (đạt 96,55%)", 19630, "hồ sơ", 96.55, None)],
+    "tiếp nhận 2.255 hồ sơ trực tuyến, đạt 61%.": [("2.255 hồ sơ trực tuyến, đạt 61%", 2255, "hồ sơ", 61, None)],
+    "tỷ lệ tăng 12,5%": [("12,5%", 12.5, "%", None, None)],
+    "đưa 100% thủ tục hành chính lên Cổng": [("100%", 100, "%", None, None)],
+    "Tổng số TTHC: 1.177 thủ tục": [("1.177 thủ tục", 1177, "thủ tục", None, None)],
+}
+
+
+@pytest.mark.parametrize(("body", "expected"), CASES.items(), ids=[k[:30] for k in CASES])
+def test_figure_forms(tmp_path, body, expected):
+    got = [(f.text, f.value, f.unit, f.share_percent, f.of_total) for f in figures_of(tmp_path, body)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Báo cáo 6 tháng đầu năm 2024 và phương hướng 6 tháng cuối năm",
+        "Quý I năm 2025, sau 10 ngày làm việc",
+        "theo tiêu chuẩn TCVN ISO 9001:2015",
+        "Quyết định số 01/QĐ-UBND ngày 02/01/2024 và Nghị định số 61/2018/NĐ-CP",
+        "giai đoạn 2021 - 2025, tính đến ngày 01/6/2024",
+        "dịch vụ công trực tuyến mức độ 3 và mức độ 4",
+        "Điều 4 của Quyết định; Phụ lục 01b",
+    ],
+)
+def test_lookalikes_are_not_figures(tmp_path, body):
+    assert figures_of(tmp_path, body) == []
+
+
+def test_labels_say_what_is_counted():
+    labels = {f.text: f.label for f in extracted(SEED).figures}
+    assert labels["302 hồ sơ"] == "Số hồ sơ tiếp nhận trực tuyến"
+    assert labels["7 người = 87 %"] == "Đại học"
+    assert labels["01 người = 13 %"] == "Thạc sỹ"
+
+
+def test_parts_and_share_bases_follow_the_report_structure():
+    figures = extracted(SEED).figures
+    by_text = {}
+    for f in figures:
+        by_text.setdefault(f.text, []).append(f)
+    received, resolved = by_text["313 hồ sơ"]
+    assert [f.text for f in figures if f.part_of == received.span] == ["302 hồ sơ", "11 hồ sơ"]
+    assert [f.text for f in figures if f.part_of == resolved.span] == ["310 hồ sơ = 99 %", "3 hồ sơ = 1 %"]
+    cadres = next(f for f in figures if f.text == "10 người" and f.part_of)
+    assert [f.text for f in figures if f.share_base == cadres.span] == ["10 người = 100%", "9 người = 90 %"]
+
+
+def test_inline_parts_stop_at_the_clause_and_skip_parentheses(tmp_path):
+    figures = figures_of(
+        tmp_path,
+        "Tổng số cán bộ là 19 người, trong đó cán bộ 10 người, công chức 9 người; trình độ đại học 17 người.\n"
+        "Ước thực hiện 11.580 tỷ đồng, tăng so cùng kỳ (10.482 tỷ đồng); trong đó thu nội địa 11.080 tỷ đồng.",
+    )
+    total = figures[0]
+    assert [f.value for f in figures if f.part_of == total.span] == [10, 9]
+    estimate, comparison, domestic = figures[4:7]
+    assert comparison.value == 10482 and comparison.part_of is None  # in parentheses: a comparison
+    assert not any(f.part_of == comparison.span for f in figures)
+    assert domestic.part_of == estimate.span
+
+
+def test_every_unit_example_gives_its_unit(tmp_path):
+    for entry in patternbook.units().entries:
+        for example in entry.examples:
+            got = figures_of(tmp_path, f"- {example}.")
+            assert got and got[0].unit == entry.unit, (entry.unit, example, got)
