@@ -107,7 +107,7 @@ def test_console_script_and_module_agree():
 
 
 def test_every_command_has_help():
-    for command in ("extract", "schema", "eval"):
+    for command in ("extract", "schema", "eval", "gold-draft"):
         proc = run(command, "--help")
         assert proc.returncode == 0 and "Usage" in proc.stdout
     assert "--version" in run("--help").stdout
@@ -127,3 +127,52 @@ def test_csv_writes_one_file_per_table_with_a_bom_and_never_overwrites(tmp_path)
     again = run(str(SEED), "--csv", str(folder))
     assert again.returncode == 2 and "already exists" in again.stderr
     assert path.read_bytes() == raw
+
+
+def test_eval_json_scores_the_corpus_and_min_f1_guards_it(tmp_path):
+    from .conftest import CORPUS, GOLD
+
+    proc = run("eval", str(CORPUS), "--gold", str(GOLD), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["documents"] >= 6
+    assert set(data["by_type"]["references"]) == {"precision", "recall", "f1", "tp", "fp", "fn"}
+    assert {d["document"] for d in data["per_document"]} >= {"000_hoang_cat_2024h1.txt"}
+    # a gold that expects a reference the report lacks lowers recall below the bar
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    seed_gold = json.loads((GOLD / "000_hoang_cat_2024h1.json").read_text(encoding="utf-8"))
+    seed_gold["references"].append({"number": "999", "symbol": "QĐ-UBND"})
+    (gold / "000_hoang_cat_2024h1.json").write_text(json.dumps(seed_gold, ensure_ascii=False), encoding="utf-8")
+    low = run("eval", str(CORPUS), "--gold", str(gold), "--min-f1", "0.999")
+    assert low.returncode == 1 and "references" in low.stderr
+
+
+def test_eval_diff_shows_missed_and_extra(tmp_path):
+    from .conftest import CORPUS, GOLD
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    data = json.loads((GOLD / "000_hoang_cat_2024h1.json").read_text(encoding="utf-8"))
+    dropped = data["references"].pop(0)
+    data["references"].append({"number": "999", "symbol": "QĐ-UBND"})
+    (gold / "000_hoang_cat_2024h1.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = run("eval", str(CORPUS), "--gold", str(gold), "--diff", "000_hoang_cat_2024h1.txt").stdout
+    assert '- missed references: {"number": "999"' in out
+    assert f'+ extra  references: {{"text": "{dropped["text"]}"' in out
+
+
+def test_gold_draft_is_marked_and_loads_as_gold(tmp_path):
+    from cchc_extract.evaluate import load_gold
+
+    target = tmp_path / "draft.json"
+    proc = run("gold-draft", str(SEED), "--out", str(target))
+    assert proc.returncode == 0, proc.stderr
+    draft = load_gold(target)
+    assert draft.draft is True and "DRAFT" in (draft.notes or "")
+    assert len(draft.references or []) == 34 and len(draft.table_rows or []) == 77
+
+
+def test_eval_without_gold_is_a_clear_error(tmp_path):
+    proc = run("eval", str(tmp_path), "--gold", str(tmp_path))
+    assert proc.returncode == 2 and "no document here has a gold file" in proc.stderr

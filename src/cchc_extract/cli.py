@@ -123,6 +123,22 @@ def eval_command(
         raise typer.Exit(1)
 
 
+@app.command("gold-draft")
+def gold_draft_command(
+    report: Annotated[Path, typer.Argument(help="The report to draft gold for.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+) -> None:
+    """Write the extraction in gold format as a starting point for an annotator (marked as a draft)."""
+    from .evaluate import gold_draft
+
+    try:
+        draft = gold_draft(run_extract(report), report.name)
+        write_output(json.dumps(draft, ensure_ascii=False, indent=1), out, force)
+    except CchcError as error:
+        raise _fail(error) from None
+
+
 def _eval_text(data: dict[str, Any]) -> str:
     lines = [
         f"{data['documents']} documents, mode {data['mode']}",

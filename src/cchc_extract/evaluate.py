@@ -387,3 +387,45 @@ def evaluate(pairs: Iterable[tuple[Path, Path]], extract: Callable[[Path], Repor
         gold = load_gold(gold_path)
         results.append(score_document(extract(doc), gold, mode, name=doc.name))
     return Evaluation(mode, results)
+
+
+# --- drafts for annotators ------------------------------------------------------
+
+_DRAFT_FIELDS = {
+    "sections": ("id", "number", "level", "title", "parent"),
+    "references": ("text", "doc_type", "number", "year", "symbol", "key", "date", "issuer", "section"),
+    "figures": ("text", "value", "unit", "share_percent", "of_total", "label", "section"),
+    "table_rows": ("table", "code", "label", "unit", "unit_resolved", "value", "number", "parent", "value_label"),
+    "checks": ("rule", "where"),
+}
+_METADATA_FIELDS = (
+    "doc_type",
+    "number",
+    "symbol",
+    "issuer",
+    "parent_body",
+    "place",
+    "date",
+    "subject",
+    "signer",
+    "signer_title",
+    "recipients",
+)
+
+
+def gold_draft(report: Report, document: str) -> dict[str, Any]:
+    """The extraction in gold format, marked as a draft that a person must correct by reading."""
+    pred = _prediction_records(report)
+    draft: dict[str, Any] = {
+        "document": document,
+        "draft": True,
+        "notes": (
+            "DRAFT written by cchc-extract, not gold: read the document, correct every record, add what is "
+            "missing, delete what is wrong, then remove the draft flag."
+        ),
+        "metadata": {k: pred["metadata"][k] for k in _METADATA_FIELDS},
+    }
+    for kind, fields in _DRAFT_FIELDS.items():
+        draft[kind] = [{k: rec.get(k) for k in fields} for rec in pred[kind]]
+    Gold.model_validate(draft)  # a draft must load as gold once corrected
+    return draft
