@@ -71,6 +71,17 @@ class Document:
         """Index of the line that holds ``offset``."""
         return max(0, bisect.bisect_right(self._starts, offset) - 1)
 
+    def in_cell(self, index: int) -> bool:
+        """Whether line ``index`` stands alone between two "|" lines: a Markdown table cell."""
+
+        def neighbour(step: int) -> str:
+            k = index + step
+            while 0 <= k < len(self.lines) and not self.line_text(k).strip():
+                k += step
+            return self.line_text(k).strip() if 0 <= k < len(self.lines) else ""
+
+        return neighbour(-1) == "|" and neighbour(1) == "|"
+
     def page_at(self, offset: int) -> int | None:
         if not self.lines:
             return None

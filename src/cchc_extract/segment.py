@@ -416,18 +416,6 @@ def _heading(text: str) -> tuple[str, regex.Match[str]] | None:
     return None
 
 
-def _in_cell(lines: list[str], i: int) -> bool:
-    """A line standing alone between two "|" separators is a table cell."""
-
-    def neighbour(step: int) -> str:
-        k = i + step
-        while 0 <= k < len(lines) and not lines[k].strip():
-            k += step
-        return lines[k].strip() if 0 <= k < len(lines) else ""
-
-    return neighbour(-1) == "|" and neighbour(1) == "|"
-
-
 def _clean_title(title: str) -> str:
     return title.strip().rstrip(" :;.").strip()
 
@@ -439,7 +427,7 @@ def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Se
     for i in range(first, stop):
         text = lines[i]
         hit = _heading(text)
-        if not hit or _in_cell(lines, i):
+        if not hit or doc.in_cell(i):
             continue
         form, match = hit
         number = match["number"]

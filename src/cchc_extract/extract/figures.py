@@ -119,7 +119,7 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
         if any(x < b and a < y for x, y in taken):
             return False
         line = doc.line_text(doc.line_index(a))
-        return "\t" not in line and line.strip() != "|" and not _in_cell(doc, doc.line_index(a))
+        return "\t" not in line and line.strip() != "|" and not doc.in_cell(doc.line_index(a))
 
     book = patternbook.units()
     for pattern in (pats.ratio, pats.counted):
@@ -147,16 +147,6 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
             out.append(_Found(m.start(), m.end(), value, "%"))
             taken.append(m.span())
     return out
-
-
-def _in_cell(doc: Document, index: int) -> bool:
-    def neighbour(step: int) -> str:
-        k = index + step
-        while 0 <= k < len(doc.lines) and not doc.line_text(k).strip():
-            k += step
-        return doc.line_text(k).strip() if 0 <= k < len(doc.lines) else ""
-
-    return neighbour(-1) == "|" and neighbour(1) == "|"
 
 
 def _label(text: str, start: int) -> str | None:
