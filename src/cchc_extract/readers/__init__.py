@@ -16,11 +16,26 @@ from .text import read_markdown, read_text
 
 Reader = Callable[[Path, bytes], RawDocument]
 
+
+def _docx(path: Path, data: bytes) -> RawDocument:
+    from .docx import read_docx  # python-docx is imported only when a DOCX comes
+
+    return read_docx(path, data)
+
+
+def _doc(path: Path, data: bytes) -> RawDocument:
+    from .docx import read_doc
+
+    return read_doc(path, data)
+
+
 READERS: dict[str, Reader] = {
     ".txt": read_text,
     ".text": read_text,
     ".md": read_markdown,
     ".markdown": read_markdown,
+    ".docx": _docx,
+    ".doc": _doc,
 }
 
 MAX_BYTES = 200 * 1024 * 1024
