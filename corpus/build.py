@@ -161,12 +161,24 @@ def _widths(table, rows: list[list[str]]) -> None:  # type: ignore[no-untyped-de
 def build_pdf(docx_path: Path, folder: Path) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise SystemExit("LibreOffice (soffice) is needed for the PDF renderings: apt-get install libreoffice-writer-nogui")
+        raise SystemExit(
+            "LibreOffice (soffice) is needed for the PDF renderings: apt-get install libreoffice-writer-nogui"
+        )
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-             "--outdir", str(folder), str(docx_path)],
-            check=True, capture_output=True, timeout=180,
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                str(docx_path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
     return folder / (docx_path.stem + ".pdf")
 

@@ -20,9 +20,11 @@ from . import patternbook
 from .issuers import normalize_issuer
 from .models import Appendix, Metadata, Section, Span
 from .normalize import Document
-from .vietnamese import is_upper, recase_body, slug
+from .vietnamese import is_upper, recase_body, slug, strip_accents
 
-_MOTTO = regex.compile(r"(?i)CỘNG\s+H[OÒ][ÀA]\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM")
+_MOTTO = regex.compile(
+    r"(?i)CỘNG\s+H[OÒ][ÀA]\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|[ĐD][ẢA]NG\s+C[ỘO]NG\s*S[ẢA]N\s+VI[ỆE]T\s+NAM"
+)
 _RULE = regex.compile(r"^[-–—_=.*\s]*$")
 _PLACE_DATE = regex.compile(
     r"(?P<place>[^,|\t]*?)\s*,?\s*ngày\s*(?P<day>\d{1,2})?[\s.…]*tháng\s*(?P<month>\d{1,2})?"
@@ -225,9 +227,11 @@ def _doc_type_line(lines: list[str], limit: int) -> tuple[int, str, str] | None:
         text = lines[i].strip().strip("|").strip()
         if not text or not is_upper(text) or text.endswith(":") or len(text) > 160:
             continue
+        # compared without accents: scans read "BÁO CÁO" as "BAO CÁO"
+        bare = strip_accents(text)
         for name in names:
-            upper = name.upper()
-            if text == upper or text.startswith(upper + " "):
+            upper = strip_accents(name.upper())
+            if bare == upper or bare.startswith(upper + " "):
                 return i, name, text[len(upper) :].strip()
     return None
 
@@ -237,7 +241,7 @@ def _read_header(doc: Document, lines: list[str]) -> _Header:
     found = _doc_type_line(lines, 150)
     symbol_re = _symbol_pattern()
     limit = found[0] if found else min(len(lines), 60)
-    cells = _cells(doc, lines, limit)
+    cells = _split_at_motto(_cells(doc, lines, limit))
     anchor: int | None = None
     last_header_line = -1
     for index, cell in enumerate(cells):
@@ -316,11 +320,26 @@ def _place_date(header: _Header, text: str) -> None:
             header.warnings.append(("date.impossible", f"the report's date {match[0].strip()!r} is impossible"))
 
 
+def _split_at_motto(cells: list[_Cell]) -> list[_Cell]:
+    """Two columns read as one line ("TỈNH ỦY BẮC NINH ĐẢNG CỘNG SẢN VIỆT NAM"): cut at the motto."""
+    out = []
+    for cell in cells:
+        match = _MOTTO.search(cell.text)
+        if match and match.start() > 0:
+            left = cell.text[: match.start()].rstrip()
+            out.append(_Cell(cell.line, cell.start, left))
+            out.append(_Cell(cell.line, cell.start + match.start(), cell.text[match.start() :]))
+        else:
+            out.append(cell)
+    return out
+
+
 def _bodies(cells: list[_Cell], anchor: int) -> tuple[str | None, str | None]:
     """Parent and issuing body: the capitalised cells around the motto and "Số" line."""
 
     def is_body(cell: _Cell) -> bool:
-        return is_upper(cell.text) and not _MOTTO.search(cell.text) and not cell.text.startswith("SỐ")
+        text = cell.text
+        return is_upper(text) and text[:1].isalpha() and not _MOTTO.search(text) and not text.startswith("SỐ")
 
     names: list[str] = []
     i = anchor - 1

@@ -75,7 +75,13 @@ def recase_body(name: str) -> str:
     out: list[str] = []
     in_place = False
     i = 0
+    party = {p.split()[0].casefold() for p in book.proper_names if p.endswith(" ủy")}
     while i < len(words):
+        if words[i].casefold() in party and i + 1 < len(words) and fold_tones(words[i + 1]).casefold() == "ủy":
+            out.extend([words[i][:1] + words[i][1:].lower(), "ủy"])  # "TỈNH ỦY" is a body, not a province
+            i += 2
+            in_place = True
+            continue
         unit = next((u for u in units if [w.lower() for w in words[i : i + len(u.split())]] == u.split()), None)
         if unit:
             out.extend(unit.split())

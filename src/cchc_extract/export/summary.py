@@ -17,7 +17,8 @@ def summary(report: Report) -> str:
     for check in report.checks:
         out.append(f"  {_MARK[check.severity]} {check.severity:<7} {check.rule:<28} {check.message}")
     out.append("")
-    number = f"{m.number or '(blank)'}/{m.symbol}" if m.symbol else "-"
+    party = bool(m.symbol) and "/" in (m.symbol or "") and not (m.symbol or "")[:4].isdigit()
+    number = f"{m.number or '(blank)'}{'-' if party else '/'}{m.symbol}" if m.symbol else "-"
     out.append(f"{m.doc_type or 'Văn bản'} số {number}, {m.place or '-'}, {m.date or 'no date'}")
     out.append(f"  issuer:   {m.issuer or '-'}" + (f"  (under {m.parent_body})" if m.parent_body else ""))
     out.append(f"  subject:  {m.subject or '-'}")

@@ -74,12 +74,13 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
         raise InputError(path, f"has a damaged part: {type(exc).__name__}: {exc}") from exc
     numbering = _Numbering(document)
     blocks: list[Block] = []
+    from docx.table import Table
+
     for item in document.iter_inner_content():
-        if item.__class__.__name__ == "Table":
+        if isinstance(item, Table):
             blocks.extend(Block(row, hints=frozenset({"cell"})) for row in _table_rows(item))
         else:
-            text = numbering.prefix(item) + item.text
-            blocks.append(Block(text, hints=_hints(item)))
+            blocks.append(Block(numbering.prefix(item) + item.text, hints=_hints(item)))
         blocks.append(Block(""))
     for note in _footnotes(data):
         blocks.extend([Block(note), Block("")])
@@ -107,9 +108,7 @@ def _table_rows(table: Any) -> list[str]:
         cells = list(row.cells)
         texts = []
         for i, cell in enumerate(cells):
-            repeated = (i > 0 and cells[i - 1]._tc is cell._tc) or (
-                i < len(previous) and previous[i]._tc is cell._tc
-            )
+            repeated = (i > 0 and cells[i - 1]._tc is cell._tc) or (i < len(previous) and previous[i]._tc is cell._tc)
             texts.append("" if repeated else " ".join(cell.text.split()))
         rows.append("\t".join(texts))
         previous = cells
@@ -118,8 +117,6 @@ def _table_rows(table: Any) -> list[str]:
 
 class _Numbering:
     """Automatic list numbers, which Word keeps out of the paragraph text."""
-
-    FORMATS = {"decimal", "lowerLetter", "upperLetter", "lowerRoman", "upperRoman", "bullet"}
 
     def __init__(self, document: Any):
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
@@ -218,9 +215,19 @@ def read_doc(path: Path, data: bytes) -> RawDocument:
         source.write_bytes(data)
         try:
             subprocess.run(
-                [soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to", "docx",
-                 "--outdir", folder, str(source)],
-                check=True, capture_output=True, timeout=120,
+                [
+                    soffice,
+                    f"-env:UserInstallation=file://{folder}/profile",
+                    "--headless",
+                    "--convert-to",
+                    "docx",
+                    "--outdir",
+                    folder,
+                    str(source),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
             )
             converted = (Path(folder) / "report.docx").read_bytes()
         except (subprocess.SubprocessError, OSError) as exc:
