@@ -80,19 +80,19 @@ def build_table(
         }
         is_sub = bool(_SUBROWS.match(code_cell))
         code = _code(code_cell) if not is_sub else None
+        # A row that a page break cut: its rest on the next page has no code and goes on
+        # in lower case ("... chuyên môn" / "cấp xã đã kiểm tra"), or holds a label only.
+        bare = not unit and not value and not any(extra.values())
         continues = (
             rows
             and not code_cell
             and label
-            and not unit
-            and not value
-            and not any(extra.values())
             and (pending_join or grid_row.after_break or label[:1].islower())
+            and (bare or label[:1].islower())
         )
         pending_join = False
         if continues:
-            previous = rows[-1]
-            rows[-1] = previous.model_copy(update={"label": f"{previous.label} {label}".strip()})
+            rows[-1] = _join_rows(rows[-1], label, unit, value, note)
             continue
         if not code_cell and not label and not value and not unit:
             continue
@@ -133,6 +133,28 @@ def build_table(
         page=grid.rows[0].page if grid.rows else None,
     )
     return table, warnings
+
+
+def _join_rows(previous: TableRow, label: str, unit: str | None, value: str | None, note: str | None) -> TableRow:
+    """The two halves of a row cut by a page break, cell by cell."""
+
+    def joined(a: str | None, b: str | None) -> str | None:
+        return f"{a} {b}" if a and b else (a or b)
+
+    unit_all = joined(previous.unit, unit)
+    value_all = previous.value or value
+    update: dict[str, object] = {
+        "label": joined(previous.label, label),
+        "unit": unit_all,
+        "note": joined(previous.note, note),
+    }
+    if unit and unit_all != previous.unit:
+        update["unit_resolved"] = unit_all
+        update["legend"] = parse_legend(unit_all) if unit_all else None
+    if value_all != previous.value:
+        update["value"] = value_all
+        update["number"] = parse_number(value_all)
+    return previous.model_copy(update=update)
 
 
 def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:

@@ -29,6 +29,12 @@ def _doc(path: Path, data: bytes) -> RawDocument:
     return read_doc(path, data)
 
 
+def _pdf(path: Path, data: bytes) -> RawDocument:
+    from .pdf import read_pdf  # pypdfium2 (and pdfplumber, for tables) only when a PDF comes
+
+    return read_pdf(path, data)
+
+
 READERS: dict[str, Reader] = {
     ".txt": read_text,
     ".text": read_text,
@@ -36,6 +42,7 @@ READERS: dict[str, Reader] = {
     ".markdown": read_markdown,
     ".docx": _docx,
     ".doc": _doc,
+    ".pdf": _pdf,
 }
 
 MAX_BYTES = 200 * 1024 * 1024

@@ -1,0 +1,259 @@
+"""PDF reports with a text layer: pypdfium2 for the text, pdfplumber for tables only.
+
+Why the split: pypdfium2 gives a page's text and character boxes in about a
+millisecond; pdfplumber (pdfminer) costs some 50 ms a page for text and 40 ms
+for tables. So every page is read with pypdfium2, and pdfplumber opens only the
+pages that draw enough ruling lines to hold a table; there its cells replace the
+text inside the table's box.
+
+From the character boxes the reader rebuilds what a text report has:
+- lines that a page wraps inside a paragraph are joined again (a line that runs
+  to the right margin, followed closely by the next); a line-break hyphen, which
+  pypdfium2 returns as U+FFFE, is kept inside a code ("19/KH-" + "UBND") and
+  dropped inside a word;
+- a wider gap between paragraphs becomes a blank line, as in a text report;
+- a wide gap inside a line separates columns (the two-column header): a tab;
+- lines repeated at the top or bottom of most pages (running headers, footers,
+  page numbers) are dropped;
+- tables become tab-separated rows, merged cells written once.
+
+A page without text is a warning naming it (OCR comes later); an encrypted PDF is
+a clear error unless its password is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from ..errors import InputError
+from .base import Block, RawDocument
+
+TABLE_PATHS = 8  # a page drawing at least this many path objects may hold a ruled table
+_HYPHEN = "\ufffe"
+_PAGE_NUMBER = regex.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–])?\s*$", regex.I)
+_STARTS_ITEM = regex.compile(r"^(?:[-+•*]\s|[IVX]{1,5}[.\-]\s|\d{1,2}[.)]\s|[a-zđ]\)\s)")
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    bottom: float  # distance from the top of the page, to sort and measure gaps
+    page: int
+    cells: list[list[str]] = field(default_factory=list)  # a table's rows, when this stands for one
+
+
+def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocument:
+    if not data.startswith(b"%PDF"):
+        raise InputError(path, "is not a PDF file (no %PDF signature)")
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        message = str(exc).lower()
+        if "password" in message or "security" in message:
+            raise InputError(
+                path,
+                "is an encrypted PDF",
+                "give its password with --password" if password is None else "wrong password",
+            ) from exc
+        raise InputError(path, f"is not a readable PDF: {exc}") from exc
+    warnings: list[tuple[str, str, int | None]] = []
+    pages: list[list[_Line]] = []
+    table_pages: list[int] = []
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            lines = _page_lines(page, index + 1)
+            if not lines:
+                warnings.append(
+                    ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
+                )
+            if _draws_table(page):
+                table_pages.append(index)
+            pages.append(lines)
+    finally:
+        pdf.close()
+    if table_pages:
+        _tables(data, password, table_pages, pages)
+    _drop_furniture(pages)
+    blocks = _blocks(pages)
+    return RawDocument(
+        path=str(path),
+        format="pdf",
+        sha256=hashlib.sha256(data).hexdigest(),
+        blocks=blocks,
+        pages=len(pages),
+        warnings=warnings,
+    )
+
+
+def _page_lines(page: Any, number: int) -> list[_Line]:
+    textpage = page.get_textpage()
+    height = page.get_height()
+    text = textpage.get_text_range()
+    if not text.strip():
+        return []
+    boxes = [textpage.get_charbox(i) for i in range(len(text))]
+    widths = [b[2] - b[0] for c, b in zip(text, boxes, strict=False) if c.isalnum() and b[2] > b[0]]
+    gap_for_column = 5 * (statistics.median(widths) if widths else 5.0)
+    lines: list[_Line] = []
+    for match in regex.finditer(r"[^\r\n]+", text):
+        chars = [(text[i], boxes[i]) for i in range(match.start(), match.end())]
+        visible = [(c, b) for c, b in chars if not c.isspace() and c != _HYPHEN and b[2] >= b[0]]
+        if not visible:
+            continue
+        pieces: list[str] = []
+        previous_right: float | None = None
+        for c, b in chars:
+            if c == _HYPHEN:
+                pieces.append(_HYPHEN)
+                continue
+            if not c.isspace() and previous_right is not None and b[0] - previous_right > gap_for_column:
+                while pieces and pieces[-1] == " ":
+                    pieces.pop()
+                pieces.append("\t")
+            pieces.append(c)
+            if not c.isspace():
+                previous_right = b[2]
+        bottoms = sorted(b[1] for _, b in visible[:8])
+        x0 = min(b[0] for _, b in visible)
+        if lines and "\t" in lines[-1].text and x0 > page.get_width() * 0.45 and "\t" not in "".join(pieces):
+            # the right column wrapped: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT" over "NAM"
+            lines[-1].text = f"{lines[-1].text} {_dehyphenate(''.join(pieces)).strip()}"
+            continue
+        lines.append(
+            _Line(
+                text=_dehyphenate("".join(pieces)).strip(),
+                x0=min(b[0] for _, b in visible),
+                x1=max(b[2] for _, b in visible),
+                bottom=height - bottoms[len(bottoms) // 2],
+                page=number,
+            )
+        )
+    return lines
+
+
+def _dehyphenate(text: str) -> str:
+    """U+FFFE marks a hyphen where the line broke: a code keeps it ("QĐ-UBND"), a word does not."""
+    return regex.sub(_HYPHEN, lambda m: "-" if _code_side(text, m.start()) else "", text).replace(_HYPHEN, "")
+
+
+def _code_side(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 1) : pos]
+    after = text[pos + 1 : pos + 2]
+    return (
+        bool(before) and bool(after) and (before.isupper() or before.isdigit()) and (after.isupper() or after.isdigit())
+    )
+
+
+def _draws_table(page: Any) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    count = 0
+    for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        count += 1
+        if count >= TABLE_PATHS:
+            return True
+    return False
+
+
+def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[list[_Line]]) -> None:
+    """Replace the text inside each ruled table by the table's rows (pdfplumber, these pages only)."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data), password=password or "", pages=[i + 1 for i in indexes]) as plumber:
+        for index, page in zip(indexes, plumber.pages, strict=True):
+            for table in page.find_tables():
+                x0, top, x1, bottom = table.bbox
+                rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
+                rows = [[_dehyphenate(c) for c in row] for row in rows if any(row)]
+                if not rows:
+                    continue
+                kept = [
+                    line
+                    for line in pages[index]
+                    if not (top - 2 <= line.bottom <= bottom + 2 and x0 - 2 <= (line.x0 + line.x1) / 2 <= x1 + 2)
+                ]
+                kept.append(_Line("", x0, x1, top, index + 1, cells=rows))
+                pages[index] = sorted(kept, key=lambda line: line.bottom)
+
+
+def _drop_furniture(pages: list[list[_Line]]) -> None:
+    """Running headers and footers: the same first or last line on most pages, and page numbers."""
+    if len(pages) < 3:
+        for lines in pages:
+            while lines and not lines[-1].cells and _PAGE_NUMBER.match(lines[-1].text):
+                lines.pop()
+        return
+    shape = lambda text: regex.sub(r"\d+", "#", text.strip())  # noqa: E731
+    firsts = Counter(shape(p[0].text) for p in pages if p and not p[0].cells)
+    lasts = Counter(shape(p[-1].text) for p in pages if p and not p[-1].cells)
+    common = {t for t, n in (firsts + lasts).items() if n >= max(3, len(pages) // 2)}
+    for lines in pages:
+        while lines and not lines[0].cells and (shape(lines[0].text) in common or _PAGE_NUMBER.match(lines[0].text)):
+            lines.pop(0)
+        while lines and not lines[-1].cells and (shape(lines[-1].text) in common or _PAGE_NUMBER.match(lines[-1].text)):
+            lines.pop()
+
+
+def _blocks(pages: list[list[_Line]]) -> list[Block]:
+    """Lines back into paragraphs: wrapped lines joined, paragraph gaps as blank lines."""
+    text_lines = [line for lines in pages for line in lines if not line.cells]
+    right = _percentile([line.x1 for line in text_lines], 0.9) if text_lines else 0.0
+    step = _line_step(pages)
+    blocks: list[Block] = []
+    for lines in pages:
+        previous: _Line | None = None
+        for line in lines:
+            if line.cells:
+                if blocks and blocks[-1].text:
+                    blocks.append(Block("", page=line.page))
+                blocks.extend(Block("\t".join(row), page=line.page, hints=frozenset({"cell"})) for row in line.cells)
+                blocks.append(Block("", page=line.page))
+                previous = None
+                continue
+            gap = line.bottom - previous.bottom if previous else None
+            wraps = (
+                previous is not None
+                and gap is not None
+                and gap <= step * 1.35
+                and previous.x1 >= right - 45
+                and "\t" not in previous.text
+                and not (_STARTS_ITEM.match(line.text) and regex.search(r"[.;:]$", previous.text))
+            )
+            if wraps and blocks:
+                blocks[-1] = Block(f"{blocks[-1].text} {line.text}", page=blocks[-1].page)
+            else:
+                if previous is not None and gap is not None and gap > step * 1.35 and blocks and blocks[-1].text:
+                    blocks.append(Block("", page=line.page))
+                blocks.append(Block(line.text, page=line.page))
+            previous = line
+        blocks.append(Block("", page=lines[-1].page if lines else None))
+    return blocks
+
+
+def _line_step(pages: list[list[_Line]]) -> float:
+    """The distance between two lines of one paragraph: the common smallest gap."""
+    gaps = []
+    for lines in pages:
+        for a, b in zip(lines, lines[1:], strict=False):
+            if not a.cells and not b.cells and b.bottom - a.bottom > 4:
+                gaps.append(b.bottom - a.bottom)
+    return _percentile(gaps, 0.2) if gaps else 14.0
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
