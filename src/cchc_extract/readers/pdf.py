@@ -24,6 +24,7 @@ a clear error unless its password is given.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -159,12 +160,8 @@ def _code_side(text: str, pos: int) -> bool:
 def _draws_table(page: Any) -> bool:
     import pypdfium2.raw as pdfium_c
 
-    count = 0
-    for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        count += 1
-        if count >= TABLE_PATHS:
-            return True
-    return False
+    paths = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)
+    return any(count >= TABLE_PATHS for count, _ in enumerate(paths, start=1))
 
 
 def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[list[_Line]]) -> None:
@@ -248,7 +245,7 @@ def _line_step(pages: list[list[_Line]]) -> float:
     """The distance between two lines of one paragraph: the common smallest gap."""
     gaps = []
     for lines in pages:
-        for a, b in zip(lines, lines[1:], strict=False):
+        for a, b in itertools.pairwise(lines):
             if not a.cells and not b.cells and b.bottom - a.bottom > 4:
                 gaps.append(b.bottom - a.bottom)
     return _percentile(gaps, 0.2) if gaps else 14.0
