@@ -49,7 +49,7 @@ def write_output(text: str, out: Path | None, force: bool) -> None:
 
 @app.command("extract")
 def extract_command(
-    report: Annotated[Path, typer.Argument(help="The report file (.txt, .md).")],
+    report: Annotated[Path, typer.Argument(help="The report file (.txt, .md, .docx, .doc, .pdf).")],
     json_: Annotated[bool, typer.Option("--json", help="Print the contract JSON.")] = False,
     with_text: Annotated[bool, typer.Option("--with-text", help="Add the normalized text to the JSON.")] = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
@@ -57,10 +57,11 @@ def extract_command(
     csv_dir: Annotated[
         Path | None, typer.Option("--csv", help="Also write one CSV per table (UTF-8 with BOM) into this folder.")
     ] = None,
+    password: Annotated[str | None, typer.Option("--password", help="Password of an encrypted PDF.")] = None,
 ) -> None:
     """Extract one report: a summary for a person, or the contract JSON with --json."""
     try:
-        result = run_extract(report, with_text=with_text)
+        result = run_extract(report, with_text=with_text, password=password)
         if csv_dir is not None:
             written = write_csv(result, csv_dir, force=force)
             typer.echo(f"wrote {len(written)} CSV file(s) to {csv_dir}", err=True)

@@ -8,15 +8,16 @@ from .checks import run_checks
 from .extract import build_table, find_references
 from .extract.figures import find_figures
 from .extract.grids import find_grids
+from .extract.tables import has_named_columns
 from .models import ParseWarning, Report, Source, Table
 from .normalize import Document, normalize
 from .readers import RawDocument, read
 from .segment import Layout, segment
 
 
-def extract(path: str | Path, *, with_text: bool = False) -> Report:
+def extract(path: str | Path, *, with_text: bool = False, password: str | None = None) -> Report:
     """Read a report file and return its records (raises ``CchcError`` on bad input)."""
-    return extract_raw(read(path), with_text=with_text)
+    return extract_raw(read(path, password=password), with_text=with_text)
 
 
 def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:
@@ -83,7 +84,8 @@ def extract_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[tup
             used.add(table_id)
             section = f"appendix:{appendix.id}" if appendix else layout.section_at(start)
             table, found = build_table(grid, table_id, title, section)
-            if len(table.rows) >= (1 if appendix else 2):  # a lone row in the body is layout, not data
+            # a lone row under no column names we know is layout in the body, not data
+            if len(table.rows) >= 2 or (table.rows and (appendix or has_named_columns(table.columns))):
                 tables.append(table)
                 warnings.extend(found)
     return tables, warnings

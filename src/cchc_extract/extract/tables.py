@@ -246,6 +246,11 @@ def merge_spanned_header(header: list[tuple[str, ...]], width: int) -> list[str]
     return names[:width]
 
 
+def has_named_columns(columns: list[str]) -> bool:
+    """Whether any column is named as statistics tables name them (STT, Chỉ tiêu, Đơn vị tính ...)."""
+    return any(_role_of(name) is not None for name in columns)
+
+
 def _role_of(name: str) -> str | None:
     last = name.split(" / ")[-1].casefold()
     for role, words in _ROLE_WORDS.items():

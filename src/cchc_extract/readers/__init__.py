@@ -29,10 +29,10 @@ def _doc(path: Path, data: bytes) -> RawDocument:
     return read_doc(path, data)
 
 
-def _pdf(path: Path, data: bytes) -> RawDocument:
+def _pdf(path: Path, data: bytes, password: str | None = None) -> RawDocument:
     from .pdf import read_pdf  # pypdfium2 (and pdfplumber, for tables) only when a PDF comes
 
-    return read_pdf(path, data)
+    return read_pdf(path, data, password)
 
 
 READERS: dict[str, Reader] = {
@@ -52,8 +52,11 @@ def supported_suffixes() -> list[str]:
     return sorted(READERS)
 
 
-def read(path: str | Path) -> RawDocument:
-    """Read a report file into blocks; raise a one-line ``CchcError`` on bad input."""
+def read(path: str | Path, *, password: str | None = None) -> RawDocument:
+    """Read a report file into blocks; raise a one-line ``CchcError`` on bad input.
+
+    ``password`` opens an encrypted PDF.
+    """
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -77,6 +80,8 @@ def read(path: str | Path) -> RawDocument:
         raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc
     if not data.strip():
         raise InputError(path, "is empty")
+    if reader is _pdf:
+        return _pdf(path, data, password)
     return reader(path, data)
 
 

@@ -144,12 +144,13 @@ class _Numbering:
                 self.levels[num.get(f"{W}numId")] = abstract[ref.get(f"{W}val")]
 
     def prefix(self, paragraph: Any) -> str:
-        ppr = paragraph._p.pPr
-        numpr = ppr.numPr if ppr is not None else None
+        numpr = _numpr(paragraph._p.pPr)
+        if numpr is None and paragraph.style is not None:
+            numpr = _numpr(paragraph.style.element.pPr)  # numbering set by the style ("List Number")
         if numpr is None or numpr.numId is None:
             return ""
         num_id = str(numpr.numId.val)
-        level = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        level = int(numpr.ilvl.val) if numpr.ilvl is not None and numpr.ilvl.val is not None else 0
         levels = self.levels.get(num_id)
         if not levels or level not in levels:
             return ""
@@ -165,6 +166,10 @@ class _Numbering:
             kfmt, _, kstart = levels.get(k, ("decimal", "", 1))
             text = text.replace(f"%{k + 1}", _format(counts[k] + kstart - 1, kfmt))
         return text + " " if text else ""
+
+
+def _numpr(ppr: Any) -> Any:
+    return ppr.numPr if ppr is not None else None
 
 
 def _format(value: int, fmt: str) -> str:

@@ -231,7 +231,8 @@ def _blocks(pages: list[list[_Line]]) -> list[Block]:
                 and not (_STARTS_ITEM.match(line.text) and regex.search(r"[.;:]$", previous.text))
             )
             if wraps and blocks:
-                blocks[-1] = Block(f"{blocks[-1].text} {line.text}", page=blocks[-1].page)
+                glue = "" if _breaks_inside_code(blocks[-1].text, line.text) else " "
+                blocks[-1] = Block(f"{blocks[-1].text}{glue}{line.text}", page=blocks[-1].page)
             else:
                 if previous is not None and gap is not None and gap > step * 1.35 and blocks and blocks[-1].text:
                     blocks.append(Block("", page=line.page))
@@ -239,6 +240,11 @@ def _blocks(pages: list[list[_Line]]) -> list[Block]:
             previous = line
         blocks.append(Block("", page=lines[-1].page if lines else None))
     return blocks
+
+
+def _breaks_inside_code(before: str, after: str) -> bool:
+    """A line that ends inside a symbol: "08-" + "QĐi/TW", "01/" + "QĐ-UBND"."""
+    return bool(regex.search(r"[\p{Lu}\d][-/]$", before) and regex.match(r"[\p{Lu}\d]", after))
 
 
 def _line_step(pages: list[list[_Line]]) -> float:
