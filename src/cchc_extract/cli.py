@@ -7,8 +7,11 @@ without ``--force``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -122,6 +125,75 @@ def eval_command(
     if low:
         typer.echo(f"cchc-extract: F1 below {min_f1}: " + ", ".join(f"{k} {v:.3f}" for k, v in low.items()), err=True)
         raise typer.Exit(1)
+
+
+@app.command("batch")
+def batch_command(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or globs.")],
+    db: Annotated[str, typer.Option("--db", help="SQLite file, or a postgresql:// URL.")] = "results.sqlite",
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: CPU count).")] = None,
+    jsonl: Annotated[
+        Path | None, typer.Option("--jsonl", help="Also append one contract JSON object per line to this file.")
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take.")] = 120.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+) -> None:
+    """Extract many reports in parallel into a database; re-running skips what is stored."""
+    from .batch import run_batch, summary_text
+    from .export.database import open_store
+
+    started = time.perf_counter()
+    try:
+        store = open_store(db)
+    except CchcError as error:
+        raise _fail(error) from None
+    show = not quiet and sys.stderr.isatty()
+    handle = jsonl.open("a", encoding="utf-8") if jsonl else None
+    try:
+        with _progress(show) as update:
+            summary = run_batch(inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update)
+    finally:
+        store.close()
+        if handle:
+            handle.close()
+    if not quiet:
+        typer.echo(summary_text(summary, time.perf_counter() - started), err=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar with files/s and an ETA on a terminal; nothing otherwise."""
+    if not show:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]} files/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("batch", total=None, rate="-")
+        started = time.monotonic()
+
+        def update(done: int, total: int) -> None:
+            elapsed = time.monotonic() - started
+            bar.update(task, completed=done, total=total, rate=f"{done / elapsed:.1f}" if elapsed > 0 else "-")
+
+        yield update
 
 
 @app.command("gold-draft")

@@ -17,7 +17,7 @@ import regex
 from .readers.base import Block, RawDocument
 
 # Look-alikes typed for Vietnamese letters: "NÐ-CP" has U+00D0 (Icelandic eth).
-_LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u0110": "Đ"})
+_LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ"})
 # Spaces that are not U+0020, and characters that take no room at all.
 _ODD_SPACES = regex.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = regex.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\ufffe]")
@@ -31,7 +31,9 @@ _SPACES = regex.compile(r" {2,}")
 
 def clean_line(line: str) -> str:
     """Normalize one line: NFC, look-alikes, spaces, markup; tabs are kept for tables."""
-    line = unicodedata.normalize("NFC", line).translate(_LOOKALIKES)
+    line = unicodedata.normalize("NFC", line)
+    if "\u00d0" in line or "\u00f0" in line:
+        line = line.translate(_LOOKALIKES)
     line = _ODD_SPACES.sub(" ", line)
     line = _INVISIBLE.sub("", line)
     line = _TAGS.sub("", line)

@@ -140,11 +140,19 @@ class Units:
         """The unit family named anywhere in ``text`` ("Số lượng hồ sơ" -> "hồ sơ"), longest word first."""
         if not text:
             return None
-        folded = f" {' '.join(text.casefold().split())} "
-        for word in sorted(self.by_word, key=len, reverse=True):
-            if f" {word} " in folded:
-                return self.by_word[word].family
-        return None
+        return _family_in(" ".join(text.casefold().split()))
+
+
+@functools.cache
+def _family_in(folded: str) -> str | None:
+    book = units()
+    match = _unit_word_pattern().search(folded)
+    return book.by_word[match[0]].family if match else None
+
+
+@functools.cache
+def _unit_word_pattern() -> regex.Pattern[str]:
+    return regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation(units().by_word)})(?![\p{{L}}\d])")
 
 
 @functools.cache
@@ -165,12 +173,30 @@ def units() -> Units:
 
 def reload() -> None:
     """Forget every compiled pattern, so that the next use reads the files again."""
-    for loader in (doc_types, issuers, heading_forms, heading_entries, reference_file, reference_fragments, units):
+    loaders = (
+        doc_types,
+        issuers,
+        heading_forms,
+        heading_entries,
+        reference_file,
+        reference_fragments,
+        units,
+        _family_in,
+        _unit_word_pattern,
+    )
+    for loader in loaders:
         loader.cache_clear()
     from .extract import figures, references
 
     references._patterns.cache_clear()
     figures._patterns.cache_clear()
+    from .checks import crosscheck
+
+    crosscheck._tokens.cache_clear()
+    crosscheck._abbreviations.cache_clear()
+    from . import vietnamese
+
+    vietnamese._proper_names.cache_clear()
 
 
 def alternation(words: Iterable[str]) -> str:

@@ -54,6 +54,10 @@ _ISSUER_IN_TEXT = regex.compile(
     r"(?:xã|phường|thị\s+trấn|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)"
     r"(?:\s+\p{Lu}[\p{Ll}\p{M}]*){1,4})"
 )
+_CELL = regex.compile(r"[^|\t]+")
+_NUMBER_LABEL = regex.compile(r"Số\s*:?")
+_DASH = regex.compile(r"^[-–+•]\s*")
+_ENDS_SENTENCE = regex.compile(r"[.:;!?)]\s*$")
 
 
 def _symbol_pattern() -> regex.Pattern[str]:
@@ -184,12 +188,12 @@ def _cells(doc: Document, lines: list[str], upto: int) -> list[_Cell]:
     cells: list[_Cell] = []
     for i in range(upto):
         base = doc.lines[i].start
-        for match in regex.finditer(r"[^|\t]+", lines[i]):
+        for match in _CELL.finditer(lines[i]):
             text = match[0].strip()
             if not text:
                 continue
             start = base + match.start() + (len(match[0]) - len(match[0].lstrip()))
-            if cells and regex.fullmatch(r"Số\s*:?", cells[-1].text) and cells[-1].line == i - 1:
+            if cells and _NUMBER_LABEL.fullmatch(cells[-1].text) and cells[-1].line == i - 1:
                 # "Số:" in one cell and "1594/QĐ-TTPVHCC" on the next line
                 prev = cells.pop()
                 gap = doc.text[prev.start + len(prev.text) : start]
@@ -484,7 +488,7 @@ def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Se
 def _continued(lines: list[str], i: int, title: str, stop: int) -> str:
     """A heading line that a page break cut mid-sentence ("... theo chuyên đề, lĩnh")
     goes on in the next paragraph when that one starts in lower case."""
-    if regex.search(r"[.:;!?)]\s*$", title):
+    if _ENDS_SENTENCE.search(title):
         return title
     k = i + 1
     while k < stop and not lines[k].strip():
@@ -537,7 +541,7 @@ def _read_closing(lines: list[str], first: int, stop: int) -> dict:
                 if not text:
                     k += 1
                     continue
-                if not regex.match(r"^[-–+•]", text):
+                if not _DASH.match(text):
                     break
                 recipient_lines.add(k)
                 if _recipient(text):
@@ -570,7 +574,7 @@ def _read_closing(lines: list[str], first: int, stop: int) -> dict:
 
 
 def _recipient(text: str) -> str:
-    return regex.sub(r"^[-–+•]\s*", "", text.strip()).rstrip(" ;.,").strip()
+    return _DASH.sub("", text.strip()).rstrip(" ;.,").strip()
 
 
 # --- appendices ---------------------------------------------------------------

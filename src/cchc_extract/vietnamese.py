@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import regex
@@ -98,6 +99,14 @@ def recase_body(name: str) -> str:
             out.append(word.lower())
         i += 1
     text = " ".join(out)
-    for proper in book.proper_names:
-        text = regex.sub(rf"(?i)(?<!\p{{L}}){regex.escape(proper)}(?!\p{{L}})", proper, text)
-    return text
+    return _proper_names().sub(lambda m: _PROPER_SPELLING[m[0].casefold()], text)
+
+
+_PROPER_SPELLING: dict[str, str] = {}
+
+
+@functools.cache
+def _proper_names() -> regex.Pattern[str]:
+    names = patternbook.issuers().proper_names
+    _PROPER_SPELLING.update({" ".join(n.casefold().split()): n for n in names})
+    return regex.compile(rf"(?i)(?<!\p{{L}})(?:{patternbook.alternation(names)})(?!\p{{L}})")

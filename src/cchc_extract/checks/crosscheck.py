@@ -11,6 +11,7 @@ tiếp nhận trực tuyến" agrees with sub-rows "trực tuyến mức độ 3
 
 from __future__ import annotations
 
+import functools
 import math
 
 import regex
@@ -19,23 +20,36 @@ from .. import patternbook
 from ..models import Check, Figure, Report, Table, TableRow
 from ..vietnamese import fold_tones
 
+_WORD = regex.compile(r"[\p{L}\d]+")
 _FIGURE_COVERED = 0.8
 _ROW_COVERED = 0.5
 
 
-def _tokens(text: str | None) -> set[str]:
+@functools.cache
+def _abbreviations() -> tuple[regex.Pattern[str], dict[str, str]]:
+    table = patternbook.units().label_abbreviations
+    pattern = regex.compile(rf"(?<!\p{{L}})(?:{patternbook.alternation(table)})(?!\p{{L}})")
+    return pattern, table
+
+
+@functools.cache
+def _tokens(text: str | None) -> frozenset[str]:
     if not text:
-        return set()
-    book = patternbook.units()
-    for short, full in book.label_abbreviations.items():
-        text = regex.sub(rf"(?<!\p{{L}}){regex.escape(short)}(?!\p{{L}})", full, text)
-    words = regex.findall(r"[\p{L}\d]+", fold_tones(text).casefold())
-    return {w for w in words if w not in book.label_stop_words}
+        return frozenset()
+    pattern, table = _abbreviations()
+    text = pattern.sub(lambda m: table[m[0]], text)
+    stop = patternbook.units().label_stop_words
+    return frozenset(w for w in _WORD.findall(fold_tones(text).casefold()) if w not in stop)
 
 
 def narrative_appendix(report: Report) -> list[Check]:
     book = patternbook.units()
-    rows = [(t, r) for t in report.tables for r in t.rows if r.number is not None]
+    rows = [
+        (t, r, book.family_in(r.unit_resolved), _tokens(r.label), _tokens(r.label) | _tokens(r.unit_resolved))
+        for t in report.tables
+        for r in t.rows
+        if r.number is not None
+    ]
     if not rows:
         return []
     checks = []
@@ -48,11 +62,9 @@ def narrative_appendix(report: Report) -> list[Check]:
         entry = book.entry(figure.unit)
         family = entry.family if entry else None
         matches = []
-        for table, row in rows:
-            if family is None or book.family_in(row.unit_resolved) != family:
+        for table, row, row_family, label, have in rows:
+            if family is None or row_family != family:
                 continue
-            label = _tokens(row.label)
-            have = label | _tokens(row.unit_resolved)
             covered = len(wanted & have) / len(wanted)
             if covered >= _FIGURE_COVERED and label and len(wanted & label) / len(label) >= _ROW_COVERED:
                 matches.append((covered, table, row))

@@ -35,6 +35,10 @@ _CLAUSE_END = regex.compile(r"[.;](?=\s|$)|\n")
 _LABEL_STOP = regex.compile(r"[.;()\n]|(?<!\d):|(?<![\p{L}])(?:Trong đó|trong đó)(?!\p{L})|\S*\d/\S*")
 _TRAILING = regex.compile(r"(?i)(?:\s+(?:là|đạt|có|gồm|được|với|đến|khoảng|tổng cộng|tổng số|trên|về))+\s*$")
 _LEADING = regex.compile(r"^[\s\-–+*•]+")
+_COMMA = regex.compile(r",(?=\s)")
+_DIGIT = regex.compile(r"\d")
+_ENDS_IN_WHICH = regex.compile(r"(?i)[\s.,;:]*trong\s+đó\s*:?\s*")
+_IN_WHICH_LINE = regex.compile(r"(?i)\s*[-+*]?\s*trong\s+đó\s*:?\s*")
 
 
 @dataclass(frozen=True)
@@ -160,8 +164,8 @@ def _label(text: str, start: int) -> str | None:
         cut = m.end()
     # a comma ends the label only where another figure stands before it in the clause:
     # "trực tuyến 3.120 hồ sơ, trực tiếp 1.130 hồ sơ", not "một cửa, một cửa liên thông"
-    for m in regex.finditer(r",(?=\s)", before[cut:]):
-        if regex.search(r"\d", before[cut : cut + m.start()]):
+    for m in _COMMA.finditer(before[cut:]):
+        if _DIGIT.search(before[cut : cut + m.start()]):
             cut += m.end()
             break
     label = _LEADING.sub("", before[cut:]).strip()
@@ -257,13 +261,13 @@ def _block_after(doc: Document, line: int, after: int) -> tuple[list[int], list[
     rest = doc.text[after : doc.lines[line].end]
     k = line + 1
     # the total ends its line with "Trong đó:", or the next line is "Trong đó:" alone
-    inline = regex.fullmatch(r"(?i)[\s.,;:]*trong\s+đó\s*:?\s*", rest)
+    inline = _ENDS_IN_WHICH.fullmatch(rest)
     if not inline and rest.strip(" .,;:"):
         return None
     if not inline:
         while k < len(doc.lines) and not doc.line_text(k).strip():
             k += 1
-        if k >= len(doc.lines) or not regex.fullmatch(r"(?i)\s*[-+*]?\s*trong\s+đó\s*:?\s*", doc.line_text(k)):
+        if k >= len(doc.lines) or not _IN_WHICH_LINE.fullmatch(doc.line_text(k)):
             return None
         k += 1
     own = _marker(text)

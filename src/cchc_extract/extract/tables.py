@@ -36,6 +36,8 @@ _ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "label": ("chỉ tiêu", "nội dung", "tên chỉ tiêu", "danh mục", "nhiệm vụ", "tên", "hạng mục", "lĩnh vực"),
     "value": ("số liệu", "kết quả", "giá trị", "số lượng", "thực hiện", "tổng số"),
 }
+_NUMBER_MARKS = regex.compile(r"[()\s*]")
+_LETTER = regex.compile(r"[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -172,8 +174,8 @@ def _has_figure(cells: tuple[str, ...]) -> bool:
 
 def _is_numbering_row(cells: tuple[str, ...]) -> bool:
     """The "(1) (2) (3) ..." or "1 2 3 ..." row under a header that numbers the columns."""
-    filled = [regex.sub(r"[()\s*]", "", c) for c in cells if c]
-    while filled and regex.fullmatch(r"[A-Z]", filled[0]):
+    filled = [_NUMBER_MARKS.sub("", c) for c in cells if c]
+    while filled and _LETTER.fullmatch(filled[0]):
         filled = filled[1:]  # "A | B | 1 | 2 | 3": the label columns are lettered
     if len(filled) < 3:
         return False

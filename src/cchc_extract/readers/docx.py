@@ -72,7 +72,8 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
         raise InputError(path, f"cannot be opened as a Word document: {exc}") from exc
     except Exception as exc:  # lxml errors inside a damaged part
         raise InputError(path, f"has a damaged part: {type(exc).__name__}: {exc}") from exc
-    numbering = _Numbering(document)
+    styles = _Styles(document)
+    numbering = _Numbering(document, styles)
     blocks: list[Block] = []
     from docx.table import Table
 
@@ -80,7 +81,7 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
         if isinstance(item, Table):
             blocks.extend(Block(row, hints=frozenset({"cell"})) for row in _table_rows(item))
         else:
-            blocks.append(Block(numbering.prefix(item) + item.text, hints=_hints(item)))
+            blocks.append(Block(numbering.prefix(item) + item.text, hints=_hints(item, styles)))
         blocks.append(Block(""))
     for note in _footnotes(data):
         blocks.extend([Block(note), Block("")])
@@ -89,13 +90,27 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
     )
 
 
-def _hints(paragraph: Any) -> frozenset[str]:
+class _Styles:
+    """Paragraph styles by id, read once: python-docx looks the default style up on every access."""
+
+    def __init__(self, document: Any):
+        self.by_id = {style.style_id: style for style in document.styles}
+
+    def of(self, paragraph: Any) -> Any:
+        ppr = paragraph._p.pPr
+        style_id = ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else None
+        return self.by_id.get(style_id) if style_id else None
+
+
+def _hints(paragraph: Any, styles: _Styles) -> frozenset[str]:
     hints = set()
-    style = (paragraph.style.name or "") if paragraph.style is not None else ""
-    if style.startswith(("Heading", "Title")):
+    style = styles.of(paragraph)
+    name = (style.name or "") if style is not None else ""
+    if name.startswith(("Heading", "Title")):
         hints.add("heading")
+    style_bold = bool(style is not None and style.font.bold)
     runs = [r for r in paragraph.runs if r.text.strip()]
-    if runs and all(r.bold or (r.bold is None and r.style is not None and r.style.font.bold) for r in runs):
+    if runs and all(r.bold or (r.bold is None and style_bold) for r in runs):
         hints.add("bold")
     return frozenset(hints)
 
@@ -118,7 +133,8 @@ def _table_rows(table: Any) -> list[str]:
 class _Numbering:
     """Automatic list numbers, which Word keeps out of the paragraph text."""
 
-    def __init__(self, document: Any):
+    def __init__(self, document: Any, styles: _Styles):
+        self.styles = styles
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
         self.counters: dict[str, list[int]] = {}
         try:
@@ -145,8 +161,9 @@ class _Numbering:
 
     def prefix(self, paragraph: Any) -> str:
         numpr = _numpr(paragraph._p.pPr)
-        if numpr is None and paragraph.style is not None:
-            numpr = _numpr(paragraph.style.element.pPr)  # numbering set by the style ("List Number")
+        style = self.styles.of(paragraph)
+        if numpr is None and style is not None:
+            numpr = _numpr(style.element.pPr)  # numbering set by the style ("List Number")
         if numpr is None or numpr.numId is None:
             return ""
         num_id = str(numpr.numId.val)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import unicodedata
 from pathlib import Path
 
 import regex
@@ -61,13 +60,15 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
-def _mostly_foreign(text: str, sample: int = 20000) -> bool:
+_ODD = regex.compile(r"[\u2e80-\U0010ffff\p{Cc}\p{Co}\p{Cn}\p{Cs}--\s]", regex.V1)
+_VISIBLE = regex.compile(r"\S")
+
+
+def _mostly_foreign(text: str, sample: int = 4000) -> bool:
     """Bytes that decode without error but into control, unassigned or CJK characters."""
-    chars = [c for c in text[:sample] if not c.isspace()]
-    if not chars:
-        return False
-    odd = sum(1 for c in chars if ord(c) >= 0x2E80 or unicodedata.category(c) in {"Cc", "Co", "Cn", "Cs"})
-    return odd / len(chars) > 0.3
+    head = text[:sample]
+    visible = len(_VISIBLE.findall(head))
+    return visible > 0 and len(_ODD.findall(head)) / visible > 0.3
 
 
 def _pages(text: str) -> list[str]:

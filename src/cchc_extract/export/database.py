@@ -1,0 +1,447 @@
+"""Reports into a database: SQLite by default, PostgreSQL by URL, one schema for both.
+
+Every record table is keyed by the document's sha256, so loading the same file
+twice adds nothing, and a document's rows are written in one transaction: a
+crash leaves a document either whole or absent. ``references`` is a reserved word
+in SQL, so mentions of other documents live in ``doc_references``; the view
+``citations`` answers "which reports cite which document key".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import OutputError
+from ..models import Report
+
+_TYPES = {
+    "sqlite": {"real": "REAL", "date": "TEXT", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"},
+    "postgresql": {"real": "DOUBLE PRECISION", "date": "DATE", "serial": "BIGSERIAL PRIMARY KEY"},
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    sha256 TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    pages INTEGER,
+    doc_type TEXT,
+    number TEXT,
+    symbol TEXT,
+    issuer TEXT,
+    issuer_normalized TEXT,
+    place TEXT,
+    date {date},
+    subject TEXT,
+    signer TEXT,
+    signer_title TEXT,
+    schema_version TEXT NOT NULL,
+    extracted_at TEXT NOT NULL,
+    seconds {real},
+    report TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sections (
+    document TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    number TEXT,
+    level INTEGER,
+    title TEXT,
+    parent TEXT,
+    span_start INTEGER,
+    span_end INTEGER,
+    page INTEGER,
+    PRIMARY KEY (document, ordinal)
+);
+CREATE TABLE IF NOT EXISTS doc_references (
+    document TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    doc_type TEXT,
+    number TEXT,
+    year INTEGER,
+    symbol TEXT,
+    key TEXT,
+    date {date},
+    issuer TEXT,
+    issuer_normalized TEXT,
+    resolved_key TEXT,
+    section TEXT,
+    span_start INTEGER,
+    span_end INTEGER,
+    page INTEGER,
+    PRIMARY KEY (document, ordinal)
+);
+CREATE INDEX IF NOT EXISTS doc_references_key ON doc_references (key);
+CREATE INDEX IF NOT EXISTS doc_references_type ON doc_references (doc_type);
+CREATE TABLE IF NOT EXISTS figures (
+    document TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    value {real} NOT NULL,
+    unit TEXT,
+    share_percent {real},
+    of_total {real},
+    label TEXT,
+    section TEXT,
+    span_start INTEGER,
+    span_end INTEGER,
+    page INTEGER,
+    PRIMARY KEY (document, ordinal)
+);
+CREATE INDEX IF NOT EXISTS figures_unit ON figures (unit);
+CREATE TABLE IF NOT EXISTS table_rows (
+    document TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+    table_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    table_title TEXT,
+    code TEXT,
+    label TEXT,
+    unit TEXT,
+    unit_resolved TEXT,
+    value TEXT,
+    number {real},
+    note TEXT,
+    parent TEXT,
+    legend TEXT,
+    value_label TEXT,
+    extra TEXT,
+    page INTEGER,
+    PRIMARY KEY (document, table_id, ordinal)
+);
+CREATE INDEX IF NOT EXISTS table_rows_code ON table_rows (code);
+CREATE TABLE IF NOT EXISTS checks (
+    document TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    location TEXT,
+    PRIMARY KEY (document, ordinal)
+);
+CREATE INDEX IF NOT EXISTS checks_rule ON checks (rule);
+CREATE TABLE IF NOT EXISTS failures (
+    id {serial},
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    failed_at TEXT NOT NULL,
+    UNIQUE (path, sha256)
+);
+"""
+
+_VIEW = """
+{create} citations AS
+SELECT r.key AS cited_key, r.doc_type AS cited_type, d.sha256 AS document, d.path, d.issuer, d.date,
+       COUNT(*) AS mentions
+FROM doc_references r JOIN documents d ON d.sha256 = r.document
+WHERE r.key IS NOT NULL
+GROUP BY r.key, r.doc_type, d.sha256, d.path, d.issuer, d.date
+"""
+
+
+class Store:
+    """A database of reports. ``open_store`` picks SQLite or PostgreSQL from the target."""
+
+    dialect = "sqlite"
+    mark = "?"
+
+    def __init__(self, connection: Any):
+        self.connection = connection
+        self.create()
+
+    def create(self) -> None:
+        types = _TYPES[self.dialect]
+        with self.transaction() as cursor:
+            for statement in _SCHEMA.format(**types).split(";"):
+                if statement.strip():
+                    cursor.execute(statement)
+            create = "CREATE VIEW IF NOT EXISTS" if self.dialect == "sqlite" else "CREATE OR REPLACE VIEW"
+            cursor.execute(_VIEW.format(create=create))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        cursor = self.connection.cursor()
+        try:
+            yield cursor
+            self.connection.commit()
+        except BaseException:
+            self.connection.rollback()
+            raise
+        finally:
+            cursor.close()
+
+    def known(self) -> set[str]:
+        """The sha256 of every stored document."""
+        with self.transaction() as cursor:
+            cursor.execute("SELECT sha256 FROM documents")
+            return {row[0] for row in cursor.fetchall()}
+
+    def _insert(self, cursor: Any, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        marks = ", ".join([self.mark] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def add(self, report: Report, report_json: str, seconds: float | None = None) -> None:
+        """Store one report and all its records in one transaction (nothing if already there)."""
+        sha = report.source.sha256
+        m = report.metadata
+        with self.transaction() as cursor:
+            cursor.execute(f"SELECT 1 FROM documents WHERE sha256 = {self.mark}", (sha,))
+            if cursor.fetchone():
+                return
+            self._insert(
+                cursor,
+                "documents",
+                (
+                    "sha256",
+                    "path",
+                    "format",
+                    "pages",
+                    "doc_type",
+                    "number",
+                    "symbol",
+                    "issuer",
+                    "issuer_normalized",
+                    "place",
+                    "date",
+                    "subject",
+                    "signer",
+                    "signer_title",
+                    "schema_version",
+                    "extracted_at",
+                    "seconds",
+                    "report",
+                ),
+                [
+                    (
+                        sha,
+                        report.source.path,
+                        report.source.format,
+                        report.source.pages,
+                        m.doc_type,
+                        m.number,
+                        m.symbol,
+                        m.issuer,
+                        m.issuer_normalized,
+                        m.place,
+                        _date(m.date),
+                        m.subject,
+                        m.signer,
+                        m.signer_title,
+                        report.schema_version,
+                        _now(),
+                        seconds,
+                        report_json,
+                    )
+                ],
+            )
+            self._insert(
+                cursor,
+                "sections",
+                ("document", "ordinal", "id", "number", "level", "title", "parent", "span_start", "span_end", "page"),
+                [
+                    (sha, i, s.id, s.number, s.level, s.title, s.parent, s.span[0], s.span[1], s.page)
+                    for i, s in enumerate(report.sections)
+                ],
+            )
+            self._insert(
+                cursor,
+                "doc_references",
+                (
+                    "document",
+                    "ordinal",
+                    "text",
+                    "doc_type",
+                    "number",
+                    "year",
+                    "symbol",
+                    "key",
+                    "date",
+                    "issuer",
+                    "issuer_normalized",
+                    "resolved_key",
+                    "section",
+                    "span_start",
+                    "span_end",
+                    "page",
+                ),
+                [
+                    (
+                        sha,
+                        i,
+                        r.text,
+                        r.doc_type,
+                        r.number,
+                        r.year,
+                        r.symbol,
+                        r.key,
+                        _date(r.date),
+                        r.issuer,
+                        r.issuer_normalized,
+                        r.resolved_key,
+                        r.section,
+                        r.span[0],
+                        r.span[1],
+                        r.page,
+                    )
+                    for i, r in enumerate(report.references)
+                ],
+            )
+            self._insert(
+                cursor,
+                "figures",
+                (
+                    "document",
+                    "ordinal",
+                    "text",
+                    "value",
+                    "unit",
+                    "share_percent",
+                    "of_total",
+                    "label",
+                    "section",
+                    "span_start",
+                    "span_end",
+                    "page",
+                ),
+                [
+                    (
+                        sha,
+                        i,
+                        f.text,
+                        f.value,
+                        f.unit,
+                        f.share_percent,
+                        f.of_total,
+                        f.label,
+                        f.section,
+                        f.span[0],
+                        f.span[1],
+                        f.page,
+                    )
+                    for i, f in enumerate(report.figures)
+                ],
+            )
+            self._insert(
+                cursor,
+                "table_rows",
+                (
+                    "document",
+                    "table_id",
+                    "ordinal",
+                    "table_title",
+                    "code",
+                    "label",
+                    "unit",
+                    "unit_resolved",
+                    "value",
+                    "number",
+                    "note",
+                    "parent",
+                    "legend",
+                    "value_label",
+                    "extra",
+                    "page",
+                ),
+                [
+                    (
+                        sha,
+                        t.id,
+                        i,
+                        t.title,
+                        r.code,
+                        r.label,
+                        r.unit,
+                        r.unit_resolved,
+                        r.value,
+                        r.number,
+                        r.note,
+                        r.parent,
+                        _json(r.legend),
+                        r.value_label,
+                        _json(r.extra),
+                        r.page,
+                    )
+                    for t in report.tables
+                    for i, r in enumerate(t.rows)
+                ],
+            )
+            self._insert(
+                cursor,
+                "checks",
+                ("document", "ordinal", "rule", "severity", "message", "location"),
+                [(sha, i, c.rule, c.severity, c.message, _json(c.where)) for i, c in enumerate(report.checks)],
+            )
+            cursor.execute(f"DELETE FROM failures WHERE sha256 = {self.mark}", (sha,))
+
+    def fail(self, path: str, sha256: str, kind: str, message: str) -> None:
+        """Record a file that could not be read; a second failure of the same file replaces the first."""
+        with self.transaction() as cursor:
+            cursor.execute(
+                f"INSERT INTO failures (path, sha256, kind, message, failed_at) VALUES ({', '.join([self.mark] * 5)})"
+                " ON CONFLICT (path, sha256) DO UPDATE SET kind = excluded.kind, message = excluded.message,"
+                " failed_at = excluded.failed_at",
+                (path, sha256, kind, message, _now()),
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class PostgresStore(Store):
+    dialect = "postgresql"
+    mark = "%s"
+
+
+def open_store(target: str) -> Store:
+    """A store for ``target``: a ``postgresql://`` URL, or a path to an SQLite file (created if absent)."""
+    if target.startswith(("postgresql://", "postgres://")):
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise OutputError(
+                target, "PostgreSQL needs the psycopg package", "pip install 'cchc-extract[postgres]'"
+            ) from exc
+        try:
+            return PostgresStore(psycopg.connect(target))
+        except psycopg.Error as exc:
+            raise OutputError(_hide_password(target), f"cannot connect: {str(exc).strip().splitlines()[0]}") from exc
+    path = Path(target)
+    if path.exists() and path.is_dir():
+        raise OutputError(path, "is a folder; --db takes an SQLite file or a postgresql:// URL")
+    try:
+        connection = sqlite3.connect(path, timeout=30)
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA journal_mode = WAL")
+        return Store(connection)
+    except sqlite3.DatabaseError as exc:
+        raise OutputError(path, f"is not a usable SQLite database: {exc}") from exc
+
+
+def _hide_password(url: str) -> str:
+    head, sep, tail = url.partition("@")
+    if not sep or ":" not in head.split("//", 1)[-1]:
+        return url
+    scheme, rest = head.split("//", 1)
+    return f"{scheme}//{rest.split(':', 1)[0]}:***@{tail}"
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _json(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False) if value else None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

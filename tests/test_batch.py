@@ -1,0 +1,192 @@
+"""Batch into a database: every file once, failures recorded, resumable after kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cchc_extract.batch import discover, run_batch
+from cchc_extract.export.database import open_store
+
+from .conftest import CORPUS, extracted
+
+POSTGRES = os.environ.get("CCHC_TEST_POSTGRES")  # .ci/run starts a server and sets this
+
+
+def batch(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cchc_extract", "batch", *args], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
+
+
+def counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as connection:
+        tables = ("documents", "sections", "doc_references", "figures", "table_rows", "checks", "failures")
+        return {t: connection.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def corpus_files() -> list[Path]:
+    files, _ = discover([str(CORPUS)])
+    return files
+
+
+def test_discover_takes_files_folders_and_globs(tmp_path):
+    files, missing = discover([str(CORPUS), str(CORPUS / "00[01]*.txt"), str(tmp_path / "nowhere")])
+    assert len(files) == len(set(files)) == len(corpus_files())
+    assert [m.path for m in missing] == [str(tmp_path / "nowhere")]
+    assert not any(p.suffix == ".py" for p in files)
+
+
+def test_a_batch_stores_every_record_once_and_a_rerun_adds_nothing(tmp_path):
+    db = tmp_path / "r.sqlite"
+    first = batch(str(CORPUS), "--db", str(db), "--jobs", "2")
+    assert first.returncode == 0, first.stderr
+    expected = {
+        "documents": len(corpus_files()),
+        "doc_references": sum(len(extracted(p).references) for p in corpus_files()),
+        "table_rows": sum(len(t.rows) for p in corpus_files() for t in extracted(p).tables),
+    }
+    got = counts(db)
+    assert {k: got[k] for k in expected} == expected and got["failures"] == 0
+    again = batch(str(CORPUS), "--db", str(db))
+    assert again.returncode == 0 and f"skipped {expected['documents']}" in again.stderr
+    assert counts(db) == got
+
+
+def test_the_citations_view_answers_who_cites_what(tmp_path):
+    db = tmp_path / "r.sqlite"
+    assert (
+        batch(
+            str(CORPUS / "000_hoang_cat_2024h1.txt"), str(CORPUS / "001_thach_lam_district_2024.txt"), "--db", str(db)
+        ).returncode
+        == 0
+    )
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT path, mentions FROM citations WHERE cited_key = '61/2018/NĐ-CP' ORDER BY path"
+        ).fetchall()
+        fk = connection.execute("PRAGMA foreign_key_list(doc_references)").fetchall()
+    assert [(Path(p).name, n) for p, n in rows] == [
+        ("000_hoang_cat_2024h1.txt", 3),
+        ("001_thach_lam_district_2024.txt", 2),
+    ]
+    assert fk and fk[0][2] == "documents"
+
+
+def test_a_broken_file_is_recorded_and_the_batch_goes_on(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes((CORPUS / "002_lam_son_province_2025.txt").read_bytes())
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "fake.docx").write_text("not a docx", encoding="utf-8")
+    db = tmp_path / "r.sqlite"
+    proc = batch(str(folder), str(tmp_path / "missing-folder"), "--db", str(db))
+    assert proc.returncode == 1
+    assert "done 1" in proc.stderr and "failed 3" in proc.stderr
+    with sqlite3.connect(db) as connection:
+        failures = connection.execute("SELECT path, kind, message FROM failures ORDER BY path").fetchall()
+    kinds = {Path(p).name: (k, m) for p, k, m in failures}
+    assert kinds["empty.pdf"][0] == "input" and "is empty" in kinds["empty.pdf"][1]
+    assert "not a ZIP container" in kinds["fake.docx"][1]
+    assert kinds["missing-folder"][0] == "input"
+    assert "Traceback" not in proc.stderr
+    rerun = batch(str(folder), "--db", str(db))
+    assert counts(db)["failures"] == 3  # the same failures again replace, not duplicate, the rows
+    assert rerun.returncode == 1
+
+
+def test_a_document_over_the_time_limit_is_stopped_and_recorded(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text((CORPUS / "000_hoang_cat_2024h1.txt").read_text(encoding="utf-8") * 120, encoding="utf-8")
+    small = tmp_path / "small.txt"
+    small.write_bytes((CORPUS / "002_lam_son_province_2025.txt").read_bytes())
+    db = tmp_path / "r.sqlite"
+    store = open_store(str(db))
+    try:
+        summary = run_batch([str(big), str(small)], store, jobs=1, timeout=0.5)
+    finally:
+        store.close()
+    assert (summary.done, summary.failed) == (1, 1)
+    failed = next(o for o in summary.outcomes if o.status == "failed")
+    assert failed.kind == "timeout" and Path(failed.path).name == "big.txt"
+
+
+def test_jsonl_streams_one_contract_object_per_line(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("", encoding="utf-8")
+    proc = batch(
+        str(CORPUS / "001_thach_lam_district_2024.txt"),
+        str(CORPUS / "003_dinh_hung_plan_2025.md"),
+        "--db",
+        str(tmp_path / "r.sqlite"),
+        "--jsonl",
+        str(out),
+        "--quiet",
+    )
+    assert proc.returncode == 0 and proc.stderr == ""
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    assert {json.loads(line)["metadata"]["number"] for line in lines} == {"215", "01"}
+
+
+def test_a_killed_batch_finishes_on_the_next_run_without_duplicates(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (CORPUS / "000_hoang_cat_2024h1.txt").read_text(encoding="utf-8")
+    for k in range(120):
+        (folder / f"r{k:03}.txt").write_text(text + f"\n{k}\n", encoding="utf-8")  # 120 distinct files
+    db = tmp_path / "r.sqlite"
+    command = [sys.executable, "-m", "cchc_extract", "batch", str(folder), "--db", str(db), "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    stored = 0
+    while time.monotonic() < deadline and stored < 10:
+        time.sleep(0.05)
+        if db.exists():
+            try:
+                stored = counts(db)["documents"]
+            except sqlite3.Error:
+                stored = 0
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    partial = counts(db)["documents"]
+    assert 10 <= partial < 120, partial
+    rerun = batch(str(folder), "--db", str(db), "--jobs", "2")
+    assert rerun.returncode == 0, rerun.stderr
+    final = counts(db)
+    assert final["documents"] == 120
+    per_document = len(extracted(CORPUS / "000_hoang_cat_2024h1.txt").references)
+    assert final["doc_references"] == 120 * per_document
+
+
+@pytest.mark.skipif(not POSTGRES, reason="set CCHC_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)")
+def test_postgresql_gets_the_same_schema_and_rows(tmp_path):
+    import psycopg
+
+    with psycopg.connect(POSTGRES, autocommit=True) as connection:
+        for table in ("checks", "table_rows", "figures", "doc_references", "sections", "failures"):
+            connection.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
+        connection.execute("DROP TABLE IF EXISTS documents CASCADE")
+    files = [str(CORPUS / "000_hoang_cat_2024h1.txt"), str(CORPUS / "004_an_phu_planted_errors_2025.txt")]
+    assert batch(*files, "--db", POSTGRES).returncode == 0
+    assert batch(*files, "--db", POSTGRES).returncode == 0  # a second run adds nothing
+    sqlite_db = tmp_path / "r.sqlite"
+    assert batch(*files, "--db", str(sqlite_db)).returncode == 0
+    with psycopg.connect(POSTGRES) as connection:
+        pg = {t: connection.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts(sqlite_db)}
+        cited = connection.execute("SELECT mentions FROM citations WHERE cited_key = '61/2018/NĐ-CP'").fetchall()
+    assert pg == counts(sqlite_db)
+    assert cited == [(3,)]
+
+
+def test_a_database_target_that_is_a_folder_is_a_clear_error(tmp_path):
+    proc = batch(str(CORPUS / "002_lam_son_province_2025.txt"), "--db", str(tmp_path))
+    assert proc.returncode == 2 and "is a folder" in proc.stderr
