@@ -232,3 +232,34 @@ def test_build_script_reproduces_the_committed_pdf(tmp_path):
             pdf.close()
 
     assert pages(rebuilt) == pages(CORPUS / "004_an_phu_planted_errors_2025.pdf")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (.ci/run installs it)")
+def test_pdf_running_headers_footers_and_page_numbers_are_dropped(tmp_path):
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    sys.path.insert(0, str(ROOT / "corpus"))
+    import build
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "UBND XÃ AN PHÚ - BÁO CÁO CẢI CÁCH HÀNH CHÍNH"
+    footer = section.footer.paragraphs[0]
+    footer.add_run("Trang ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    footer._p.append(field)
+    document.add_paragraph("BÁO CÁO")
+    document.add_paragraph("Kết quả cải cách hành chính")
+    for k in range(1, 61):
+        document.add_paragraph(f"{k}. Nội dung công việc thứ {k} theo Kế hoạch số {k}/KH-UBND ngày 02/01/2024.")
+    source = tmp_path / "paged.docx"
+    document.save(str(source))
+    report = extract(build.build_pdf(source, tmp_path), with_text=True)
+    assert report.source.pages and report.source.pages >= 3
+    text = report.text or ""
+    assert "UBND XÃ AN PHÚ - BÁO CÁO" not in text and "Trang" not in text
+    assert [s.id for s in report.sections] == [str(k) for k in range(1, 61)]
+    assert len(report.references) == 60
