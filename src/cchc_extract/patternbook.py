@@ -91,6 +91,7 @@ class _IssuersFile(_Entry):
     proper_names: list[str]
     admin_units: list[str]
     stop_words: list[str]
+    name_words: list[str] = []
 
 
 class _HeadingsFile(_Entry):
@@ -230,6 +231,7 @@ class Issuers:
     proper_names: tuple[str, ...]
     admin_units: tuple[str, ...]
     stop_words: tuple[str, ...]
+    name_words: frozenset[str] = frozenset()
 
     def canonical_code(self, code: str) -> str | None:
         return self.codes_folded.get(code.casefold())
@@ -263,6 +265,7 @@ def issuers() -> Issuers:
         proper_names=tuple(data.proper_names),
         admin_units=tuple(data.admin_units),
         stop_words=tuple(data.stop_words),
+        name_words=frozenset(w.casefold() for w in data.name_words),
     )
 
 

@@ -82,8 +82,10 @@ def _patterns() -> _Patterns:
     short = next(form for form in data.forms if form.id == "short")
     lead = frags["date_lead"]
     dates = tuple(regex.compile(rf"\A{lead}(?:{patternbook.expand(d.pattern, frags)})") for d in data.date_forms)
-    words = patternbook.issuers().stop_words
-    stop_words = patternbook.alternation([*words, *(w.upper() for w in words)])
+    book = patternbook.issuers()
+    words = book.stop_words
+    titled = [w[:1].upper() + w[1:] for w in words if w.casefold() not in book.name_words]
+    stop_words = patternbook.alternation([*words, *(w.upper() for w in words), *titled])
     date_forms = "|".join(f"(?:{patternbook.expand(d.pattern, frags)})" for d in data.date_forms)
     return _Patterns(
         forms=forms,
