@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
@@ -81,7 +81,6 @@ class _Found:
     unit: str | None
     share: float | None = None
     of_total: float | None = None
-    extra: dict[str, Span] = field(default_factory=dict)
 
 
 def find_figures(

@@ -13,7 +13,7 @@ Readers that know real tables (DOCX, PDF) will hand grids over directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..normalize import Document
 
@@ -35,7 +35,6 @@ class Grid:
     last_line: int
     kind: str  # "tsv" or "pipe"
     columns: int = 0
-    notes: list[str] = field(default_factory=list)
 
     @property
     def span(self) -> tuple[int, int]:
@@ -118,7 +117,7 @@ def _pipe_grid(doc: Document, i: int, stop: int) -> tuple[Grid | None, int]:
         k += 1
     if len(tokens) < 4:
         return None, last_bar + 1
-    columns, _ = _period(tokens)
+    columns = _period(tokens)
     if columns < 2:
         return None, last_bar + 1
     rows, used = _pipe_rows(tokens, columns)
@@ -132,7 +131,7 @@ def _pipe_grid(doc: Document, i: int, stop: int) -> tuple[Grid | None, int]:
 _Token = tuple[str | None, int, int, int | None]  # text (None where two bars meet), start, end, page
 
 
-def _period(tokens: list[_Token]) -> tuple[int, int]:
+def _period(tokens: list[_Token]) -> int:
     """Columns: the row length that reads the most tokens as whole rows.
 
     A row of N cells is N tokens and one empty token (the two bars between rows);
@@ -147,7 +146,7 @@ def _period(tokens: list[_Token]) -> tuple[int, int]:
         covered = sum(len(row) + 1 for row in whole)
         if covered > best[0]:
             best = (covered, columns)
-    return best[1], 0
+    return best[1]
 
 
 def _has_empty_inner_column(rows: list[list[_Token]], columns: int) -> bool:
