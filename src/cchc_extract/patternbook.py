@@ -196,8 +196,10 @@ def reload() -> None:
     crosscheck._tokens.cache_clear()
     crosscheck._abbreviations.cache_clear()
     from . import vietnamese
+    from .segment import _type_names
 
     vietnamese._proper_names.cache_clear()
+    _type_names.cache_clear()
 
 
 def alternation(words: Iterable[str]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -224,17 +225,22 @@ def _catalogue(cells: list[_Cell]) -> dict[str, _Cell]:
     return found
 
 
+@functools.cache
+def _type_names() -> tuple[tuple[str, str], ...]:
+    """Document type names, longest first, with their accent-less capitals."""
+    names = sorted({e.name for e in patternbook.doc_types().entries}, key=len, reverse=True)
+    return tuple((name, strip_accents(name.upper())) for name in names)
+
+
 def _doc_type_line(lines: list[str], limit: int) -> tuple[int, str, str] | None:
     """The line that names the document type in capitals ("BÁO CÁO"), with any rest."""
-    names = sorted({e.name for e in patternbook.doc_types().entries}, key=len, reverse=True)
     for i in range(min(limit, len(lines))):
         text = lines[i].strip().strip("|").strip()
         if not text or not is_upper(text) or text.endswith(":") or len(text) > 160:
             continue
         # compared without accents: scans read "BÁO CÁO" as "BAO CÁO"
         bare = strip_accents(text)
-        for name in names:
-            upper = strip_accents(name.upper())
+        for name, upper in _type_names():
             if bare == upper or bare.startswith(upper + " "):
                 return i, name, text[len(upper) :].strip()
     return None

@@ -64,9 +64,14 @@ _ODD = regex.compile(r"[\u2e80-\U0010ffff\p{Cc}\p{Co}\p{Cn}\p{Cs}--\s]", regex.V
 _VISIBLE = regex.compile(r"\S")
 
 
+_SUSPECT = regex.compile(r"[\u2e80-\U0010ffff\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _mostly_foreign(text: str, sample: int = 4000) -> bool:
     """Bytes that decode without error but into control, unassigned or CJK characters."""
     head = text[:sample]
+    if not _SUSPECT.search(head):
+        return False  # the usual case, decided in one pass
     visible = len(_VISIBLE.findall(head))
     return visible > 0 and len(_ODD.findall(head)) / visible > 0.3
 
