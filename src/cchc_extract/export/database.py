@@ -422,6 +422,9 @@ def open_store(target: str) -> Store:
         connection = sqlite3.connect(path, timeout=30)
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA journal_mode = WAL")
+        # WAL with NORMAL sync: every commit is atomic and survives a killed process; only a
+        # power cut may lose the last few commits, which the next run then simply redoes
+        connection.execute("PRAGMA synchronous = NORMAL")
         return Store(connection)
     except sqlite3.DatabaseError as exc:
         raise OutputError(path, f"is not a usable SQLite database: {exc}") from exc

@@ -13,6 +13,7 @@ percentage is a share of (``share_base``). The consistency rules read these.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,11 +116,11 @@ def find_figures(
 
 def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: list[Span]) -> list[_Found]:
     text = doc.text
-    taken: list[Span] = list(blocked)
+    taken = _Taken(blocked)
     out: list[_Found] = []
 
     def free(a: int, b: int) -> bool:
-        if any(x < b and a < y for x, y in taken):
+        if taken.overlaps(a, b):
             return False
         line = doc.line_text(doc.line_index(a))
         return "\t" not in line and line.strip() != "|" and not doc.in_cell(doc.line_index(a))
@@ -141,15 +142,35 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
                 stop = s.end()
             total = parse_number(m["total"]) if "total" in m.re.groupindex else None
             out.append(_Found(m.start(), stop, value, entry.unit, share, total))
-            taken.append((m.start(), stop))
+            taken.add(m.start(), stop)
     for m in pats.percent.finditer(text, start, end):
         if not free(m.start(), m.end()) or pats.not_a_figure_before.search(text, max(0, m.start() - 20), m.start()):
             continue
         value = parse_number(m["num"])
         if value is not None:
             out.append(_Found(m.start(), m.end(), value, "%"))
-            taken.append(m.span())
+            taken.add(*m.span())
     return out
+
+
+class _Taken:
+    """Spans already claimed (references, tables, figures found), sorted for bisection."""
+
+    def __init__(self, spans: list[Span]):
+        merged: list[Span] = []
+        for x, y in sorted(spans):  # disjoint from here on: a table's span swallows the references in it
+            if merged and x < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], y))
+            else:
+                merged.append((x, y))
+        self.spans = merged
+
+    def overlaps(self, a: int, b: int) -> bool:
+        i = bisect.bisect_left(self.spans, (a, a))
+        return any(x < b and a < y for x, y in self.spans[max(0, i - 1) : i + 1])
+
+    def add(self, a: int, b: int) -> None:
+        bisect.insort(self.spans, (a, b))
 
 
 def _label(text: str, start: int) -> str | None:

@@ -61,13 +61,15 @@ def build_table(
     roles = _roles(columns, body)
     warnings: list[tuple[str, str, int]] = []
     header_keys = {_row_key(r.cells) for r in header_rows}
+    header_firsts = {r.cells[0].strip() for r in header_rows if r.cells}
     rows: list[TableRow] = []
     last_coded: str | None = None
     in_subrows = False
     pending_join = False
     for grid_row in body:
         cells = grid_row.cells
-        if _row_key(cells) in header_keys or _is_numbering_row(cells):
+        repeated = bool(cells) and cells[0].strip() in header_firsts and _row_key(cells) in header_keys
+        if repeated or _is_numbering_row(cells):
             pending_join = pending_join or grid_row.after_break
             continue
         code_cell = _cell(cells, roles.code)
@@ -174,6 +176,8 @@ def _has_figure(cells: tuple[str, ...]) -> bool:
 
 def _is_numbering_row(cells: tuple[str, ...]) -> bool:
     """The "(1) (2) (3) ..." or "1 2 3 ..." row under a header that numbers the columns."""
+    if not cells or not cells[-1].strip(" ()*").isdigit():
+        return False  # the last column of a numbering row is a number too
     filled = [_NUMBER_MARKS.sub("", c) for c in cells if c]
     while filled and _LETTER.fullmatch(filled[0]):
         filled = filled[1:]  # "A | B | 1 | 2 | 3": the label columns are lettered
