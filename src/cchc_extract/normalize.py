@@ -23,24 +23,33 @@ _ODD_SPACES = regex.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = regex.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\ufffe]")
 # HTML remnants such as the seed appendix's <i>...</i>; URLs in <...> are kept.
 _TAGS = regex.compile(r"</?(?:i|b|u|em|strong|br|sup|sub|span|p|div|font|strike|s)\b[^<>\n]*>", regex.I)
-# Markdown emphasis runs; a leading "* " is a bullet and stays.
-_EMPHASIS = regex.compile(r"(?<!^)\*+|^\*+(?!\s)")
-_MD_HEADING = regex.compile(r"^#{1,6}(?:\s+|$)")
+# Markdown emphasis runs; a leading "* " is a bullet and stays. All patterns work on
+# many lines at once and never touch a line break, so lines keep their count.
+_EMPHASIS = regex.compile(r"(?<!^)\*+|^\*+(?!\s)", regex.M)
+_MD_HEADING = regex.compile(r"^#{1,6}(?:[ \t]+|$)", regex.M)
 _SPACES = regex.compile(r" {2,}")
+_EDGE_SPACES = regex.compile(r"^ +| +$", regex.M)
+_LONE_STAR = regex.compile(r"^\*$", regex.M)
+
+
+def clean_text(text: str) -> str:
+    """Normalize text: NFC, look-alikes, spaces, markup; tabs (tables) and line breaks are kept."""
+    text = unicodedata.normalize("NFC", text)
+    if "\u00d0" in text or "\u00f0" in text:
+        text = text.translate(_LOOKALIKES)
+    text = _ODD_SPACES.sub(" ", text)
+    text = _INVISIBLE.sub("", text)
+    text = _TAGS.sub("", text)
+    text = _MD_HEADING.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _EDGE_SPACES.sub("", text)
+    return _LONE_STAR.sub("", text)
 
 
 def clean_line(line: str) -> str:
-    """Normalize one line: NFC, look-alikes, spaces, markup; tabs are kept for tables."""
-    line = unicodedata.normalize("NFC", line)
-    if "\u00d0" in line or "\u00f0" in line:
-        line = line.translate(_LOOKALIKES)
-    line = _ODD_SPACES.sub(" ", line)
-    line = _INVISIBLE.sub("", line)
-    line = _TAGS.sub("", line)
-    line = _MD_HEADING.sub("", line)
-    line = _EMPHASIS.sub("", line)
-    line = _SPACES.sub(" ", line).strip(" ")
-    return "" if line == "*" else line
+    """Normalize one line (see ``clean_text``)."""
+    return clean_text(line)
 
 
 @dataclass(frozen=True)
@@ -92,16 +101,19 @@ class Document:
 
 def normalize(raw: RawDocument) -> Document:
     """Build the normalized text from a reader's blocks, one line per block line."""
-    parts: list[str] = []
-    lines: list[Line] = []
-    offset = 0
+    pieces: list[str] = []
+    origins: list[Block] = []
     for block in raw.blocks:
         for piece in _block_lines(block):
-            cleaned = clean_line(piece)
-            lines.append(Line(offset, offset + len(cleaned), block.page, block.hints))
-            parts.append(cleaned)
-            offset += len(cleaned) + 1
-    return Document(raw=raw, text="\n".join(parts), lines=lines)
+            pieces.append(piece)
+            origins.append(block)
+    text = clean_text("\n".join(pieces))  # one pass per pattern over the whole report
+    lines: list[Line] = []
+    offset = 0
+    for cleaned, block in zip(text.split("\n"), origins, strict=True):
+        lines.append(Line(offset, offset + len(cleaned), block.page, block.hints))
+        offset += len(cleaned) + 1
+    return Document(raw=raw, text=text, lines=lines)
 
 
 def _block_lines(block: Block) -> list[str]:
