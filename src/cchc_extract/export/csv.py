@@ -8,21 +8,9 @@ import json
 from pathlib import Path
 
 from ..errors import OutputError
-from ..models import Report, Table
+from ..models import Report, Table, TableRow
 
-FIELDS = [
-    "code",
-    "label",
-    "unit",
-    "unit_resolved",
-    "value",
-    "number",
-    "note",
-    "parent",
-    "value_label",
-    "legend",
-    "page",
-]
+FIELDS = [name for name in TableRow.model_fields if name != "extra"]  # extra columns follow by name
 
 
 def table_csv(table: Table) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
-from ..models import Report
+from ..models import Report, TableRow
 
 _TYPES = {
     "sqlite": {"real": "REAL", "date": "TEXT", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"},
@@ -331,46 +331,13 @@ class Store:
                     for i, f in enumerate(report.figures)
                 ],
             )
+            row_fields = tuple(TableRow.model_fields)  # the columns are the contract's, in its order
             self._insert(
                 cursor,
                 "table_rows",
-                (
-                    "document",
-                    "table_id",
-                    "ordinal",
-                    "table_title",
-                    "code",
-                    "label",
-                    "unit",
-                    "unit_resolved",
-                    "value",
-                    "number",
-                    "note",
-                    "parent",
-                    "legend",
-                    "value_label",
-                    "extra",
-                    "page",
-                ),
+                ("document", "table_id", "ordinal", "table_title", *row_fields),
                 [
-                    (
-                        sha,
-                        t.id,
-                        i,
-                        t.title,
-                        r.code,
-                        r.label,
-                        r.unit,
-                        r.unit_resolved,
-                        r.value,
-                        r.number,
-                        r.note,
-                        r.parent,
-                        _json(r.legend),
-                        r.value_label,
-                        _json(r.extra),
-                        r.page,
-                    )
+                    (sha, t.id, i, t.title, *(_cell(getattr(r, name)) for name in row_fields))
                     for t in report.tables
                     for i, r in enumerate(t.rows)
                 ],
@@ -440,6 +407,11 @@ def _hide_password(url: str) -> str:
 
 def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _cell(value: Any) -> Any:
+    """A value as a column holds it: mappings and lists as JSON text."""
+    return _json(value) if isinstance(value, dict | list) else value
 
 
 def _json(value: Any) -> str | None:
