@@ -12,7 +12,7 @@ from .extract.tables import has_named_columns
 from .models import ParseWarning, Report, Source, Table
 from .normalize import Document, normalize
 from .readers import RawDocument, read
-from .segment import Layout, segment
+from .segment import Layout, segment, unique_id
 
 
 def extract(path: str | Path, *, with_text: bool = False, password: str | None = None) -> Report:
@@ -68,7 +68,7 @@ def extract_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[tup
     ]
     tables: list[Table] = []
     warnings: list[tuple[str, str, int]] = []
-    used: set[str] = set()
+    used: dict[str, int] = {}
     for first, stop in regions:
         for grid in find_grids(doc, first, stop):
             start = grid.span[0]
@@ -78,10 +78,7 @@ def extract_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[tup
                 base, title = appendix.id, appendix.title
             else:
                 base, title = f"table-{len(tables) + 1}", _title_above(doc, grid.first_line)
-            table_id, k = base, 2
-            while table_id in used:
-                table_id, k = f"{base}-{k}", k + 1
-            used.add(table_id)
+            table_id = unique_id(base, used, "-")
             section = f"appendix:{appendix.id}" if appendix else layout.section_at(start)
             table, found = build_table(grid, table_id, title, section)
             # a lone row under no column names we know is layout in the body, not data

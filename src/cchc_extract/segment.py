@@ -452,7 +452,7 @@ def _clean_title(title: str) -> str:
 def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Section]:
     found: list[tuple[int, str, str, str, str, str | None, int]] = []  # line, id, number, form, title, parent, level
     stack: list[tuple[str, str, str]] = []  # form, id, number
-    used: set[str] = set()
+    used: dict[str, int] = {}
     for i in range(first, stop):
         text = lines[i]
         hit = _heading(text)
@@ -465,7 +465,6 @@ def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Se
             del stack[forms.index(form) :]
         parent = stack[-1] if stack else None
         section_id = _section_id(parent, number, used)
-        used.add(section_id)
         title = _continued(lines, i, match["title"], stop)
         found.append((i, section_id, number, form, _clean_title(title), parent[1] if parent else None, len(stack) + 1))
         stack.append((form, section_id, number))
@@ -505,14 +504,23 @@ def _continued(lines: list[str], i: int, title: str, stop: int) -> str:
     return title
 
 
-def _section_id(parent: tuple[str, str, str] | None, number: str, used: set[str]) -> str:
+def _section_id(parent: tuple[str, str, str] | None, number: str, used: dict[str, int]) -> str:
     number = " ".join(number.split())
     if parent and "." in number and number.split(".")[0] == parent[2]:
         number = number.split(".", 1)[1]  # "1.2" under "1." is "I.1.2", not "I.1.1.2"
     base = f"{parent[1]}.{number}" if parent else number
-    candidate, k = base, 2
-    while candidate in used:
-        candidate, k = f"{base}~{k}", k + 1
+    return unique_id(base, used)
+
+
+def unique_id(base: str, used: dict[str, int], sep: str = "~") -> str:
+    """``base``, or ``base~2``, ``base~3`` ... when it was taken; counted, not searched."""
+    k = used.get(base, 0) + 1
+    candidate = base if k == 1 else f"{base}{sep}{k}"
+    while candidate in used:  # "I.1~2" written out in the report itself
+        k += 1
+        candidate = f"{base}{sep}{k}"
+    used[base] = k
+    used[candidate] = max(used.get(candidate, 0), 1)
     return candidate
 
 
@@ -601,7 +609,7 @@ def _find_appendices(lines: list[str], start: int, strict: bool) -> list[int]:
 
 def _appendices(doc: Document, lines: list[str], starts: list[int]) -> list[Appendix]:
     out: list[Appendix] = []
-    used: set[str] = set()
+    used: dict[str, int] = {}
     for n, i in enumerate(starts):
         stop = starts[n + 1] if n + 1 < len(starts) else len(lines)
         title_parts = [lines[i].strip()]
@@ -615,10 +623,7 @@ def _appendices(doc: Document, lines: list[str], starts: list[int]) -> list[Appe
             k += 1
         label = lines[i].strip()
         base = slug(label)
-        appendix_id, m = base, 2
-        while appendix_id in used:
-            appendix_id, m = f"{base}-{m}", m + 1
-        used.add(appendix_id)
+        appendix_id = unique_id(base, used, "-")
         line = doc.lines[i]
         end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
         out.append(

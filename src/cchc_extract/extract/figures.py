@@ -35,6 +35,8 @@ _SENTENCE_END = regex.compile(r"\.(?=\s|$)|\n")
 _CLAUSE_END = regex.compile(r"[.;](?=\s|$)|\n")
 _LABEL_STOP = regex.compile(r"[.;()\n]|(?<!\d):|(?<![\p{L}])(?:Trong đó|trong đó)(?!\p{L})|\S*\d/\S*")
 _TRAILING = regex.compile(r"(?i)(?:\s+(?:là|đạt|có|gồm|được|với|đến|khoảng|tổng cộng|tổng số|trên|về))+\s*$")
+_LABEL_WINDOW = 400
+_SENTENCE_MAX = 1500
 _LEADING = regex.compile(r"^[\s\-–+*•]+")
 _COMMA = regex.compile(r",(?=\s)")
 _DIGIT = regex.compile(r"\d")
@@ -119,11 +121,16 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
     taken = _Taken(blocked)
     out: list[_Found] = []
 
+    narrative: dict[int, bool] = {}  # per line: not a table row, a cell or a bar
+
     def free(a: int, b: int) -> bool:
         if taken.overlaps(a, b):
             return False
-        line = doc.line_text(doc.line_index(a))
-        return "\t" not in line and line.strip() != "|" and not doc.in_cell(doc.line_index(a))
+        index = doc.line_index(a)
+        if index not in narrative:
+            line = doc.line_text(index)
+            narrative[index] = "\t" not in line and line.strip() != "|" and not doc.in_cell(index)
+        return narrative[index]
 
     book = patternbook.units()
     for pattern in (pats.ratio, pats.counted):
@@ -175,7 +182,8 @@ class _Taken:
 
 def _label(text: str, start: int) -> str | None:
     """What is counted: the words of the clause before the number (before its colon, if any)."""
-    line_start = text.rfind("\n", 0, start) + 1
+    window = max(0, start - _LABEL_WINDOW)  # a label is a few words; a huge line must not cost its length
+    line_start = max(text.rfind("\n", window, start) + 1, window)
     before = text[line_start:start].rstrip()
     if before.endswith(":"):
         before = before[:-1]
@@ -210,25 +218,28 @@ def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
     for i, f in enumerate(figures):
         by_line.setdefault(doc.line_index(f.span[0]), []).append(i)
     aside = {i for i, f in enumerate(figures) if _in_parentheses(doc.text, f.span[0])}
+    starts = {line: [figures[k].span[0] for k in ks] for line, ks in by_line.items()}
+
+    def on_line(line: int) -> tuple[list[int], list[int]]:
+        return by_line.get(line, []), starts.get(line, [])
+
     for i, total in enumerate(figures):
         if total.unit == "%" or i in part_of or i in aside:
             continue
         line = doc.line_index(total.span[0])
         sentence_end = _sentence_end(doc.text, total.span[1])
         inline = _IN_WHICH.search(doc.text, total.span[1], sentence_end)
-        between = [
-            k
-            for k in by_line.get(line, [])
-            if k not in aside and inline and total.span[1] <= figures[k].span[0] < inline.start()
-        ]
+        between = (
+            [k for k in _between(on_line(line), total.span[1] - 1, inline.start()) if k not in aside] if inline else []
+        )
         if inline and not between:
             # the parts run from "trong đó" to the end of the clause: "...; trình độ ..." is another;
             # figures in parentheses are comparisons ("tăng 10,48% so cùng kỳ (10.482 tỷ đồng)")
             parts_end = min(sentence_end, _clause_end(doc.text, inline.end()))
             parts = [
                 k
-                for k in by_line.get(line, [])
-                if inline.end() < figures[k].span[0] < parts_end and figures[k].unit == total.unit and k not in aside
+                for k in _between(on_line(line), inline.end(), parts_end)
+                if figures[k].unit == total.unit and k not in aside
             ]
             for k in parts:
                 part_of[k] = total.span
@@ -257,20 +268,30 @@ def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
     ]
 
 
+def _between(line: tuple[list[int], list[int]], after: int, before: int) -> list[int]:
+    """Figures of one line (indexes and starts, in reading order) starting after ``after``, before ``before``."""
+    indexes, starts = line
+    return indexes[bisect.bisect_right(starts, after) : bisect.bisect_left(starts, before)]
+
+
 def _in_parentheses(text: str, pos: int) -> bool:
-    start = text.rfind("\n", 0, pos) + 1
+    window = max(0, pos - _LABEL_WINDOW)
+    start = max(text.rfind("\n", window, pos) + 1, window)
     before = text[start:pos]
     return before.count("(") > before.count(")")
 
 
 def _clause_end(text: str, pos: int) -> int:
-    m = _CLAUSE_END.search(text, pos)
-    return m.start() if m else len(text)
+    end = min(len(text), pos + _SENTENCE_MAX)
+    m = _CLAUSE_END.search(text, pos, end)
+    return m.start() if m else end
 
 
 def _sentence_end(text: str, pos: int) -> int:
-    m = _SENTENCE_END.search(text, pos)
-    return m.start() if m else len(text)
+    """Where the sentence goes on to; a "sentence" without a full stop ends after _SENTENCE_MAX characters."""
+    end = min(len(text), pos + _SENTENCE_MAX)
+    m = _SENTENCE_END.search(text, pos, end)
+    return m.start() if m else end
 
 
 def _block_after(doc: Document, line: int, after: int) -> tuple[list[int], list[int]] | None:
@@ -278,7 +299,10 @@ def _block_after(doc: Document, line: int, after: int) -> tuple[list[int], list[
     by a "Trong đó:" line): those with the first item's bullet are parts, those with
     another bullet are details of the part above, one with the total's bullet ends it."""
     text = doc.line_text(line)
-    rest = doc.text[after : doc.lines[line].end]
+    line_end = doc.lines[line].end
+    if line_end - after > 80:
+        return None  # more than "Trong đó:" follows the total on its line
+    rest = doc.text[after:line_end]
     k = line + 1
     # the total ends its line with "Trong đó:", or the next line is "Trong đó:" alone
     inline = _ENDS_IN_WHICH.fullmatch(rest)

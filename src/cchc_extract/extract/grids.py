@@ -128,7 +128,8 @@ def _pipe_grid(doc: Document, i: int, stop: int) -> tuple[Grid | None, int]:
     return (grid if len(rows) >= 2 else None), last_bar + 1
 
 
-_Token = tuple[str | None, int, int, int | None]  # text (None where two bars meet), start, end, page
+_Token = tuple[str | None, int, int, int | None]
+_PERIOD_SAMPLE = 1500  # text (None where two bars meet), start, end, page
 
 
 def _period(tokens: list[_Token]) -> int:
@@ -137,9 +138,12 @@ def _period(tokens: list[_Token]) -> int:
     A row of N cells is N tokens and one empty token (the two bars between rows);
     empty cells are empty tokens too, so only the period tells them apart.
     """
+    sample = tokens[:_PERIOD_SAMPLE]  # the period shows in the first rows; a long table need not be read 40 times
+    if all(t[0] is None for t in sample):
+        return 0
     best = (0, 0)  # covered tokens, columns
-    for columns in range(2, min(40, len(tokens))):
-        rows, _ = _chunks(tokens, columns)
+    for columns in range(2, min(40, len(sample))):
+        rows, _ = _chunks(sample, columns)
         whole = [row for row, is_whole in rows if is_whole]
         if len(whole) >= 2 and _has_empty_inner_column(whole[:8], columns):
             continue  # several rows read as one: their separators line up as an empty column
