@@ -106,10 +106,18 @@ def test_console_script_and_module_agree():
     assert json.loads(direct.stdout) == json.loads(run(str(SEED), "--json").stdout)
 
 
-def test_every_command_has_help():
-    for command in ("extract", "schema", "eval", "gold-draft"):
+def test_every_command_has_help_and_is_documented():
+    from cchc_extract.cli import app
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [c.name for c in app.registered_commands]
+    assert set(commands) == {"extract", "schema", "eval", "batch", "gold-draft"}
+    for command in commands:
         proc = run(command, "--help")
         assert proc.returncode == 0 and "Usage" in proc.stdout
+        assert f"cchc-extract {command}" in readme or command == "extract", command
     assert "--version" in run("--help").stdout
 
 
