@@ -184,3 +184,32 @@ def test_gold_draft_is_marked_and_loads_as_gold(tmp_path):
 def test_eval_without_gold_is_a_clear_error(tmp_path):
     proc = run("eval", str(tmp_path), "--gold", str(tmp_path))
     assert proc.returncode == 2 and "no document here has a gold file" in proc.stderr
+
+
+def test_unwritable_outputs_are_one_line_errors(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    for args in (
+        (str(SEED), "--csv", str(blocker / "sub")),
+        (str(SEED), "--json", "--out", str(blocker / "out.json")),
+    ):
+        proc = run(*args)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cchc_extract",
+            "batch",
+            str(SEED),
+            "--db",
+            str(tmp_path / "r.sqlite"),
+            "--jsonl",
+            str(blocker / "x.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "cannot be written" in proc.stderr and "Traceback" not in proc.stderr

@@ -148,7 +148,11 @@ def batch_command(
     except CchcError as error:
         raise _fail(error) from None
     show = not quiet and sys.stderr.isatty()
-    handle = jsonl.open("a", encoding="utf-8") if jsonl else None
+    try:
+        handle = jsonl.open("a", encoding="utf-8") if jsonl else None
+    except OSError as exc:
+        store.close()
+        raise _fail(OutputError(jsonl, f"cannot be written: {exc.strerror or exc}")) from None
     try:
         with _progress(show) as update:
             summary = run_batch(inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update)

@@ -29,11 +29,14 @@ def table_csv(table: Table) -> str:
 
 def write_csv(report: Report, folder: Path, *, force: bool = False) -> list[Path]:
     """Write ``<table id>.csv`` for each table into ``folder``; refuse to overwrite unless forced."""
-    folder.mkdir(parents=True, exist_ok=True)
     targets = [(folder / f"{table.id}.csv", table) for table in report.tables]
     existing = [str(path) for path, _ in targets if path.exists()]
     if existing and not force:
         raise OutputError(existing[0], "already exists", "use --force to overwrite it")
-    for path, table in targets:
-        path.write_text(table_csv(table), encoding="utf-8-sig")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path, table in targets:
+            path.write_text(table_csv(table), encoding="utf-8-sig")
+    except OSError as exc:
+        raise OutputError(folder, f"cannot be written: {exc.strerror or exc}") from exc
     return [path for path, _ in targets]
