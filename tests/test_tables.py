@@ -168,3 +168,16 @@ def test_seed_appendix_is_exactly_its_rows():
     joined = [r for r in table.rows if r.label and r.label.endswith("song song với văn bản giấy")]
     assert len(joined) == 1 and joined[0].label.startswith("Tỷ lệ văn bản được gửi hoàn toàn dưới dạng")
     assert all("<i>" not in (r.label or "") for r in table.rows)
+
+
+def test_github_style_markdown_tables(tmp_path):
+    grid = (
+        "| STT | Chỉ tiêu | Đơn vị tính | Số liệu |\n|---|:---|---|---:|\n"
+        "| 1 | Số hồ sơ tiếp nhận | Hồ sơ | 313 |\n| 1.1 | Trực tuyến | Hồ sơ | 302 |\n"
+    )
+    table = table_from(tmp_path, grid, ".md")
+    assert table.columns == ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"]
+    assert [(r.code, r.label, r.number, r.parent) for r in table.rows] == [
+        ("1", "Số hồ sơ tiếp nhận", 313, None),
+        ("1.1", "Trực tuyến", 302, "1"),
+    ]

@@ -146,8 +146,8 @@ def _joins(prev: str, line: str, inside_emphasis: bool) -> bool:
     """Whether ``line`` continues the paragraph that ``prev`` belongs to."""
     if not prev.strip() or not line.strip():
         return False
-    if prev.strip() == "|" or line.strip() == "|":
-        return False
+    if prev.strip() == "|" or line.strip() == "|" or "\t" in prev or "\t" in line:
+        return False  # cell separators and table rows stand alone
     if _RULE.match(line) or _RULE.match(prev):
         return False
     if inside_emphasis:
@@ -178,6 +178,24 @@ def reflow_markdown(lines: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
+_GFM_ROW = regex.compile(r"^\s*\|(?:[^|\n]*\|){2,}\s*$")
+_GFM_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def _pipe_tables(lines: list[str]) -> list[str]:
+    """GitHub-style tables ("| STT | Chỉ tiêu | ... |" over "|---|---|") as tab-separated rows."""
+    out = []
+    for line in lines:
+        if _GFM_RULE.match(line):
+            continue
+        if _GFM_ROW.match(line):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            out.append("\t".join(cells) if any(cells) else "")
+        else:
+            out.append(line)
+    return out
+
+
 def read_markdown(path: Path, data: bytes) -> RawDocument:
     """A Markdown report: paragraphs rejoined, ``|`` cell separators kept as lines."""
     text, encoding = decode(path, data)
@@ -185,7 +203,7 @@ def read_markdown(path: Path, data: bytes) -> RawDocument:
     paged = len(pages) > 1
     blocks: list[Block] = []
     for number, page in enumerate(pages, start=1):
-        for line, bold in reflow_markdown(page.split("\n")):
+        for line, bold in reflow_markdown(_pipe_tables(page.split("\n"))):
             hints = frozenset({"bold"}) if bold and line.rstrip().endswith("**") else frozenset()
             blocks.append(Block(line, page=number if paged else None, hints=hints))
     return _raw(path, data, "md", blocks, encoding, len(pages))
