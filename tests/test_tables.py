@@ -181,3 +181,18 @@ def test_github_style_markdown_tables(tmp_path):
         ("1", "Số hồ sơ tiếp nhận", 313, None),
         ("1.1", "Trực tuyến", 302, "1"),
     ]
+
+
+def test_html_tables_left_in_markdown(tmp_path):
+    grid = (
+        '<table><tr><th>STT</th><th>Chỉ tiêu</th><th colspan="2">Kết quả</th></tr>\n'
+        "<tr><td></td><td></td><td>Đơn vị tính</td><td>Số liệu</td></tr>\n"
+        "<tr><td>1</td><td>Số hồ sơ<br>tiếp nhận</td><td>Hồ sơ</td><td>1.177</td></tr>\n"
+        "<tr><td>2</td><td>Tỷ lệ đúng hạn</td><td>%</td><td>98,5</td></tr></table>\n"
+    )
+    table = table_from(tmp_path, grid, ".md")
+    assert table.columns == ["STT", "Chỉ tiêu", "Kết quả / Đơn vị tính", "Kết quả / Số liệu"]
+    assert [(r.code, r.label, r.unit, r.number) for r in table.rows] == [
+        ("1", "Số hồ sơ tiếp nhận", "Hồ sơ", 1177),
+        ("2", "Tỷ lệ đúng hạn", "%", 98.5),
+    ]

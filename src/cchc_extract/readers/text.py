@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from html.parser import HTMLParser
 from pathlib import Path
 
 import regex
@@ -182,6 +183,59 @@ _GFM_ROW = regex.compile(r"^\s*\|(?:[^|\n]*\|){2,}\s*$")
 _GFM_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
 
 
+class _HtmlTable(HTMLParser):
+    """Rows of an HTML table left in a Markdown file, merged cells written once."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self.span = int(span) if span.isdigit() else 1
+        elif tag == "br" and self.cell is not None:
+            self.cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None:
+            if not self.rows:
+                self.rows.append([])
+            self.rows[-1].extend([" ".join("".join(self.cell).split())] + [""] * (self.span - 1))
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def _html_tables(lines: list[str]) -> list[str]:
+    """HTML tables kept inside Markdown, as tab-separated rows."""
+    if not any("<table" in line.lower() for line in lines):
+        return lines
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if "<table" not in lines[i].lower():
+            out.append(lines[i])
+            i += 1
+            continue
+        k = i
+        while k < len(lines) and "</table>" not in lines[k].lower():
+            k += 1
+        parser = _HtmlTable()
+        parser.feed("\n".join(lines[i : k + 1]))
+        out.extend("\t".join(row) for row in parser.rows if any(row))
+        out.append("")
+        i = k + 1
+    return out
+
+
 def _pipe_tables(lines: list[str]) -> list[str]:
     """GitHub-style tables ("| STT | Chỉ tiêu | ... |" over "|---|---|") as tab-separated rows."""
     out = []
@@ -203,7 +257,7 @@ def read_markdown(path: Path, data: bytes) -> RawDocument:
     paged = len(pages) > 1
     blocks: list[Block] = []
     for number, page in enumerate(pages, start=1):
-        for line, bold in reflow_markdown(_pipe_tables(page.split("\n"))):
+        for line, bold in reflow_markdown(_pipe_tables(_html_tables(page.split("\n")))):
             hints = frozenset({"bold"}) if bold and line.rstrip().endswith("**") else frozenset()
             blocks.append(Block(line, page=number if paged else None, hints=hints))
     return _raw(path, data, "md", blocks, encoding, len(pages))
