@@ -145,7 +145,9 @@ def find_references(
     ``exclude`` holds spans that are not references (the report's own "Số:" line).
     """
     pats = _patterns()
-    spans = [m.span() for m in _URL.finditer(text)] + sorted(exclude or ())
+    spans = sorted(exclude or ())
+    if "http" in text or "www." in text:
+        spans += [m.span() for m in _URL.finditer(text)]
     if "@" in text:
         spans += [m.span() for m in _EMAIL.finditer(text)]
     blocked = _Spans(spans)
@@ -167,7 +169,7 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
     hits = []
     for form_id, pattern in pats.forms:
         for m in pattern.finditer(text):
-            before = pats.type_before.search(text, max(0, m.start() - 80), m.start())
+            before = pats.type_before.search(text, max(0, m.start() - 64), m.start())
             start = before.start() if before else m.start()
             type_word = before["tw"] if before and before["tw"] else None
             if type_word and type_word.casefold() in {"luật", "bộ luật", "pháp lệnh"}:
