@@ -24,6 +24,7 @@ from .. import patternbook
 from ..models import Figure, Span
 from ..normalize import Document
 from ..numbers import parse_number
+from .spans import Spans
 
 SectionOf = Callable[[int], str | None]
 
@@ -118,7 +119,7 @@ def find_figures(
 
 def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: list[Span]) -> list[_Found]:
     text = doc.text
-    taken = _Taken(blocked)
+    taken = Spans(blocked)
     out: list[_Found] = []
 
     narrative: dict[int, bool] = {}  # per line: not a table row, a cell or a bar
@@ -160,31 +161,9 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
     return out
 
 
-class _Taken:
-    """Spans already claimed (references, tables, figures found), sorted for bisection."""
-
-    def __init__(self, spans: list[Span]):
-        merged: list[Span] = []
-        for x, y in sorted(spans):  # disjoint from here on: a table's span swallows the references in it
-            if merged and x < merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], y))
-            else:
-                merged.append((x, y))
-        self.spans = merged
-
-    def overlaps(self, a: int, b: int) -> bool:
-        i = bisect.bisect_left(self.spans, (a, a))
-        return any(x < b and a < y for x, y in self.spans[max(0, i - 1) : i + 1])
-
-    def add(self, a: int, b: int) -> None:
-        bisect.insort(self.spans, (a, b))
-
-
 def _label(text: str, start: int) -> str | None:
     """What is counted: the words of the clause before the number (before its colon, if any)."""
-    window = max(0, start - _LABEL_WINDOW)  # a label is a few words; a huge line must not cost its length
-    line_start = max(text.rfind("\n", window, start) + 1, window)
-    before = text[line_start:start].rstrip()
+    before = _line_before(text, start).rstrip()
     if before.endswith(":"):
         before = before[:-1]
     cut = 0
@@ -274,10 +253,14 @@ def _between(line: tuple[list[int], list[int]], after: int, before: int) -> list
     return indexes[bisect.bisect_right(starts, after) : bisect.bisect_left(starts, before)]
 
 
-def _in_parentheses(text: str, pos: int) -> bool:
+def _line_before(text: str, pos: int) -> str:
+    """The line up to ``pos``, at most _LABEL_WINDOW characters: a huge line must not cost its length."""
     window = max(0, pos - _LABEL_WINDOW)
-    start = max(text.rfind("\n", window, pos) + 1, window)
-    before = text[start:pos]
+    return text[max(text.rfind("\n", window, pos) + 1, window) : pos]
+
+
+def _in_parentheses(text: str, pos: int) -> bool:
+    before = _line_before(text, pos)
     return before.count("(") > before.count(")")
 
 

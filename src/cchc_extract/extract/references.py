@@ -14,7 +14,6 @@ in issuers.yaml. This module only strings them together:
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -25,6 +24,7 @@ import regex
 from .. import patternbook
 from ..issuers import issuer_for_code, normalize_issuer
 from ..models import Reference
+from .spans import Spans
 
 SectionOf = Callable[[int], str | None]
 PageOf = Callable[[int], int | None]
@@ -36,26 +36,6 @@ _CODE_SPLIT = regex.compile(r"[-/–]")
 _CODE = regex.compile(r"[^-/]+")
 _TRAILING_DIGITS = regex.compile(r"\d+$")
 _WITH_YEAR = regex.compile(r"/\d{4}$")
-
-
-class _Spans:
-    """Sorted, non-overlapping spans with a fast "does this overlap any?" test."""
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        merged: list[list[int]] = []
-        for a, b in sorted(spans):
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        self.starts = [a for a, _ in merged]
-        self.ends = [b for _, b in merged]
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.starts, start) - 1
-        if i >= 0 and self.ends[i] > start:
-            return True
-        return i + 1 < len(self.starts) and self.starts[i + 1] < end
 
 
 @dataclass(frozen=True)
@@ -150,7 +130,7 @@ def find_references(
         spans += [m.span() for m in _URL.finditer(text)]
     if "@" in text:
         spans += [m.span() for m in _EMAIL.finditer(text)]
-    blocked = _Spans(spans)
+    blocked = Spans(spans)
     hits = _settle([h for h in _symbol_hits(text, pats) if not blocked.overlaps(h.number_start, h.end)])
     hits = [_with_context(text, h, pats) for h in hits]
     hits = _coordinate(text, hits, pats)
@@ -378,11 +358,11 @@ def _short_forms(
     pats: _Patterns,
     section_of: SectionOf,
     page_of: PageOf,
-    blocked: _Spans,
+    blocked: Spans,
 ) -> list[Reference]:
     """ "ND 34" or "Nghị định số 61" without a symbol, resolved to one earlier full reference."""
     out = []
-    taken = _Spans([r.span for r in full] + list(zip(blocked.starts, blocked.ends, strict=True)))
+    taken = Spans([r.span for r in full] + blocked.spans)
     earlier: dict[tuple[str | None, str], list[Reference]] = {}
     for r in full:
         if r.number and r.key:

@@ -257,12 +257,14 @@ def has_named_columns(columns: list[str]) -> bool:
     return any(_role_of(name) is not None for name in columns)
 
 
-def _role_of(name: str) -> str | None:
+def _names_role(name: str, role: str) -> bool:
+    """Whether a column name (its lowest header part) says the column holds ``role``."""
     last = name.split(" / ")[-1].casefold()
-    for role, words in _ROLE_WORDS.items():
-        if role != "value" and any(last == w or last.startswith((w + " ", w + "(")) for w in words):
-            return role
-    return None
+    return any(last == w or last.startswith((w + " ", w + "(")) for w in _ROLE_WORDS[role])
+
+
+def _role_of(name: str) -> str | None:
+    return next((role for role in _ROLE_WORDS if role != "value" and _names_role(name, role)), None)
 
 
 def _roles(columns: list[str], body: list[GridRow]) -> _Roles:
@@ -271,8 +273,7 @@ def _roles(columns: list[str], body: list[GridRow]) -> _Roles:
         for i, name in enumerate(columns):
             if i in found.values():
                 continue
-            last = name.split(" / ")[-1].casefold()
-            if any(last == w or last.startswith(w + " ") or last.startswith(w + "(") for w in _ROLE_WORDS[role]):
+            if _names_role(name, role):
                 found[role] = i
                 break
     if "code" not in found and columns and all(not r.cells[0] or _CODE.match(r.cells[0]) for r in body):
