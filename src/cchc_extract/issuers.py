@@ -28,10 +28,18 @@ def normalize_issuer(written: str | None) -> str | None:
     return text[:1].upper() + text[1:]
 
 
+_TERM = regex.compile(r"\d+$")
+
+
+def without_term(code: str) -> str:
+    """An issuer code without the term number some carry: "QH13" -> "QH", "UBTVQH15" -> "UBTVQH"."""
+    return _TERM.sub("", code)
+
+
 def issuer_for_code(code: str | None) -> str | None:
     """The body a symbol's issuer code stands for ("CP" -> "Chính phủ"), if the table knows it."""
     if not code:
         return None
     book = patternbook.issuers()
-    canonical = book.canonical_code(code) or book.canonical_code(regex.sub(r"\d+$", "", code))
+    canonical = book.canonical_code(code) or book.canonical_code(without_term(code))
     return book.codes[canonical].name if canonical else None

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import regex
 
 from .. import patternbook
-from ..issuers import issuer_for_code, normalize_issuer
+from ..issuers import issuer_for_code, normalize_issuer, without_term
 from ..models import Reference
 from .spans import Spans
 
@@ -34,7 +34,6 @@ _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _SPACE = regex.compile(r"\s+")
 _CODE_SPLIT = regex.compile(r"[-/–]")
 _CODE = regex.compile(r"[^-/]+")
-_TRAILING_DIGITS = regex.compile(r"\d+$")
 _WITH_YEAR = regex.compile(r"/\d{4}$")
 
 
@@ -348,7 +347,7 @@ def _year_from_other_mentions(refs: list[Reference]) -> list[Reference]:
 
 def _default_type(issuer_codes: list[str]) -> str:
     """No type code: a law of the National Assembly ("QH13"), else a công văn."""
-    first = _TRAILING_DIGITS.sub("", issuer_codes[0]) if issuer_codes else ""
+    first = without_term(issuer_codes[0]) if issuer_codes else ""
     return {"QH": "Luật", "UBTVQH": "Pháp lệnh", "CTN": "Lệnh"}.get(first.upper(), "Công văn")
 
 
