@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cchc_extract.normalize import clean_line
+from cchc_extract.normalize import clean_text
 
 from .conftest import corpus_documents, extracted
 
@@ -26,8 +26,8 @@ from .conftest import corpus_documents, extracted
         ("** **", ""),
     ],
 )
-def test_clean_line(raw, clean):
-    assert clean_line(raw) == clean
+def test_clean_text(raw, clean):
+    assert clean_text(raw) == clean
 
 
 @pytest.mark.parametrize("path", corpus_documents(), ids=lambda p: p.name)

@@ -131,9 +131,9 @@ def test_keys_are_stable_across_spelling_variants():
         "nghị định số 61 / 2018 / NĐ- CP",
         "NGHỊ ĐỊNH SỐ 61/2018/NĐ-cp",
     ]
-    from cchc_extract.normalize import clean_line
+    from cchc_extract.normalize import clean_text
 
-    keys = {find_references(clean_line(v))[0][0].key for v in variants}
+    keys = {find_references(clean_text(v))[0][0].key for v in variants}
     assert keys == {"61/2018/NĐ-CP"}
 
 

@@ -47,11 +47,6 @@ def clean_text(text: str) -> str:
     return _LONE_STAR.sub("", text)
 
 
-def clean_line(line: str) -> str:
-    """Normalize one line (see ``clean_text``)."""
-    return clean_text(line)
-
-
 @dataclass(frozen=True)
 class Line:
     """A line of the normalized text: where it is and where it came from."""
