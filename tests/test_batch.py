@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from cchc_extract.batch import discover, run_batch
-from cchc_extract.export.database import open_store
+from cchc_extract.export import to_json
+from cchc_extract.export.database import document_rows, open_store
 
 from .conftest import CORPUS, extracted
 
@@ -165,6 +166,43 @@ def test_a_killed_batch_finishes_on_the_next_run_without_duplicates(tmp_path):
     assert final["documents"] == 120
     per_document = len(extracted(CORPUS / "000_hoang_cat_2024h1.txt").references)
     assert final["doc_references"] == 120 * per_document
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not POSTGRES, reason="set CCHC_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)"),
+        ),
+    ],
+)
+def test_a_group_commit_keeps_each_document_whole_or_absent(tmp_path, target):
+    store = open_store(str(tmp_path / "r.sqlite") if target == "sqlite" else str(POSTGRES))
+    try:
+        for table in ("checks", "table_rows", "figures", "doc_references", "sections", "failures", "documents"):
+            store.connection.execute(f"DELETE FROM {table}")
+        store.connection.commit()
+        good, bad, other = (
+            extracted(CORPUS / name)
+            for name in ("000_hoang_cat_2024h1.txt", "001_thach_lam_district_2024.txt", "002_lam_son_province_2025.txt")
+        )
+        rows = [document_rows(r, to_json(r, indent=None)) for r in (good, bad, other)]
+        table, columns, sections = rows[1][1]
+        rows[1][1] = (table, columns, [*sections, sections[0]])  # the same section twice: the database refuses it
+        errors = store.write(rows)
+        assert [e is None for e in errors] == [True, False, True]
+        cursor = store.connection.cursor()
+        cursor.execute("SELECT sha256 FROM documents")
+        assert {row[0] for row in cursor.fetchall()} == {good.source.sha256, other.source.sha256}
+        cursor.execute("SELECT COUNT(*) FROM sections")
+        assert cursor.fetchone()[0] == len(good.sections) + len(other.sections)  # none of the refused one's
+        assert store.write(rows[:1]) == [None]  # already stored: nothing added, no error
+        cursor.execute("SELECT COUNT(*) FROM documents")
+        assert cursor.fetchone()[0] == 2
+    finally:
+        store.close()
 
 
 @pytest.mark.skipif(not POSTGRES, reason="set CCHC_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)")

@@ -4,9 +4,11 @@ The parent process finds the files, hashes each one, skips what the database
 already holds, and hands the rest to worker processes a few at a time (memory is
 bounded by the work in flight, not by the size of the batch). A worker that
 passes the per-document time limit is killed and replaced, and its file recorded
-as a failure; so is any file the extractor refuses. Only the parent writes to the
-database, one transaction per document, so a kill -9 leaves every document
-either whole or absent, and running the batch again finishes the rest.
+as a failure; so is any file the extractor refuses. Workers turn each report
+into rows; only the parent writes them, each document inside its own savepoint,
+committing a group of documents at a time (at most 64, or every half second), so
+a kill -9 leaves every document either whole or absent, and running the batch
+again finishes the rest.
 """
 
 from __future__ import annotations
@@ -82,11 +84,17 @@ def _hash(path: Path) -> str | None:
     return digest.hexdigest()
 
 
+# Extracted documents are committed in groups: at most this many, or as old as this.
+_GROUP = 64
+_GROUP_SECONDS = 0.5
+
+
 # --- workers ------------------------------------------------------------------
 
 
 def _worker(tasks: Any, results: Any) -> None:
     from .export import to_json
+    from .export.database import document_rows
     from .pipeline import extract
 
     while True:
@@ -98,12 +106,15 @@ def _worker(tasks: Any, results: Any) -> None:
         started = time.perf_counter()
         try:
             report = extract(path)
-            payload: dict[str, Any] = {"status": "done", "json": to_json(report, indent=None)}
+            seconds = time.perf_counter() - started
+            text = to_json(report, indent=None)
+            # the rows are built here, in parallel, so that the one writer only inserts them
+            payload: dict[str, Any] = {"status": "done", "json": text, "rows": document_rows(report, text, seconds)}
         except CchcError as error:
             payload = {"status": "failed", "kind": error.kind, "message": error.line()}
         except Exception as error:  # a bug must not stop the batch: record it with its type
             payload = {"status": "failed", "kind": "crash", "message": f"{type(error).__name__}: {error}"}
-        payload["seconds"] = time.perf_counter() - started
+        payload.setdefault("seconds", time.perf_counter() - started)
         payload["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         results.put(("end", index, payload))
 
@@ -120,6 +131,10 @@ class _Pool:
 
     def __init__(self, jobs: int):
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
+        if self.context.get_start_method() == "fork":
+            from .pipeline import warm_up
+
+            warm_up()  # compiled once here; every forked worker starts with the patterns ready
         self.tasks = self.context.Queue(maxsize=jobs * 2)
         self.results = self.context.Queue()
         self.slots: dict[int, _Slot] = {}
@@ -205,6 +220,8 @@ def _drive(
     in_flight = 0
     finished = 0
     capacity = len(pool.slots) * 2
+    extracted: list[tuple[int, dict[str, Any]]] = []  # waiting for the next commit
+    oldest = 0.0
 
     def feed() -> None:
         nonlocal in_flight
@@ -216,8 +233,7 @@ def _drive(
             in_flight += 1
 
     def record(index: int, outcome: Outcome) -> None:
-        nonlocal finished, in_flight
-        in_flight -= 1
+        nonlocal finished
         finished += 1
         summary.outcomes.append(outcome)
         if outcome.status == "done":
@@ -227,6 +243,22 @@ def _drive(
             store.fail(outcome.path, todo[index][1], outcome.kind or "error", outcome.message or "")
         if progress:
             progress(finished, len(todo))
+
+    def commit() -> None:
+        """Write the extracted documents in one commit; a document counts as done once stored."""
+        errors = store.write([payload["rows"] for _, payload in extracted])
+        for (index, payload), error in zip(extracted, errors, strict=True):
+            path = str(todo[index][0])
+            if error is None:
+                if jsonl is not None:
+                    jsonl.write(payload["json"] + "\n")
+                record(index, Outcome(path, "done", seconds=payload["seconds"]))
+            else:
+                message = f"{path}: the database refused it: {str(error).strip().splitlines()[0]}"
+                record(index, Outcome(path, "failed", payload["seconds"], "database", message))
+        if jsonl is not None:
+            jsonl.flush()
+        extracted.clear()
 
     feed()
     while finished < len(todo):
@@ -242,26 +274,27 @@ def _drive(
                 slot.task, slot.started = index, now
         elif event and event[0] == "end":
             _, index, payload = event
+            in_flight -= 1
             for slot in pool.slots.values():
                 if slot.task == index:
                     slot.task = None
             summary.peak_memory_kb = max(summary.peak_memory_kb, payload.get("maxrss", 0))
-            path = str(todo[index][0])
             if payload["status"] == "done":
-                from .models import Report
-
-                report = Report.model_validate_json(payload["json"])
-                store.add(report, payload["json"], payload["seconds"])
-                if jsonl is not None:
-                    jsonl.write(payload["json"] + "\n")
-                    jsonl.flush()
-                record(index, Outcome(path, "done", seconds=payload["seconds"]))
+                if not extracted:
+                    oldest = now
+                extracted.append((index, payload))
             else:
+                path = str(todo[index][0])
                 record(index, Outcome(path, "failed", payload["seconds"], payload["kind"], payload["message"]))
+        if extracted and (
+            len(extracted) >= _GROUP or now - oldest >= _GROUP_SECONDS or finished + len(extracted) == len(todo)
+        ):
+            commit()
         for pid, slot in list(pool.slots.items()):
             if slot.task is not None and now - slot.started > timeout:
                 index = slot.task
                 pool.kill(pid)
+                in_flight -= 1
                 record(
                     index,
                     Outcome(
@@ -276,6 +309,7 @@ def _drive(
                 index = slot.task
                 pool.kill(pid)
                 if index is not None:
+                    in_flight -= 1
                     record(
                         index,
                         Outcome(

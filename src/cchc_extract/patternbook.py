@@ -8,17 +8,41 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import PatternError
+
+_DERIVED: list[Any] = []
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+@overload
+def derived(function: _F) -> _F: ...
+@overload
+def derived(*, maxsize: int | None = None) -> Callable[[_F], _F]: ...
+def derived(function: Any = None, *, maxsize: int | None = None) -> Any:
+    """Cache a value computed from the pattern files; ``reload()`` forgets it.
+
+    ``@derived`` for a value computed once (a compiled pattern), ``@derived(maxsize=N)``
+    for one computed per argument (a name re-cased), which a long batch must bound.
+    """
+
+    def wrap(fn: Any) -> Any:
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+        _DERIVED.append(cached)
+        return cached
+
+    return wrap(function) if function is not None else wrap
 
 
 class _Entry(BaseModel):
@@ -144,19 +168,19 @@ class Units:
         return _family_in(" ".join(text.casefold().split()))
 
 
-@functools.cache
+@derived
 def _family_in(folded: str) -> str | None:
     book = units()
     match = _unit_word_pattern().search(folded)
     return book.by_word[match[0]].family if match else None
 
 
-@functools.cache
+@derived
 def _unit_word_pattern() -> regex.Pattern[str]:
     return regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation(units().by_word)})(?![\p{{L}}\d])")
 
 
-@functools.cache
+@derived
 def units() -> Units:
     data: _UnitsFile = _validated("units.yaml", _UnitsFile)
     by_word: dict[str, UnitEntry] = {}
@@ -173,33 +197,9 @@ def units() -> Units:
 
 
 def reload() -> None:
-    """Forget every compiled pattern, so that the next use reads the files again."""
-    loaders = (
-        doc_types,
-        issuers,
-        heading_forms,
-        heading_entries,
-        reference_file,
-        reference_fragments,
-        units,
-        _family_in,
-        _unit_word_pattern,
-    )
-    for loader in loaders:
-        loader.cache_clear()
-    from .extract import figures, references
-
-    references._patterns.cache_clear()
-    figures._patterns.cache_clear()
-    from .checks import crosscheck
-
-    crosscheck._tokens.cache_clear()
-    crosscheck._abbreviations.cache_clear()
-    from . import vietnamese
-    from .segment import _type_names
-
-    vietnamese._proper_names.cache_clear()
-    _type_names.cache_clear()
+    """Forget every loaded file and everything derived from them; the next use reads them again."""
+    for cached in _DERIVED:
+        cached.cache_clear()
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -239,7 +239,7 @@ class Issuers:
         return self.codes_folded.get(code.casefold())
 
 
-@functools.cache
+@derived
 def doc_types() -> DocTypes:
     data: _DocTypesFile = _validated("doc_types.yaml", _DocTypesFile)
     by_code = {e.code: e for e in data.types if e.code}
@@ -255,7 +255,7 @@ def doc_types() -> DocTypes:
     )
 
 
-@functools.cache
+@derived
 def issuers() -> Issuers:
     data: _IssuersFile = _validated("issuers.yaml", _IssuersFile)
     codes = {e.code: e for e in data.codes}
@@ -277,18 +277,18 @@ class CompiledHeading:
     regex: regex.Pattern[str]
 
 
-@functools.cache
+@derived
 def heading_forms() -> tuple[CompiledHeading, ...]:
     data: _HeadingsFile = _validated("headings.yaml", _HeadingsFile)
     return tuple(CompiledHeading(f.id, regex.compile(f.pattern)) for f in data.forms)
 
 
-@functools.cache
+@derived
 def heading_entries() -> tuple[HeadingForm, ...]:
     return tuple(_validated("headings.yaml", _HeadingsFile).forms)
 
 
-@functools.cache
+@derived
 def reference_file() -> _ReferencesFile:
     return _validated("references.yaml", _ReferencesFile)
 
@@ -303,7 +303,7 @@ def expand(pattern: str, fragments: dict[str, str]) -> str:
     return pattern
 
 
-@functools.cache
+@derived
 def reference_fragments() -> dict[str, str]:
     """Fragments of references.yaml, plus the type words built from doc_types.yaml."""
     data = reference_file()

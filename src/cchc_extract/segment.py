@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
-import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -225,7 +224,7 @@ def _catalogue(cells: list[_Cell]) -> dict[str, _Cell]:
     return found
 
 
-@functools.cache
+@patternbook.derived
 def _type_names() -> tuple[tuple[str, str], ...]:
     """Document type names, longest first, with their accent-less capitals."""
     names = sorted({e.name for e in patternbook.doc_types().entries}, key=len, reverse=True)

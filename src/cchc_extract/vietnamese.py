@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 
 import regex
@@ -55,8 +54,15 @@ def slug(text: str) -> str:
 
 def is_upper(text: str) -> bool:
     """All letters are capitals, and there are at least two of them."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    if not text.isupper():  # most lines: answered without a Python loop
+        return False
+    letters = 0
+    for c in text:
+        if c.isalpha():
+            if not c.isupper():
+                return False
+            letters += 1
+    return letters >= 2
 
 
 def recase_body(name: str) -> str:
@@ -69,24 +75,27 @@ def recase_body(name: str) -> str:
     name = " ".join(name.split())
     if not is_upper(name):
         return name
-    book = patternbook.issuers()
-    abbreviations = {a.upper() for a in book.abbreviations} | {"UBND", "HĐND", "MTTQ"}
-    units = sorted(book.admin_units, key=len, reverse=True)
+    return _recase_capitals(name)
+
+
+@patternbook.derived(maxsize=4096)  # a batch meets the same few bodies again and again
+def _recase_capitals(name: str) -> str:
+    abbreviations, units, party = _recase_words()
     words = name.split(" ")
+    lowered = [w.lower() for w in words]
     out: list[str] = []
     in_place = False
     i = 0
-    party = {p.split()[0].casefold() for p in book.proper_names if p.endswith(" ủy")}
     while i < len(words):
         if words[i].casefold() in party and i + 1 < len(words) and fold_tones(words[i + 1]).casefold() == "ủy":
             out.extend([words[i][:1] + words[i][1:].lower(), "ủy"])  # "TỈNH ỦY" is a body, not a province
             i += 2
             in_place = True
             continue
-        unit = next((u for u in units if [w.lower() for w in words[i : i + len(u.split())]] == u.split()), None)
+        unit = next((u for u in units.get(lowered[i], ()) if lowered[i : i + len(u)] == list(u)), None)
         if unit:
-            out.extend(unit.split())
-            i += len(unit.split())
+            out.extend(unit)
+            i += len(unit)
             in_place = True
             continue
         word = words[i]
@@ -102,10 +111,24 @@ def recase_body(name: str) -> str:
     return _proper_names().sub(lambda m: _PROPER_SPELLING[m[0].casefold()], text)
 
 
+@patternbook.derived
+def _recase_words() -> tuple[set[str], dict[str, list[tuple[str, ...]]], set[str]]:
+    """Abbreviations kept in capitals; administrative units by first word, longest first;
+    the words before "ủy" that name a Party committee."""
+    book = patternbook.issuers()
+    abbreviations = {a.upper() for a in book.abbreviations} | {"UBND", "HĐND", "MTTQ"}
+    units: dict[str, list[tuple[str, ...]]] = {}
+    for unit in sorted(book.admin_units, key=len, reverse=True):
+        words = tuple(unit.split())
+        units.setdefault(words[0], []).append(words)
+    party = {p.split()[0].casefold() for p in book.proper_names if p.endswith(" ủy")}
+    return abbreviations, units, party
+
+
 _PROPER_SPELLING: dict[str, str] = {}
 
 
-@functools.cache
+@patternbook.derived
 def _proper_names() -> regex.Pattern[str]:
     names = patternbook.issuers().proper_names
     _PROPER_SPELLING.update({" ".join(n.casefold().split()): n for n in names})

@@ -11,7 +11,6 @@ tiếp nhận trực tuyến" agrees with sub-rows "trực tuyến mức độ 3
 
 from __future__ import annotations
 
-import functools
 import math
 
 import regex
@@ -25,14 +24,14 @@ _FIGURE_COVERED = 0.8
 _ROW_COVERED = 0.5
 
 
-@functools.cache
+@patternbook.derived
 def _abbreviations() -> tuple[regex.Pattern[str], dict[str, str]]:
     table = patternbook.units().label_abbreviations
     pattern = regex.compile(rf"(?<!\p{{L}})(?:{patternbook.alternation(table)})(?!\p{{L}})")
     return pattern, table
 
 
-@functools.cache
+@patternbook.derived(maxsize=8192)
 def _tokens(text: str | None) -> frozenset[str]:
     if not text:
         return frozenset()

@@ -1,8 +1,9 @@
 """Reports into a database: SQLite by default, PostgreSQL by URL, one schema for both.
 
 Every record table is keyed by the document's sha256, so loading the same file
-twice adds nothing, and a document's rows are written in one transaction: a
-crash leaves a document either whole or absent. ``references`` is a reserved word
+twice adds nothing, and a document's rows are written inside one savepoint of
+a transaction that may hold several documents: a crash leaves each document
+either whole or absent. ``references`` is a reserved word
 in SQL, so mentions of other documents live in ``doc_references``; the view
 ``citations`` answers "which reports cite which document key".
 """
@@ -147,11 +148,170 @@ GROUP BY r.key, r.doc_type, d.sha256, d.path, d.issuer, d.date
 """
 
 
+Table = tuple[str, tuple[str, ...], list[tuple[Any, ...]]]
+DocumentRows = list[Table]  # (table, columns, rows) for each table; "documents" comes first
+
+_DOCUMENT_COLUMNS = (
+    "sha256",
+    "path",
+    "format",
+    "pages",
+    "doc_type",
+    "number",
+    "symbol",
+    "issuer",
+    "issuer_normalized",
+    "place",
+    "date",
+    "subject",
+    "signer",
+    "signer_title",
+    "schema_version",
+    "extracted_at",
+    "seconds",
+    "report",
+)
+_SECTION_COLUMNS = ("document", "ordinal", "id", "number", "level", "title", "parent", "span_start", "span_end", "page")
+_REFERENCE_COLUMNS = (
+    "document",
+    "ordinal",
+    "text",
+    "doc_type",
+    "number",
+    "year",
+    "symbol",
+    "key",
+    "date",
+    "issuer",
+    "issuer_normalized",
+    "resolved_key",
+    "section",
+    "span_start",
+    "span_end",
+    "page",
+)
+_FIGURE_COLUMNS = (
+    "document",
+    "ordinal",
+    "text",
+    "value",
+    "unit",
+    "share_percent",
+    "of_total",
+    "label",
+    "section",
+    "span_start",
+    "span_end",
+    "page",
+)
+_ROW_FIELDS = tuple(TableRow.model_fields)  # the columns are the contract's, in its order
+_TABLE_ROW_COLUMNS = ("document", "table_id", "ordinal", "table_title", *_ROW_FIELDS)
+_CHECK_COLUMNS = ("document", "ordinal", "rule", "severity", "message", "location")
+
+
+def document_rows(report: Report, report_json: str, seconds: float | None = None) -> DocumentRows:
+    """The rows that store one report, ready to insert: plain values a worker process can send."""
+    sha = report.source.sha256
+    m = report.metadata
+    document = (
+        sha,
+        report.source.path,
+        report.source.format,
+        report.source.pages,
+        m.doc_type,
+        m.number,
+        m.symbol,
+        m.issuer,
+        m.issuer_normalized,
+        m.place,
+        _date(m.date),
+        m.subject,
+        m.signer,
+        m.signer_title,
+        report.schema_version,
+        _now(),
+        seconds,
+        report_json,
+    )
+    return [
+        ("documents", _DOCUMENT_COLUMNS, [document]),
+        (
+            "sections",
+            _SECTION_COLUMNS,
+            [
+                (sha, i, s.id, s.number, s.level, s.title, s.parent, s.span[0], s.span[1], s.page)
+                for i, s in enumerate(report.sections)
+            ],
+        ),
+        (
+            "doc_references",
+            _REFERENCE_COLUMNS,
+            [
+                (
+                    sha,
+                    i,
+                    r.text,
+                    r.doc_type,
+                    r.number,
+                    r.year,
+                    r.symbol,
+                    r.key,
+                    _date(r.date),
+                    r.issuer,
+                    r.issuer_normalized,
+                    r.resolved_key,
+                    r.section,
+                    r.span[0],
+                    r.span[1],
+                    r.page,
+                )
+                for i, r in enumerate(report.references)
+            ],
+        ),
+        (
+            "figures",
+            _FIGURE_COLUMNS,
+            [
+                (
+                    sha,
+                    i,
+                    f.text,
+                    f.value,
+                    f.unit,
+                    f.share_percent,
+                    f.of_total,
+                    f.label,
+                    f.section,
+                    f.span[0],
+                    f.span[1],
+                    f.page,
+                )
+                for i, f in enumerate(report.figures)
+            ],
+        ),
+        (
+            "table_rows",
+            _TABLE_ROW_COLUMNS,
+            [
+                (sha, t.id, i, t.title, *(_cell(getattr(r, name)) for name in _ROW_FIELDS))
+                for t in report.tables
+                for i, r in enumerate(t.rows)
+            ],
+        ),
+        (
+            "checks",
+            _CHECK_COLUMNS,
+            [(sha, i, c.rule, c.severity, c.message, _json(c.where)) for i, c in enumerate(report.checks)],
+        ),
+    ]
+
+
 class Store:
     """A database of reports. ``open_store`` picks SQLite or PostgreSQL from the target."""
 
     dialect = "sqlite"
     mark = "?"
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self, connection: Any):
         self.connection = connection
@@ -184,171 +344,47 @@ class Store:
             cursor.execute("SELECT sha256 FROM documents")
             return {row[0] for row in cursor.fetchall()}
 
-    def _insert(self, cursor: Any, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
-        if not rows:
-            return
-        marks = ", ".join([self.mark] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
     def add(self, report: Report, report_json: str, seconds: float | None = None) -> None:
         """Store one report and all its records in one transaction (nothing if already there)."""
-        sha = report.source.sha256
-        m = report.metadata
+        error = self.write([document_rows(report, report_json, seconds)])[0]
+        if error is not None:
+            raise error
+
+    def write(self, documents: Sequence[DocumentRows]) -> list[Exception | None]:
+        """Store several documents in one commit, each inside its own savepoint.
+
+        A document is written whole or not at all: one that the database refuses is
+        rolled back alone and its error returned in its place (None where it was
+        stored, or was there already). Committing a group at a time spares a commit
+        per document; a crash loses at most the uncommitted group, which the next
+        run redoes.
+        """
+        errors: list[Exception | None] = []
         with self.transaction() as cursor:
-            cursor.execute(f"SELECT 1 FROM documents WHERE sha256 = {self.mark}", (sha,))
-            if cursor.fetchone():
-                return
-            self._insert(
-                cursor,
-                "documents",
-                (
-                    "sha256",
-                    "path",
-                    "format",
-                    "pages",
-                    "doc_type",
-                    "number",
-                    "symbol",
-                    "issuer",
-                    "issuer_normalized",
-                    "place",
-                    "date",
-                    "subject",
-                    "signer",
-                    "signer_title",
-                    "schema_version",
-                    "extracted_at",
-                    "seconds",
-                    "report",
-                ),
-                [
-                    (
-                        sha,
-                        report.source.path,
-                        report.source.format,
-                        report.source.pages,
-                        m.doc_type,
-                        m.number,
-                        m.symbol,
-                        m.issuer,
-                        m.issuer_normalized,
-                        m.place,
-                        _date(m.date),
-                        m.subject,
-                        m.signer,
-                        m.signer_title,
-                        report.schema_version,
-                        _now(),
-                        seconds,
-                        report_json,
-                    )
-                ],
-            )
-            self._insert(
-                cursor,
-                "sections",
-                ("document", "ordinal", "id", "number", "level", "title", "parent", "span_start", "span_end", "page"),
-                [
-                    (sha, i, s.id, s.number, s.level, s.title, s.parent, s.span[0], s.span[1], s.page)
-                    for i, s in enumerate(report.sections)
-                ],
-            )
-            self._insert(
-                cursor,
-                "doc_references",
-                (
-                    "document",
-                    "ordinal",
-                    "text",
-                    "doc_type",
-                    "number",
-                    "year",
-                    "symbol",
-                    "key",
-                    "date",
-                    "issuer",
-                    "issuer_normalized",
-                    "resolved_key",
-                    "section",
-                    "span_start",
-                    "span_end",
-                    "page",
-                ),
-                [
-                    (
-                        sha,
-                        i,
-                        r.text,
-                        r.doc_type,
-                        r.number,
-                        r.year,
-                        r.symbol,
-                        r.key,
-                        _date(r.date),
-                        r.issuer,
-                        r.issuer_normalized,
-                        r.resolved_key,
-                        r.section,
-                        r.span[0],
-                        r.span[1],
-                        r.page,
-                    )
-                    for i, r in enumerate(report.references)
-                ],
-            )
-            self._insert(
-                cursor,
-                "figures",
-                (
-                    "document",
-                    "ordinal",
-                    "text",
-                    "value",
-                    "unit",
-                    "share_percent",
-                    "of_total",
-                    "label",
-                    "section",
-                    "span_start",
-                    "span_end",
-                    "page",
-                ),
-                [
-                    (
-                        sha,
-                        i,
-                        f.text,
-                        f.value,
-                        f.unit,
-                        f.share_percent,
-                        f.of_total,
-                        f.label,
-                        f.section,
-                        f.span[0],
-                        f.span[1],
-                        f.page,
-                    )
-                    for i, f in enumerate(report.figures)
-                ],
-            )
-            row_fields = tuple(TableRow.model_fields)  # the columns are the contract's, in its order
-            self._insert(
-                cursor,
-                "table_rows",
-                ("document", "table_id", "ordinal", "table_title", *row_fields),
-                [
-                    (sha, t.id, i, t.title, *(_cell(getattr(r, name)) for name in row_fields))
-                    for t in report.tables
-                    for i, r in enumerate(t.rows)
-                ],
-            )
-            self._insert(
-                cursor,
-                "checks",
-                ("document", "ordinal", "rule", "severity", "message", "location"),
-                [(sha, i, c.rule, c.severity, c.message, _json(c.where)) for i, c in enumerate(report.checks)],
-            )
-            cursor.execute(f"DELETE FROM failures WHERE sha256 = {self.mark}", (sha,))
+            if self.dialect == "sqlite" and not self.connection.in_transaction:
+                cursor.execute("BEGIN")  # else the first savepoint's release would commit
+            for document in documents:
+                cursor.execute("SAVEPOINT document")
+                try:
+                    self._write_one(cursor, document)
+                except self.errors as exc:
+                    cursor.execute("ROLLBACK TO SAVEPOINT document")
+                    errors.append(exc)
+                else:
+                    errors.append(None)
+                cursor.execute("RELEASE SAVEPOINT document")
+        return errors
+
+    def _write_one(self, cursor: Any, document: DocumentRows) -> None:
+        sha = document[0][2][0][0]  # the documents row's first value
+        cursor.execute(f"SELECT 1 FROM documents WHERE sha256 = {self.mark}", (sha,))
+        if cursor.fetchone():
+            return
+        for table, columns, rows in document:
+            if rows:
+                marks = ", ".join([self.mark] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        cursor.execute(f"DELETE FROM failures WHERE sha256 = {self.mark}", (sha,))
 
     def fail(self, path: str, sha256: str, kind: str, message: str) -> None:
         """Record a file that could not be read; a second failure of the same file replaces the first."""
@@ -367,6 +403,12 @@ class Store:
 class PostgresStore(Store):
     dialect = "postgresql"
     mark = "%s"
+
+    def __init__(self, connection: Any):
+        import psycopg
+
+        self.errors = (psycopg.Error,)
+        super().__init__(connection)
 
 
 def open_store(target: str) -> Store:

@@ -14,7 +14,6 @@ percentage is a share of (``share_base``). The consistency rules read these.
 from __future__ import annotations
 
 import bisect
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -54,7 +53,7 @@ class _Patterns:
     not_a_figure_before: regex.Pattern[str]
 
 
-@functools.cache
+@patternbook.derived
 def _patterns() -> _Patterns:
     book = patternbook.units()
     unit_words = patternbook.alternation([w for e in book.entries for w in e.words])

@@ -15,7 +15,6 @@ in issuers.yaml. This module only strings them together:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -51,7 +50,7 @@ class _Patterns:
     date_before: regex.Pattern[str]
 
 
-@functools.cache
+@patternbook.derived
 def _patterns() -> _Patterns:
     data = patternbook.reference_file()
     frags = patternbook.reference_fragments()
