@@ -284,6 +284,14 @@ def heading_forms() -> tuple[CompiledHeading, ...]:
 
 
 @derived
+def any_heading() -> regex.Pattern[str]:
+    """One pattern that matches wherever some heading form does: most lines are not
+    headings, and one test tells so sooner than a test per form."""
+    forms = _validated("headings.yaml", _HeadingsFile).forms
+    return regex.compile("|".join(f"(?:{regex.sub(r'[(][?]P<[^>]+>', '(?:', f.pattern)})" for f in forms))
+
+
+@derived
 def heading_entries() -> tuple[HeadingForm, ...]:
     return tuple(_validated("headings.yaml", _HeadingsFile).forms)
 

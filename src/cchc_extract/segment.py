@@ -69,6 +69,14 @@ def _symbol_pattern() -> regex.Pattern[str]:
     )
 
 
+_CATALOGUE_NUMBER = regex.compile(r"^(\d{1,5}[a-zđ]?)\s*[/\-]\s*(\S+)$")
+_CATALOGUE_DATE = regex.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_RECIPIENT_ITEM = regex.compile(r"(?:^|\s)[-–+•]\s")
+_ON_BEHALF = regex.compile(r"^(?:TM|T/M)\s*\.\s*(.+)$")
+_FIRST_WORD = regex.compile(r"^\S+\s*")
+_NUMBERED_TITLE = regex.compile(r"^\S+\s+\S+\s+(?:số\s*)?[\dIVX]+[a-z]?$")
+
+
 @dataclass(frozen=True)
 class _Cell:
     line: int
@@ -301,7 +309,7 @@ def _fill_from_catalogue(header: _Header, cells: dict[str, _Cell]) -> None:
     if "number" in cells:
         number = cells["number"]
         header.own_spans.append((number.start, number.start + len(number.text)))
-        match = regex.match(r"^(\d{1,5}[a-zđ]?)\s*[/\-]\s*(\S+)$", catalogue["number"])
+        match = _CATALOGUE_NUMBER.match(catalogue["number"])
         if match and header.symbol is None:
             header.number, header.symbol = match[1], match[2]
     if header.doc_type is None and "doc_type" in catalogue:
@@ -309,7 +317,7 @@ def _fill_from_catalogue(header: _Header, cells: dict[str, _Cell]) -> None:
     if header.issuer is None and "issuer" in catalogue:
         header.issuer = catalogue["issuer"]
     if header.date is None and "date" in catalogue:
-        match = regex.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", catalogue["date"])
+        match = _CATALOGUE_DATE.match(catalogue["date"])
         if match:
             with contextlib.suppress(ValueError):
                 header.date = dt.date(int(match[3]), int(match[2]), int(match[1]))
@@ -435,7 +443,7 @@ def _type_from_symbol(symbol: str | None) -> str | None:
 
 
 def _heading(text: str) -> tuple[str, regex.Match[str]] | None:
-    if "\t" in text or "|" in text:
+    if "\t" in text or "|" in text or not patternbook.any_heading().match(text):
         return None
     for form in patternbook.heading_forms():
         match = form.regex.match(text)
@@ -547,7 +555,7 @@ def _read_closing(lines: list[str], first: int, stop: int) -> dict:
         if head:
             recipient_lines.add(i)
             rest = lines[i].strip()[head.end() :]
-            out["recipients"].extend(_recipient(p) for p in regex.split(r"(?:^|\s)[-–+•]\s", rest) if _recipient(p))
+            out["recipients"].extend(_recipient(p) for p in _RECIPIENT_ITEM.split(rest) if _recipient(p))
             k = i + 1
             while k < stop:
                 text = lines[k].strip()
@@ -569,7 +577,7 @@ def _read_closing(lines: list[str], first: int, stop: int) -> dict:
             continue
         if _SIGN_PREFIX.match(text):
             out["signing_authority"].append(text)
-            tm = regex.match(r"^(?:TM|T/M)\s*\.\s*(.+)$", text)
+            tm = _ON_BEHALF.match(text)
             if tm:
                 out["issuer_from_signature"] = recase_body(tm[1])
             continue
@@ -582,7 +590,7 @@ def _read_closing(lines: list[str], first: int, stop: int) -> dict:
     if titles:
         out["signer_title"] = titles[-1]
     elif out["signing_authority"]:
-        out["signer_title"] = regex.sub(r"^\S+\s*", "", out["signing_authority"][-1])
+        out["signer_title"] = _FIRST_WORD.sub("", out["signing_authority"][-1])
     return out
 
 
@@ -600,7 +608,7 @@ def _find_appendices(lines: list[str], start: int, strict: bool) -> list[int]:
         match = _APPENDIX.match(text)
         if not match or text.endswith((".", ";", ",")):
             continue
-        if strict and not (is_upper(text) or regex.match(r"^\S+\s+\S+\s+(?:số\s*)?[\dIVX]+[a-z]?$", text)):
+        if strict and not (is_upper(text) or _NUMBERED_TITLE.match(text)):
             continue
         found.append(i)
     return found

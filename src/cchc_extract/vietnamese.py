@@ -47,9 +47,12 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_NOT_SLUG = regex.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """A readable ASCII id: "Phụ lục 01b" -> "phu-luc-01b"."""
-    return regex.sub(r"[^a-z0-9]+", "-", strip_accents(text).lower()).strip("-") or "x"
+    return _NOT_SLUG.sub("-", strip_accents(text).lower()).strip("-") or "x"
 
 
 def is_upper(text: str) -> bool:

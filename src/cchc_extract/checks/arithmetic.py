@@ -19,6 +19,7 @@ from ..models import Check, Figure, Report, Table, TableRow
 _TOTAL_ROW = regex.compile(r"(?i)^\s*tổng(?:\s+số|\s+cộng)?(?!\p{L})")
 # "đạt 105,1%" is often the share of a target reached, which may pass 100; "= 99 %"
 # and "chiếm" are always a part of a whole.
+_PERCENT = regex.compile(r"(\d+(?:[.,]\d+)?)\s?%")
 _ACHIEVED = regex.compile(r"(?i)(?<!\p{L})(?:đạt|ước\s+đạt)(?!\p{L})")
 
 
@@ -139,7 +140,7 @@ def _row_sum_check(table: Table, total: TableRow, parts: list[TableRow], what: s
 
 
 def _decimals(value: float, text: str) -> int:
-    m = regex.search(r"(\d+(?:[.,]\d+)?)\s?%", text)
+    m = _PERCENT.search(text)
     written = m[1] if m else str(value)
     if "," in written:
         return len(written.split(",")[1])

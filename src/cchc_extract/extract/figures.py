@@ -34,7 +34,11 @@ _IN_WHICH = regex.compile(r"(?i)(?<!\p{L})trong\s+đó(?!\p{L})")
 _SENTENCE_END = regex.compile(r"\.(?=\s|$)|\n")
 _CLAUSE_END = regex.compile(r"[.;](?=\s|$)|\n")
 _LABEL_STOP = regex.compile(r"[.;()\n]|(?<!\d):|(?<![\p{L}])(?:Trong đó|trong đó)(?!\p{L})|\S*\d/\S*")
-_TRAILING = regex.compile(r"(?i)(?:\s+(?:là|đạt|có|gồm|được|với|đến|khoảng|tổng cộng|tổng số|trên|về))+\s*$")
+# searched from the right: only the last stop before a figure matters
+_LAST_LABEL_STOP = regex.compile(_LABEL_STOP.pattern, regex.REVERSE)
+# words that end a label's clause without being part of what is counted ("... là", "... đạt")
+_TRAILING = frozenset(("là", "đạt", "có", "gồm", "được", "với", "đến", "khoảng", "trên", "về"))
+_TRAILING_PAIRS = frozenset((("tổng", "cộng"), ("tổng", "số")))
 _LABEL_WINDOW = 400
 _SENTENCE_MAX = 1500
 _LEADING = regex.compile(r"^[\s\-–+*•]+")
@@ -46,9 +50,10 @@ _IN_WHICH_LINE = regex.compile(r"(?i)\s*[-+*]?\s*trong\s+đó\s*:?\s*")
 
 @dataclass(frozen=True)
 class _Patterns:
-    counted: regex.Pattern[str]
-    ratio: regex.Pattern[str]
-    percent: regex.Pattern[str]
+    # A ratio "25/38 nhiệm vụ", a count "313 hồ sơ" or a percentage "100%", in one
+    # pattern: one scan of the text finds all three, and at a number the first that
+    # fits wins in that order.
+    figure: regex.Pattern[str]
     share: regex.Pattern[str]
     not_a_figure_before: regex.Pattern[str]
 
@@ -56,15 +61,13 @@ class _Patterns:
 @patternbook.derived
 def _patterns() -> _Patterns:
     book = patternbook.units()
-    unit_words = patternbook.alternation([w for e in book.entries for w in e.words])
-    lead = r"(?<![\p{L}\d.,/:\-])"
+    unit = rf"(?P<unit>(?i:{patternbook.alternation([w for e in book.entries for w in e.words])}))(?!\p{{L}})"
     tail = r"(?![\d/:]|[.,]\d)"
     return _Patterns(
-        counted=regex.compile(rf"{lead}(?P<num>{_NUM}){tail}\s*(?P<unit>(?i:{unit_words}))(?!\p{{L}})"),
-        ratio=regex.compile(
-            rf"{lead}(?P<num>{_NUM})\s?/\s?(?P<total>{_NUM}){tail}\s*(?P<unit>(?i:{unit_words}))(?!\p{{L}})"
+        figure=regex.compile(
+            rf"(?<![\p{{L}}\d.,/:\-])(?P<num>{_NUM})"
+            rf"(?:\s?/\s?(?P<total>{_NUM}){tail}\s*{unit}|{tail}\s*{unit}|\s?(?P<percent>%))"
         ),
-        percent=regex.compile(rf"{lead}(?P<num>{_NUM})\s?%"),
         # a share after the counted noun: "= 99 %", "(đạt 96,55%)", ", đạt 61%", up to five words between
         share=regex.compile(
             rf"(?:\s+[^\s.;,()=]+){{0,5}}?\s*,?\s*(?P<open>\()?\s*(?:=|(?i:đạt|chiếm|bằng|tương\s+ứng|tỷ\s+lệ))"
@@ -133,30 +136,28 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
         return narrative[index]
 
     book = patternbook.units()
-    for pattern in (pats.ratio, pats.counted):
-        for m in pattern.finditer(text, start, end):
-            if not free(m.start(), m.end()) or pats.not_a_figure_before.search(text, max(0, m.start() - 20), m.start()):
-                continue
-            value = parse_number(m["num"])
-            entry = book.entry(m["unit"])
-            if value is None or entry is None:
-                continue
-            stop = m.end()
-            share = None
-            s = pats.share.match(text, m.end(), min(end, m.end() + 80))
-            if s and not _SENTENCE_END.search(text, m.end(), s.start("pct")):
-                share = parse_number(s["pct"])
-                stop = s.end()
-            total = parse_number(m["total"]) if "total" in m.re.groupindex else None
-            out.append(_Found(m.start(), stop, value, entry.unit, share, total))
-            taken.add(m.start(), stop)
-    for m in pats.percent.finditer(text, start, end):
+    for m in pats.figure.finditer(text, start, end):
         if not free(m.start(), m.end()) or pats.not_a_figure_before.search(text, max(0, m.start() - 20), m.start()):
             continue
         value = parse_number(m["num"])
-        if value is not None:
+        if value is None:
+            continue
+        if m["percent"]:
             out.append(_Found(m.start(), m.end(), value, "%"))
             taken.add(*m.span())
+            continue
+        entry = book.entry(m["unit"])
+        if entry is None:
+            continue
+        stop = m.end()
+        share = None
+        s = pats.share.match(text, m.end(), min(end, m.end() + 80))
+        if s and not _SENTENCE_END.search(text, m.end(), s.start("pct")):
+            share = parse_number(s["pct"])
+            stop = s.end()
+        total = parse_number(m["total"]) if m["total"] else None
+        out.append(_Found(m.start(), stop, value, entry.unit, share, total))
+        taken.add(m.start(), stop)
     return out
 
 
@@ -165,18 +166,22 @@ def _label(text: str, start: int) -> str | None:
     before = _line_before(text, start).rstrip()
     if before.endswith(":"):
         before = before[:-1]
-    cut = 0
-    for m in _LABEL_STOP.finditer(before):
-        cut = m.end()
+    last = _LAST_LABEL_STOP.search(before)
+    cut = last.end() if last else 0
     # a comma ends the label only where another figure stands before it in the clause:
     # "trực tuyến 3.120 hồ sơ, trực tiếp 1.130 hồ sơ", not "một cửa, một cửa liên thông"
     for m in _COMMA.finditer(before[cut:]):
         if _DIGIT.search(before[cut : cut + m.start()]):
             cut += m.end()
             break
-    label = _LEADING.sub("", before[cut:]).strip()
-    label = _TRAILING.sub("", label).strip()
-    words = label.split()
+    words = _LEADING.sub("", before[cut:]).split()
+    while len(words) > 1:  # a word at the very start stays: it is the label
+        if words[-1].casefold() in _TRAILING:
+            words.pop()
+        elif len(words) > 2 and (words[-2].casefold(), words[-1].casefold()) in _TRAILING_PAIRS:
+            del words[-2:]
+        else:
+            break
     return " ".join(words[-16:]) or None
 
 
@@ -185,7 +190,7 @@ def _label(text: str, start: int) -> str | None:
 
 def _marker(line: str) -> str:
     m = _MARKER.match(line)
-    return regex.sub(r"\s+", "", m[1]) if m else ""
+    return "".join(m[1].split()) if m else ""
 
 
 def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
@@ -300,14 +305,12 @@ def _block_after(doc: Document, line: int, after: int) -> tuple[list[int], list[
     first: str | None = None
     parts: list[int] = []
     deeper: list[int] = []
-    from ..patternbook import heading_forms
-
     while k < len(doc.lines) and k <= line + 40:
         item = doc.line_text(k)
         if not item.strip():
             k += 1
             continue
-        if any(h.regex.match(item.strip()) for h in heading_forms()) and not _MARKER.match(item):
+        if patternbook.any_heading().match(item.strip()) and not _MARKER.match(item):
             break
         mark = _marker(item)
         if first is None:
