@@ -86,8 +86,16 @@ class HeadingForm(_Entry):
 class ReferenceForm(_Entry):
     id: str
     pattern: str
+    # The pattern is searched once per alternative, with {alternative} replaced by
+    # it: a pattern that starts with one word is found by a fast scan for that word,
+    # one that starts with a choice between words is tried at every character.
+    alternatives: list[str] = []
     examples: list[str] = []
     counterexamples: list[str] = []
+
+    def expanded(self, fragments: dict[str, str]) -> list[str]:
+        """The patterns to search for, fragments filled in: one per alternative."""
+        return [expand(self.pattern.replace("{alternative}", a), fragments) for a in self.alternatives or [""]]
 
 
 class UnitEntry(_Entry):

@@ -39,7 +39,7 @@ _WITH_YEAR = regex.compile(r"/\d{4}$")
 @dataclass(frozen=True)
 class _Patterns:
     forms: tuple[tuple[str, regex.Pattern[str]], ...]
-    short: regex.Pattern[str]
+    short: tuple[regex.Pattern[str], ...]
     type_before: regex.Pattern[str]
     date_after: tuple[regex.Pattern[str], ...]
     issuer_after: regex.Pattern[str]
@@ -55,7 +55,10 @@ def _patterns() -> _Patterns:
     data = patternbook.reference_file()
     frags = patternbook.reference_fragments()
     forms = tuple(
-        (form.id, regex.compile(patternbook.expand(form.pattern, frags))) for form in data.forms if form.id != "short"
+        (form.id, regex.compile(pattern))
+        for form in data.forms
+        if form.id != "short"
+        for pattern in form.expanded(frags)
     )
     short = next(form for form in data.forms if form.id == "short")
     lead = frags["date_lead"]
@@ -67,7 +70,7 @@ def _patterns() -> _Patterns:
     date_forms = "|".join(f"(?:{patternbook.expand(d.pattern, frags)})" for d in data.date_forms)
     return _Patterns(
         forms=forms,
-        short=regex.compile(patternbook.expand(short.pattern, frags)),
+        short=tuple(regex.compile(pattern) for pattern in short.expanded(frags)),
         # "Quyết định số", "Kế hoạch số:", "công văn", "Kế hoạch kiểm tra số" (a few
         # lower-case words between), or a bare "số" right before the number.
         type_before=regex.compile(
@@ -365,7 +368,7 @@ def _short_forms(
     for r in full:
         if r.number and r.key:
             earlier.setdefault((r.doc_type, r.number.lstrip("0")), []).append(r)
-    for m in pats.short.finditer(text):
+    for m in sorted((m for pattern in pats.short for m in pattern.finditer(text)), key=lambda m: m.start()):
         if taken.overlaps(m.start(), m.end()):
             continue
         word = m["type_word"]
