@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import regex
 
@@ -48,6 +48,9 @@ class _Patterns:
     law_name: regex.Pattern[str]
     named_law: regex.Pattern[str]
     date_before: regex.Pattern[str]
+    # the last words of the type words, and "số": type_before can only match where
+    # the text before a number ends with one of them (None: no such shortcut)
+    word_ends: frozenset[str] | None
 
 
 @patternbook.derived
@@ -68,6 +71,12 @@ def _patterns() -> _Patterns:
     titled = [w[:1].upper() + w[1:] for w in words if w.casefold() not in book.name_words]
     stop_words = patternbook.alternation([*words, *(w.upper() for w in words), *titled])
     date_forms = "|".join(f"(?:{patternbook.expand(d.pattern, frags)})" for d in data.date_forms)
+    type_words = [w for e in patternbook.doc_types().entries for w in e.words]
+    word_ends = (
+        frozenset([w.split()[-1].casefold() for w in type_words] + ["số"])
+        if all(w.replace(" ", "").isalpha() for w in type_words)
+        else None
+    )
     return _Patterns(
         forms=forms,
         short=tuple(regex.compile(pattern) for pattern in short.expanded(frags)),
@@ -95,11 +104,12 @@ def _patterns() -> _Patterns:
         date_before=regex.compile(
             rf"(?<!\p{{L}})(?i:ngày)\s+(?:{date_forms})\s*,?\s+[^.;:\n]{{0,80}}?(?<!\p{{L}})ban\s+hành\s+\Z"
         ),
+        word_ends=word_ends,
     )
 
 
-@dataclass(frozen=True)
-class _Hit:
+@dataclass(slots=True)
+class _Hit:  # filled in step by step, in place
     form: str
     start: int  # mention start: the type word, "số", or the number
     number_start: int
@@ -150,7 +160,11 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
     hits = []
     for form_id, pattern in pats.forms:
         for m in pattern.finditer(text):
-            before = pats.type_before.search(text, max(0, m.start() - 64), m.start())
+            before = (
+                pats.type_before.search(text, max(0, m.start() - 64), m.start())
+                if pats.word_ends is None or _last_word(text, m.start()) in pats.word_ends
+                else None
+            )
             start = before.start() if before else m.start()
             type_word = before["tw"] if before and before["tw"] else None
             if type_word and type_word.casefold() in {"luật", "bộ luật", "pháp lệnh"}:
@@ -158,7 +172,7 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
                 name = pats.law_name.search(text, max(0, start - 110), start + len(type_word))
                 if name:
                     start = name.start()
-            elif before and before["so"]:
+            elif before and before["so"] and _may_name_a_law(text, max(0, start - 110), m.start()):
                 # "Luật Tín ngưỡng, tôn giáo số 02/2016/QH14": a named law, then "số"
                 named = pats.named_law.search(text, max(0, start - 110), m.start())
                 if named:
@@ -178,6 +192,23 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
     return hits
 
 
+def _last_word(text: str, end: int) -> str:
+    """The letters that end ``text[:end]``, past any spaces and a colon, case-folded."""
+    i = end
+    while i > 0 and (text[i - 1].isspace() or text[i - 1] == ":"):
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    return text[j:i].casefold()
+
+
+def _may_name_a_law(text: str, start: int, end: int) -> bool:
+    """Whether the words a named-law pattern needs ("Luật", "Bộ luật", "Pháp lệnh") are there."""
+    window = text[start:end]
+    return "uật" in window or "lệnh" in window
+
+
 def _settle(hits: list[_Hit]) -> list[_Hit]:
     """One hit per stretch of text: where two overlap, the longer symbol wins."""
     kept: list[_Hit] = []
@@ -194,27 +225,23 @@ def _with_context(text: str, hit: _Hit, pats: _Patterns) -> _Hit:
     for pattern in pats.date_after:
         m = pattern.match(window)
         if m:
-            hit = replace(
-                hit,
-                date=_date(m),
-                date_text=m.group(0).split("gày", 1)[-1].strip() if "gày" in m[0] else m[0].strip(),
-                date_end=pos + m.end(),
-                date_year=int(m["year"]),
-            )
+            hit.date = _date(m)
+            hit.date_text = m.group(0).split("gày", 1)[-1].strip() if "gày" in m[0] else m[0].strip()
+            hit.date_end = pos + m.end()
+            hit.date_year = int(m["year"])
             pos += m.end()
             break
-    if hit.date_text is None:
-        # "Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND": the date comes first
+    # "Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND": the date comes first
+    if hit.date_text is None and text[max(0, hit.start - 40) : hit.start].rstrip().endswith("hành"):
         before = pats.date_before.search(text, max(0, hit.start - 140), hit.start)
         if before:
-            hit = replace(
-                hit,
-                date=_date(before),
-                date_text=text[before.start() : before.end()].split(None, 2)[1].rstrip(","),
-                date_year=int(before["year"]),
-            )
+            hit.date = _date(before)
+            hit.date_text = text[before.start() : before.end()].split(None, 2)[1].rstrip(",")
+            hit.date_year = int(before["year"])
     issuer = _issuer_after(text, pos, pats)
-    return replace(hit, issuer=issuer) if issuer else hit
+    if issuer:
+        hit.issuer = issuer
+    return hit
 
 
 def _date(m: regex.Match[str]) -> dt.date | None:
@@ -251,17 +278,13 @@ def _coordinate(text: str, hits: list[_Hit], pats: _Patterns) -> list[_Hit]:
             j += 1
         last = out[j]
         for k in range(i, j):
-            out[k] = replace(
-                out[k],
-                date=last.date,
-                date_text=last.date_text,
-                date_year=last.date_year,
-                issuer=out[k].issuer or last.issuer,
-                type_word=out[k].type_word or (out[i].type_word if k > i else None),
-            )
+            hit = out[k]
+            hit.date, hit.date_text, hit.date_year = last.date, last.date_text, last.date_year
+            hit.issuer = hit.issuer or last.issuer
+            hit.type_word = hit.type_word or (out[i].type_word if k > i else None)
         if j > i and out[i].type_word:
             for k in range(i + 1, j + 1):
-                out[k] = replace(out[k], type_word=out[k].type_word or out[i].type_word)
+                out[k].type_word = out[k].type_word or out[i].type_word
         i = j + 1
     return out
 
