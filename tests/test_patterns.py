@@ -127,3 +127,34 @@ def test_a_clerk_adds_a_type_code_without_touching_python(tmp_path, monkeypatch)
     finally:
         monkeypatch.delenv(patternbook.PATTERNS_ENV)
         patternbook.reload()
+
+
+def _longest_first(words: list[str]) -> str:
+    """The plain alternation that patternbook.alternation's trie must agree with."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in unique)
+
+
+def test_alternation_matches_the_longest_word_like_a_plain_alternation():
+    words = ["thủ tục", "thủ tục hành chính", "thôn", "TTHC", "hồ sơ", "bộ hồ sơ", "hồ"]
+    pattern = regex.compile(rf"(?:{patternbook.alternation(words)})(?!\w)")
+    assert pattern.match("thủ tục hành chính x")[0] == "thủ tục hành chính"
+    assert pattern.match("thủ tục\nhành chính")[0] == "thủ tục\nhành chính"
+    assert pattern.match("thủ tục hành")[0] == "thủ tục"  # the longer word does not fit: the shorter does
+    assert pattern.match("hồ sơ")[0] == "hồ sơ" and pattern.match("hồ nước")[0] == "hồ"
+    assert not pattern.match("tthc")  # case counts unless asked otherwise
+    folded = regex.compile(rf"(?i:{patternbook.alternation(words, ignore_case=True)})")
+    assert folded.match("THỦ TỤC HÀNH CHÍNH")[0] == "THỦ TỤC HÀNH CHÍNH" and folded.match("tthc")
+
+
+def test_alternation_agrees_with_a_plain_alternation_on_random_words():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        words = ["".join(rng.choice("ab ") for _ in range(rng.randint(1, 4))).strip() or "a" for _ in range(5)]
+        text = "".join(rng.choice("ab ") for _ in range(6))
+        trie = regex.compile(f"(?:{patternbook.alternation(words)})(?!b)")
+        plain = regex.compile(f"(?:{_longest_first(words)})(?!b)")
+        got, want = trie.search(text), plain.search(text)
+        assert (got and got.span()) == (want and want.span()), (words, text)

@@ -210,10 +210,33 @@ def reload() -> None:
         cached.cache_clear()
 
 
-def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of literal words, longest first so that prefixes lose."""
-    unique = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in unique)
+def alternation(words: Iterable[str], *, ignore_case: bool = False) -> str:
+    """A regex that matches any of the literal words, the longest where several fit;
+    a space in a word matches any run of white space.
+
+    The words are written as a trie ("thủ\\s+tục(?:\\s+hành\\s+chính)?|thôn"): at each
+    character one branch at most can go on, where a plain alternation would try
+    every word in turn. ``ignore_case``: the words are case-folded first, and the
+    result must then be used inside ``(?i:...)``.
+    """
+    tree: dict[str, dict] = {}
+    for word in {w.casefold() for w in words} if ignore_case else set(words):
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return _trie(tree)
+
+
+def _trie(node: dict[str, dict]) -> str:
+    branches = [
+        (r"\s+" if char == " " else regex.escape(char)) + _trie(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    # greedy: a longer word is tried before the shorter one that ends here
+    return f"(?:{body})?" if "" in node else body
 
 
 @dataclass(frozen=True)
@@ -293,10 +316,12 @@ def heading_forms() -> tuple[CompiledHeading, ...]:
 
 @derived
 def any_heading() -> regex.Pattern[str]:
-    """One pattern that matches wherever some heading form does: most lines are not
-    headings, and one test tells so sooner than a test per form."""
+    """One pattern for all heading forms, in their order, each branch named ``f<index>``:
+    most lines are no heading, and one test tells so sooner than a test per form;
+    ``lastgroup`` of a match names the first form that fits."""
     forms = _validated("headings.yaml", _HeadingsFile).forms
-    return regex.compile("|".join(f"(?:{regex.sub(r'[(][?]P<[^>]+>', '(?:', f.pattern)})" for f in forms))
+    branches = (f"(?P<f{k}>{regex.sub(r'[(][?]P<[^>]+>', '(?:', f.pattern)})" for k, f in enumerate(forms))
+    return regex.compile("|".join(branches))
 
 
 @derived
@@ -325,7 +350,7 @@ def reference_fragments() -> dict[str, str]:
     data = reference_file()
     words = [w for e in doc_types().entries for w in e.words]
     fragments = dict(data.fragments)
-    fragments["type_word"] = alternation(words)
+    fragments["type_word"] = f"(?i:{alternation(words, ignore_case=True)})"
     codes = [e.code for e in doc_types().entries if e.code] + list(issuers().codes)
-    fragments["known_code"] = alternation(codes)
+    fragments["known_code"] = f"(?i:{alternation(codes, ignore_case=True)})"
     return {k: expand(v, fragments) for k, v in fragments.items()}

@@ -60,6 +60,7 @@ _DASH = regex.compile(r"^[-–+•]\s*")
 _ENDS_SENTENCE = regex.compile(r"[.:;!?)]\s*$")
 
 
+@patternbook.derived
 def _symbol_pattern() -> regex.Pattern[str]:
     f = patternbook.reference_fragments()
     code, slash, hyphen = f["code"], f["slash"], f["hyphen"]
@@ -443,13 +444,14 @@ def _type_from_symbol(symbol: str | None) -> str | None:
 
 
 def _heading(text: str) -> tuple[str, regex.Match[str]] | None:
-    if "\t" in text or "|" in text or not patternbook.any_heading().match(text):
+    if "\t" in text or "|" in text:
         return None
-    for form in patternbook.heading_forms():
-        match = form.regex.match(text)
-        if match:
-            return form.id, match
-    return None
+    which = patternbook.any_heading().match(text)
+    if not which or not which.lastgroup:
+        return None
+    form = patternbook.heading_forms()[int(which.lastgroup[1:])]
+    match = form.regex.match(text)
+    return (form.id, match) if match else None
 
 
 def _clean_title(title: str) -> str:

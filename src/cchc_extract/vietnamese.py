@@ -135,4 +135,4 @@ _PROPER_SPELLING: dict[str, str] = {}
 def _proper_names() -> regex.Pattern[str]:
     names = patternbook.issuers().proper_names
     _PROPER_SPELLING.update({" ".join(n.casefold().split()): n for n in names})
-    return regex.compile(rf"(?i)(?<!\p{{L}})(?:{patternbook.alternation(names)})(?!\p{{L}})")
+    return regex.compile(rf"(?i)(?<!\p{{L}})(?:{patternbook.alternation(names, ignore_case=True)})(?!\p{{L}})")

@@ -61,7 +61,8 @@ class _Patterns:
 @patternbook.derived
 def _patterns() -> _Patterns:
     book = patternbook.units()
-    unit = rf"(?P<unit>(?i:{patternbook.alternation([w for e in book.entries for w in e.words])}))(?!\p{{L}})"
+    words = patternbook.alternation([w for e in book.entries for w in e.words], ignore_case=True)
+    unit = rf"(?P<unit>(?i:{words}))(?!\p{{L}})"
     tail = r"(?![\d/:]|[.,]\d)"
     return _Patterns(
         figure=regex.compile(
@@ -247,7 +248,10 @@ def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
         if figures[k].share_percent is not None and k not in share_base:
             share_base[k] = span
     return [
-        f.model_copy(update={"part_of": part_of.get(i), "share_base": share_base.get(i)}) for i, f in enumerate(figures)
+        f.model_copy(update={"part_of": part_of.get(i), "share_base": share_base.get(i)})
+        if i in part_of or i in share_base
+        else f
+        for i, f in enumerate(figures)
     ]
 
 
