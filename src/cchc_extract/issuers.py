@@ -8,6 +8,7 @@ from . import patternbook
 from .vietnamese import fold_tones, recase_body
 
 
+@patternbook.derived(maxsize=4096)  # reports of a province name the same few bodies
 def normalize_issuer(written: str | None) -> str | None:
     """The issuer with abbreviations expanded and spelling folded, or None.
 

@@ -55,7 +55,7 @@ def clean_text(text: str) -> str:
     return _LONE_STAR.sub("", text) if "*" in text else text
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per line of every report: built fast, never changed
 class Line:
     """A line of the normalized text: where it is and where it came from."""
 
@@ -76,6 +76,13 @@ class Document:
 
     def __post_init__(self) -> None:
         self._starts = [line.start for line in self.lines]
+
+    def line_texts(self) -> list[str]:
+        """The text of every line, in order."""
+        texts = self.text.split("\n")
+        if len(texts) == len(self.lines):  # as normalize() builds a document
+            return texts
+        return [self.line_text(i) for i in range(len(self.lines))]
 
     def line_text(self, index: int) -> str:
         line = self.lines[index]
@@ -120,4 +127,7 @@ def normalize(raw: RawDocument) -> Document:
 
 
 def _block_lines(block: Block) -> list[str]:
-    return block.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = block.text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n") if "\n" in text else [text]

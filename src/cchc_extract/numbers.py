@@ -21,6 +21,8 @@ def parse_number(text: str | None) -> float | None:
     s = text.strip().rstrip("%").strip().replace(" ", "")
     if not s:
         return None
+    if s.isascii() and s.isdigit():  # the usual case: "313"
+        return float(s)
     if _THOUSANDS.match(s):
         return float(s.replace(".", "").replace(",", "."))
     if _COMMA_DECIMAL.match(s):

@@ -122,7 +122,7 @@ class Layout:
 
 def segment(doc: Document) -> Layout:
     """Find header, sections, closing and appendices, and read the metadata."""
-    lines = [doc.line_text(i) for i in range(len(doc.lines))]
+    lines = doc.line_texts()
     header = _read_header(doc, lines)
     body_start_line = header.end_line
     closing_line = _find_closing(lines, body_start_line)

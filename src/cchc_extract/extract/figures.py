@@ -74,8 +74,10 @@ def _patterns() -> _Patterns:
             rf"(?:\s+[^\s.;,()=]+){{0,5}}?\s*,?\s*(?P<open>\()?\s*(?:=|(?i:đạt|chiếm|bằng|tương\s+ứng|tỷ\s+lệ))"
             rf"\s*:?\s*(?P<pct>{_NUM})\s?%(?(open)\s*\))"
         ),
+        # only whether it is there counts: searched from the right, it is tried at the end only
         not_a_figure_before=regex.compile(
-            r"(?i)(?:mức\s+độ|điều|khoản|điểm|năm|giai\s+đoạn|số|lần\s+thứ|khóa|phụ\s+lục|đề\s+án)\s*\Z"
+            r"(?i)(?:mức\s+độ|điều|khoản|điểm|năm|giai\s+đoạn|số|lần\s+thứ|khóa|phụ\s+lục|đề\s+án)\s*\Z",
+            regex.REVERSE,
         ),
     )
 

@@ -33,7 +33,6 @@ _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _SPACE = regex.compile(r"\s+")
 _CODE_SPLIT = regex.compile(r"[-/–]")
 _CODE = regex.compile(r"[^-/]+")
-_WITH_YEAR = regex.compile(r"/\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -299,6 +298,7 @@ def canonical_code(code: str) -> str:
     return types.canonical_code(code) or issuers.canonical_code(code) or code.upper()
 
 
+@patternbook.derived(maxsize=4096)  # the same symbols come back in report after report
 def canonical_symbol(symbol: str) -> str:
     """ "NĐ- cp" -> "NĐ-CP": separators kept, codes canonically cased, spaces gone."""
     symbol = _SPACE.sub("", symbol).replace("–", "-")
@@ -354,20 +354,24 @@ def _year_from_other_mentions(refs: list[Reference]) -> list[Reference]:
     """An undated administrative mention ("Kế hoạch số 05/KH-UBND nêu trên") takes the
     year-qualified key of the same number and symbol cited with a date elsewhere in
     the report, when exactly one such key exists; otherwise its key stays year-less."""
-    with_year = _WITH_YEAR
     dated: dict[str, set[str]] = {}
     for ref in refs:
-        if ref.form == "administrative" and ref.key and with_year.search(ref.key):
-            dated.setdefault(with_year.sub("", ref.key), set()).add(ref.key)
+        if ref.form == "administrative" and ref.key and _has_year(ref.key):
+            dated.setdefault(ref.key[:-5], set()).add(ref.key)
     out = []
     for ref in refs:
-        undated = ref.form == "administrative" and ref.key and not with_year.search(ref.key)
+        undated = ref.form == "administrative" and ref.key and not _has_year(ref.key)
         keys = dated.get(ref.key or "", set()) if undated else set()
         if len(keys) == 1:
             key = next(iter(keys))
             ref = ref.model_copy(update={"key": key, "resolved_key": key})
         out.append(ref)
     return out
+
+
+def _has_year(key: str) -> bool:
+    """Whether an administrative key ends with its year: "05/KH-UBND/2024"."""
+    return len(key) > 5 and key[-5] == "/" and key[-4:].isascii() and key[-4:].isdigit()
 
 
 def _default_type(issuer_codes: list[str]) -> str:

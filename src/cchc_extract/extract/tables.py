@@ -109,6 +109,7 @@ def build_table(
             parent = last_coded if (in_subrows or is_sub or last_coded) else None
         unit_resolved = _resolve_unit(unit, rows)
         legend = parse_legend(unit) if unit else None
+        number = parse_number(value)
         rows.append(
             TableRow(
                 code=code,
@@ -116,7 +117,7 @@ def build_table(
                 unit=unit,
                 unit_resolved=unit_resolved,
                 value=value,
-                number=parse_number(value),
+                number=number,
                 note=note,
                 parent=parent,
                 legend=legend,
@@ -125,7 +126,7 @@ def build_table(
                 page=grid_row.page,
             )
         )
-        if value and parse_number(value) is None and not legend:
+        if value and number is None and not legend:
             warnings.append(("table.value", f"row {code or label!r}: value {value!r} is not a number", grid_row.start))
     table = Table(
         id=table_id,
@@ -326,6 +327,8 @@ def _resolve_unit(unit: str | None, rows: list[TableRow]) -> str | None:
 
 def parse_legend(unit: str) -> dict[str, str] | None:
     """ "Có = 1 Không = 0" -> {"1": "Có", "0": "Không"}; None when the cell is a plain unit."""
+    if unit.count("=") < 2:
+        return None  # a legend pairs at least two meanings with "="
     pairs = [(m["value"], m["meaning"].strip(" ;,")) for m in _LEGEND_PAIR.finditer(unit)]
     if len(pairs) < 2:
         return None
