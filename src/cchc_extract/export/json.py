@@ -8,10 +8,9 @@ from ..models import Report
 
 
 def to_json(report: Report, *, indent: int | None = 2) -> str:
-    data = report.model_dump(mode="json", exclude_none=False)
-    if data.get("text") is None:
-        data.pop("text", None)
-    return json.dumps(data, ensure_ascii=False, indent=indent)
+    """The report as contract JSON; ``indent=None`` for one compact line (JSON Lines)."""
+    # serialized by pydantic's compiled core: several times faster than json.dumps of a dump
+    return report.model_dump_json(indent=indent, exclude={"text"} if report.text is None else None)
 
 
 def schema_json() -> str:
