@@ -87,6 +87,9 @@ def _hash(path: Path) -> str | None:
 # Extracted documents are committed in groups: at most this many, or as old as this.
 _GROUP = 64
 _GROUP_SECONDS = 0.5
+# Files handed to each worker ahead: enough to keep it busy while the writer commits,
+# few enough that memory stays bounded by the work in flight.
+_QUEUED_PER_WORKER = 8
 
 
 # --- workers ------------------------------------------------------------------
@@ -135,7 +138,7 @@ class _Pool:
             from .pipeline import warm_up
 
             warm_up()  # compiled once here; every forked worker starts with the patterns ready
-        self.tasks = self.context.Queue(maxsize=jobs * 2)
+        self.tasks = self.context.Queue(maxsize=jobs * _QUEUED_PER_WORKER)
         self.results = self.context.Queue()
         self.slots: dict[int, _Slot] = {}
         for _ in range(jobs):
@@ -219,7 +222,7 @@ def _drive(
     pending: Iterator[int] = iter(range(len(todo)))
     in_flight = 0
     finished = 0
-    capacity = len(pool.slots) * 2
+    capacity = len(pool.slots) * _QUEUED_PER_WORKER
     extracted: list[tuple[int, dict[str, Any]]] = []  # waiting for the next commit
     oldest = 0.0
 

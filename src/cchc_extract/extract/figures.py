@@ -33,9 +33,11 @@ _IN_WHICH = regex.compile(r"(?i)(?<!\p{L})trong\s+đó(?!\p{L})")
 # A sentence ends at a full stop or a line break; "4.250 hồ sơ; trong đó ..." goes on.
 _SENTENCE_END = regex.compile(r"\.(?=\s|$)|\n")
 _CLAUSE_END = regex.compile(r"[.;](?=\s|$)|\n")
-_LABEL_STOP = regex.compile(r"[.;()\n]|(?<!\d):|(?<![\p{L}])(?:Trong đó|trong đó)(?!\p{L})|\S*\d/\S*")
+_LABEL_STOP = r"[.;()\n]|(?<!\d):|(?<![\p{L}])(?:Trong đó|trong đó)(?!\p{L})"
+_SLASHED = r"\S*\d/\S*"  # "25/38", "Kế hoạch 12/KH": tried only where a "/" is, as it costs most
 # searched from the right: only the last stop before a figure matters
-_LAST_LABEL_STOP = regex.compile(_LABEL_STOP.pattern, regex.REVERSE)
+_LAST_LABEL_STOP = regex.compile(_LABEL_STOP, regex.REVERSE)
+_LAST_LABEL_STOP_OR_SLASHED = regex.compile(f"{_LABEL_STOP}|{_SLASHED}", regex.REVERSE)
 # words that end a label's clause without being part of what is counted ("... là", "... đạt")
 _TRAILING = frozenset(("là", "đạt", "có", "gồm", "được", "với", "đến", "khoảng", "trên", "về"))
 _TRAILING_PAIRS = frozenset((("tổng", "cộng"), ("tổng", "số")))
@@ -169,7 +171,7 @@ def _label(text: str, start: int) -> str | None:
     before = _line_before(text, start).rstrip()
     if before.endswith(":"):
         before = before[:-1]
-    last = _LAST_LABEL_STOP.search(before)
+    last = (_LAST_LABEL_STOP_OR_SLASHED if "/" in before else _LAST_LABEL_STOP).search(before)
     cut = last.end() if last else 0
     # a comma ends the label only where another figure stands before it in the clause:
     # "trực tuyến 3.120 hồ sơ, trực tiếp 1.130 hồ sơ", not "một cửa, một cửa liên thông"

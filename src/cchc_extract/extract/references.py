@@ -28,11 +28,14 @@ from .spans import Spans
 SectionOf = Callable[[int], str | None]
 PageOf = Callable[[int], int | None]
 
-_URL = regex.compile(r"(?:https?://|www\.)[^\s<>)\]]+")
+# two patterns, each starting with its own literal, so that each is found by a fast scan
+_URLS = (regex.compile(r"https?://[^\s<>)\]]+"), regex.compile(r"www\.[^\s<>)\]]+"))
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _SPACE = regex.compile(r"\s+")
 _CODE_SPLIT = regex.compile(r"[-/–]")
 _CODE = regex.compile(r"[^-/]+")
+_HARD_STOP = regex.compile(r"[;.()\[\]\n:]")
+_NOT_WORDS = regex.compile(r"[^\p{L}\s:]", regex.REVERSE)
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,9 @@ def find_references(
     """
     pats = _patterns()
     spans = sorted(exclude or ())
-    if "http" in text or "www." in text:
-        spans += [m.span() for m in _URL.finditer(text)]
+    for url, literal in zip(_URLS, ("http", "www."), strict=True):
+        if literal in text:
+            spans += [m.span() for m in url.finditer(text)]
     if "@" in text:
         spans += [m.span() for m in _EMAIL.finditer(text)]
     blocked = Spans(spans)
@@ -160,7 +164,7 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
     for form_id, pattern in pats.forms:
         for m in pattern.finditer(text):
             before = (
-                pats.type_before.search(text, max(0, m.start() - 64), m.start())
+                pats.type_before.search(text, _words_from(text, m.start(), 64), m.start())
                 if pats.word_ends is None or _last_word(text, m.start()) in pats.word_ends
                 else None
             )
@@ -200,6 +204,13 @@ def _last_word(text: str, end: int) -> str:
     while j > 0 and text[j - 1].isalpha():
         j -= 1
     return text[j:i].casefold()
+
+
+def _words_from(text: str, end: int, most: int) -> int:
+    """Where the letters, spaces and colons that end ``text[:end]`` begin (at most ``most``
+    back): a type word with its "số" is made of nothing else, so its search starts there."""
+    other = _NOT_WORDS.search(text, max(0, end - most), end)
+    return other.end() if other else max(0, end - most)
 
 
 def _may_name_a_law(text: str, start: int, end: int) -> bool:
@@ -255,7 +266,10 @@ def _issuer_after(text: str, pos: int, pats: _Patterns) -> str | None:
     if not lead:
         return None
     start = lead.end()
-    stop = pats.stop.search(text, start, start + 120)
+    # the stop pattern also stops at the first of these characters: search no further
+    # (but let a look-ahead from before it read on, past a line break inside a type word)
+    hard = _HARD_STOP.search(text, start, start + 120)
+    stop = pats.stop.search(text, start, min(hard.end() + 48, start + 120) if hard else start + 120)
     end = stop.start() if stop else min(len(text), start + 120)
     words = text[start:end].split()[:20]
     phrase = " ".join(words).strip()
