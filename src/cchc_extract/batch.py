@@ -16,6 +16,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import multiprocessing as mp
+import multiprocessing.connection as mp_connection
 import os
 import queue
 import resource
@@ -95,17 +96,22 @@ _QUEUED_PER_WORKER = 8
 # --- workers ------------------------------------------------------------------
 
 
-def _worker(tasks: Any, results: Any) -> None:
+def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any) -> None:
+    """Extract the files handed out on ``tasks``; send each outcome on this worker's own pipe.
+
+    What the worker is doing is written to shared memory (``running[slot]``, the task,
+    and ``since[slot]``, when it began), so that the parent can enforce the time limit
+    without a message per start. A result, once sent, sits in the pipe even if the
+    worker dies next; a killed worker can only break its own pipe, dropped with it.
+    """
     from .export import to_json
     from .export.database import document_rows
     from .pipeline import extract
 
-    while True:
-        task = tasks.get()
-        if task is None:
-            return
+    while (task := tasks.get()) is not None:
         index, path = task
-        results.put(("start", index, os.getpid()))
+        since[slot] = time.monotonic()
+        running[slot] = index
         started = time.perf_counter()
         try:
             report = extract(path)
@@ -119,14 +125,19 @@ def _worker(tasks: Any, results: Any) -> None:
             payload = {"status": "failed", "kind": "crash", "message": f"{type(error).__name__}: {error}"}
         payload.setdefault("seconds", time.perf_counter() - started)
         payload["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        results.put(("end", index, payload))
+        results.send((index, payload))
+        running[slot] = -1
 
 
-@dataclass
-class _Slot:
-    process: Any
-    task: int | None = None
-    started: float = 0.0
+def _widen(pipe: Any) -> None:
+    """Give a result pipe a 1 MB buffer (Linux), so that a worker seldom waits for the
+    parent to read while it writes to the database; elsewhere the default stays."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
 
 
 class _Pool:
@@ -139,32 +150,61 @@ class _Pool:
 
             warm_up()  # compiled once here; every forked worker starts with the patterns ready
         self.tasks = self.context.Queue(maxsize=jobs * _QUEUED_PER_WORKER)
-        self.results = self.context.Queue()
-        self.slots: dict[int, _Slot] = {}
-        for _ in range(jobs):
-            self._spawn()
+        self.running = self.context.Array("q", [-1] * jobs, lock=False)  # task index per slot, -1 idle
+        self.since = self.context.Array("d", [0.0] * jobs, lock=False)  # when that task began (monotonic)
+        self.processes: list[Any] = [None] * jobs
+        self.pipes: list[Any] = [None] * jobs
+        for slot in range(jobs):
+            self._spawn(slot)
 
-    def _spawn(self) -> None:
-        process = self.context.Process(target=_worker, args=(self.tasks, self.results), daemon=True)
+    def _spawn(self, slot: int) -> None:
+        self.running[slot] = -1
+        receive, send = self.context.Pipe(duplex=False)
+        _widen(send)
+        process = self.context.Process(
+            target=_worker, args=(slot, self.tasks, send, self.running, self.since), daemon=True
+        )
         process.start()
-        self.slots[process.pid] = _Slot(process)
+        send.close()  # the worker holds the sending end; a dead worker reads as end of file
+        self.processes[slot], self.pipes[slot] = process, receive
 
-    def kill(self, pid: int) -> None:
-        slot = self.slots.pop(pid)
-        slot.process.kill()
-        slot.process.join(timeout=5)
-        self._spawn()
+    def results(self, timeout: float) -> list[tuple[int, dict[str, Any]]]:
+        """(task index, payload) for every result that has come, waiting up to ``timeout``."""
+        out: list[tuple[int, dict[str, Any]]] = []
+        ready: list[Any] = mp_connection.wait(self.pipes, timeout)
+        for pipe in ready:
+            try:
+                while True:  # everything this worker has sent so far
+                    out.append(pipe.recv())
+                    if not pipe.poll():
+                        break
+            except (EOFError, OSError):
+                pass  # the worker died: the liveness check in the driver records it
+        return out
+
+    def running_since(self, slot: int) -> tuple[int | None, float]:
+        index = self.running[slot]
+        return (index if index >= 0 else None), self.since[slot]
+
+    def kill(self, slot: int) -> None:
+        """Stop the worker in ``slot`` (what it ran is lost) and start a fresh one there."""
+        self.processes[slot].kill()
+        self.processes[slot].join(timeout=5)
+        self.pipes[slot].close()
+        self._spawn(slot)
 
     def close(self) -> None:
-        for _ in self.slots:
+        for _ in self.processes:
             try:
                 self.tasks.put_nowait(None)
             except queue.Full:
                 break
-        for slot in list(self.slots.values()):
-            slot.process.join(timeout=2)
-            if slot.process.is_alive():
-                slot.process.kill()
+        for process in self.processes:
+            process.join(timeout=2)
+            if process.is_alive():
+                process.kill()
+        for pipe in self.pipes:
+            pipe.close()
 
 
 def run_batch(
@@ -222,9 +262,11 @@ def _drive(
     pending: Iterator[int] = iter(range(len(todo)))
     in_flight = 0
     finished = 0
-    capacity = len(pool.slots) * _QUEUED_PER_WORKER
+    capacity = len(pool.processes) * _QUEUED_PER_WORKER
     extracted: list[tuple[int, dict[str, Any]]] = []  # waiting for the next commit
     oldest = 0.0
+    settled: set[int] = set()  # tasks whose outcome is known
+    checked = 0.0
 
     def feed() -> None:
         nonlocal in_flight
@@ -265,60 +307,45 @@ def _drive(
 
     feed()
     while finished < len(todo):
-        try:
-            event = pool.results.get(timeout=0.2)
-        except queue.Empty:
-            event = None
+        events = pool.results(timeout=0.2)
         now = time.monotonic()
-        if event and event[0] == "start":
-            _, index, pid = event
-            slot = pool.slots.get(pid)
-            if slot:
-                slot.task, slot.started = index, now
-        elif event and event[0] == "end":
-            _, index, payload = event
+        for task, payload in events:
+            if task in settled:
+                continue  # stopped for its time limit just as it finished: already recorded
+            settled.add(task)
             in_flight -= 1
-            for slot in pool.slots.values():
-                if slot.task == index:
-                    slot.task = None
             summary.peak_memory_kb = max(summary.peak_memory_kb, payload.get("maxrss", 0))
             if payload["status"] == "done":
                 if not extracted:
                     oldest = now
-                extracted.append((index, payload))
+                extracted.append((task, payload))
             else:
-                path = str(todo[index][0])
-                record(index, Outcome(path, "failed", payload["seconds"], payload["kind"], payload["message"]))
+                failed = Outcome(str(todo[task][0]), "failed", payload["seconds"], payload["kind"], payload["message"])
+                record(task, failed)
         if extracted and (
             len(extracted) >= _GROUP or now - oldest >= _GROUP_SECONDS or finished + len(extracted) == len(todo)
         ):
             commit()
-        for pid, slot in list(pool.slots.items()):
-            if slot.task is not None and now - slot.started > timeout:
-                index = slot.task
-                pool.kill(pid)
-                in_flight -= 1
-                record(
-                    index,
-                    Outcome(
-                        str(todo[index][0]),
-                        "failed",
-                        timeout,
-                        "timeout",
-                        f"{todo[index][0]}: took longer than {timeout:g} s; the worker was stopped",
-                    ),
-                )
-            elif not slot.process.is_alive():
-                index = slot.task
-                pool.kill(pid)
-                if index is not None:
-                    in_flight -= 1
-                    record(
-                        index,
-                        Outcome(
-                            str(todo[index][0]), "failed", 0.0, "crash", f"{todo[index][0]}: the worker process died"
-                        ),
-                    )
+        if events and now - checked < 0.1:
+            feed()
+            continue  # time limits and dead workers are looked at ten times a second
+        checked = now
+        for slot, process in enumerate(pool.processes):
+            running, began = pool.running_since(slot)
+            overdue = running is not None and time.monotonic() - began > timeout
+            if not overdue and process.is_alive():
+                continue
+            pool.kill(slot)
+            if running is None or running in settled:
+                continue
+            settled.add(running)
+            in_flight -= 1
+            file = todo[running][0]
+            if overdue:
+                message = f"{file}: took longer than {timeout:g} s; the worker was stopped"
+                record(running, Outcome(str(file), "failed", timeout, "timeout", message))
+            else:
+                record(running, Outcome(str(file), "failed", 0.0, "crash", f"{file}: the worker process died"))
         feed()
 
 
