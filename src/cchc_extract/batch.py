@@ -13,6 +13,7 @@ again finishes the rest.
 
 from __future__ import annotations
 
+import gc
 import glob
 import hashlib
 import multiprocessing as mp
@@ -149,6 +150,9 @@ class _Pool:
             from .pipeline import warm_up
 
             warm_up()  # compiled once here; every forked worker starts with the patterns ready
+            # what exists now lives as long as the batch: the collector of each worker
+            # need not go through it again and again (nor copy its pages by touching them)
+            gc.freeze()
         self.tasks = self.context.Queue(maxsize=jobs * _QUEUED_PER_WORKER)
         self.running = self.context.Array("q", [-1] * jobs, lock=False)  # task index per slot, -1 idle
         self.since = self.context.Array("d", [0.0] * jobs, lock=False)  # when that task began (monotonic)
