@@ -137,6 +137,10 @@ class _ReferencesFile(_Entry):
     counterexamples: list[str]
 
 
+# libyaml's loader where PyYAML was built with it (the wheels are): the same safe
+# subset of YAML, read several times faster
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # A clerk trying a new pattern points this at a copy of patterns/ without reinstalling.
 PATTERNS_ENV = "CCHC_PATTERNS"
 
@@ -145,7 +149,7 @@ def _load(name: str) -> Any:
     override = os.environ.get(PATTERNS_ENV)
     source = Path(override) / name if override else resources.files("cchc_extract.patterns").joinpath(name)
     try:
-        return yaml.safe_load(source.read_text(encoding="utf-8"))
+        return yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise PatternError(f"patterns/{name}", f"cannot be read as YAML: {exc}") from exc
 
