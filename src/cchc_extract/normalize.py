@@ -114,15 +114,16 @@ def normalize(raw: RawDocument) -> Document:
     pieces: list[str] = []
     origins: list[Block] = []
     for block in raw.blocks:
-        for piece in _block_lines(block):
-            pieces.append(piece)
-            origins.append(block)
+        block_lines = _block_lines(block)
+        pieces += block_lines
+        origins += [block] * len(block_lines)
     text = clean_text("\n".join(pieces))  # one pass per pattern over the whole report
     lines: list[Line] = []
     offset = 0
     for cleaned, block in zip(text.split("\n"), origins, strict=True):
-        lines.append(Line(offset, offset + len(cleaned), block.page, block.hints))
-        offset += len(cleaned) + 1
+        end = offset + len(cleaned)
+        lines.append(Line(offset, end, block.page, block.hints))
+        offset = end + 1
     return Document(raw=raw, text=text, lines=lines)
 
 

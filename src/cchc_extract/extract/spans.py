@@ -20,8 +20,12 @@ class Spans:
         self.spans = merged
 
     def overlaps(self, a: int, b: int) -> bool:
-        i = bisect.bisect_left(self.spans, (a, a))
-        return any(x < b and a < y for x, y in self.spans[max(0, i - 1) : i + 1])
+        spans = self.spans
+        i = bisect.bisect_left(spans, (a, a))
+        # disjoint and sorted: only the span at i and the one before can reach [a, b)
+        if i < len(spans) and spans[i][0] < b and a < spans[i][1]:
+            return True
+        return i > 0 and spans[i - 1][0] < b and a < spans[i - 1][1]
 
     def add(self, a: int, b: int) -> None:
         """Claim a span that overlaps none already claimed."""

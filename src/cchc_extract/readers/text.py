@@ -94,15 +94,11 @@ def _raw(path: Path, data: bytes, fmt: str, blocks: list[Block], encoding: str, 
 
 
 def read_text(path: Path, data: bytes) -> RawDocument:
-    """A plain-text report: one block per line, page numbers from form feeds."""
+    """A plain-text report: one block per page (its lines as written), page numbers from form feeds."""
     text, encoding = decode(path, data)
     pages = _pages(text)
     paged = len(pages) > 1
-    blocks = [
-        Block(line, page=number if paged else None)
-        for number, page in enumerate(pages, start=1)
-        for line in page.split("\n")
-    ]
+    blocks = [Block(page, page=number if paged else None) for number, page in enumerate(pages, start=1)]
     return _raw(path, data, "txt", blocks, encoding, len(pages))
 
 
