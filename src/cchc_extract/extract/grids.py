@@ -86,7 +86,12 @@ def _tsv_grid(doc: Document, i: int, stop: int) -> tuple[Grid, int]:
         last = i
         i += 1
     width = max((len(r.cells) for r in rows), default=0)
-    rows = [GridRow(r.cells + ("",) * (width - len(r.cells)), r.start, r.end, r.page, r.after_break) for r in rows]
+    rows = [
+        GridRow(r.cells + ("",) * (width - len(r.cells)), r.start, r.end, r.page, r.after_break)
+        if len(r.cells) < width
+        else r
+        for r in rows
+    ]
     return Grid(rows, first, last, "tsv", width), i
 
 
