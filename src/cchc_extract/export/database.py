@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -136,6 +137,7 @@ CREATE TABLE IF NOT EXISTS failures (
     failed_at TEXT NOT NULL,
     UNIQUE (path, sha256)
 );
+CREATE INDEX IF NOT EXISTS failures_sha256 ON failures (sha256);
 """
 
 _VIEW = """
@@ -205,6 +207,11 @@ _FIGURE_COLUMNS = (
     "page",
 )
 _ROW_FIELDS = tuple(TableRow.model_fields)  # the columns are the contract's, in its order
+_ROW_VALUES = operator.attrgetter(*_ROW_FIELDS)
+# the fields that hold a mapping or a list, stored as JSON text
+_ROW_JSON = tuple(
+    i for i, f in enumerate(TableRow.model_fields.values()) if any(k in str(f.annotation) for k in ("dict", "list"))
+)
 _TABLE_ROW_COLUMNS = ("document", "table_id", "ordinal", "table_title", *_ROW_FIELDS)
 _CHECK_COLUMNS = ("document", "ordinal", "rule", "severity", "message", "location")
 
@@ -293,7 +300,7 @@ def document_rows(report: Report, report_json: str, seconds: float | None = None
             "table_rows",
             _TABLE_ROW_COLUMNS,
             [
-                (sha, t.id, i, t.title, *(_cell(getattr(r, name)) for name in _ROW_FIELDS))
+                (sha, t.id, i, t.title, *_row_values(r))
                 for t in report.tables
                 for i, r in enumerate(t.rows)
             ],
@@ -451,9 +458,12 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _cell(value: Any) -> Any:
-    """A value as a column holds it: mappings and lists as JSON text."""
-    return _json(value) if isinstance(value, dict | list) else value
+def _row_values(row: TableRow) -> list[Any]:
+    """A table row's values as its columns hold them: mappings and lists as JSON text."""
+    values = list(_ROW_VALUES(row))
+    for i in _ROW_JSON:
+        values[i] = _json(values[i])
+    return values
 
 
 def _json(value: Any) -> str | None:
