@@ -216,6 +216,10 @@ _TABLE_ROW_COLUMNS = ("document", "table_id", "ordinal", "table_title", *_ROW_FI
 _CHECK_COLUMNS = ("document", "ordinal", "rule", "severity", "message", "location")
 
 
+def _sha(document: DocumentRows) -> str:
+    return str(document[0][2][0][0])  # the first value of the documents row
+
+
 def document_rows(report: Report, report_json: str, seconds: float | None = None) -> DocumentRows:
     """The rows that store one report, ready to insert: plain values a worker process can send."""
     sha = report.source.sha256
@@ -358,40 +362,57 @@ class Store:
             raise error
 
     def write(self, documents: Sequence[DocumentRows]) -> list[Exception | None]:
-        """Store several documents in one commit, each inside its own savepoint.
+        """Store several documents in one commit; each is written whole or not at all.
 
-        A document is written whole or not at all: one that the database refuses is
-        rolled back alone and its error returned in its place (None where it was
+        The group is first inserted table by table, all documents at once (rows of
+        one table go in together, which the database does fastest). If the database
+        refuses anything, that attempt is rolled back and the documents are written
+        again one by one, each inside its own savepoint: the one refused is rolled
+        back alone and its error returned in its place (None where a document was
         stored, or was there already). Committing a group at a time spares a commit
         per document; a crash loses at most the uncommitted group, which the next
         run redoes.
         """
-        errors: list[Exception | None] = []
         with self.transaction() as cursor:
             if self.dialect == "sqlite" and not self.connection.in_transaction:
                 cursor.execute("BEGIN")  # else the first savepoint's release would commit
-            for document in documents:
-                cursor.execute("SAVEPOINT document")
-                try:
-                    self._write_one(cursor, document)
-                except self.errors as exc:
-                    cursor.execute("ROLLBACK TO SAVEPOINT document")
-                    errors.append(exc)
-                else:
-                    errors.append(None)
-                cursor.execute("RELEASE SAVEPOINT document")
-        return errors
+            new = [d for d in documents if not self._stored(cursor, _sha(d))]
+            cursor.execute("SAVEPOINT documents")
+            try:
+                self._insert_all(cursor, new)
+            except self.errors:
+                cursor.execute("ROLLBACK TO SAVEPOINT documents")
+                cursor.execute("RELEASE SAVEPOINT documents")
+                return [self._write_one(cursor, d) for d in documents]
+            cursor.execute("RELEASE SAVEPOINT documents")
+        return [None] * len(documents)
 
-    def _write_one(self, cursor: Any, document: DocumentRows) -> None:
-        sha = document[0][2][0][0]  # the documents row's first value
+    def _stored(self, cursor: Any, sha: str) -> bool:
         cursor.execute(f"SELECT 1 FROM documents WHERE sha256 = {self.mark}", (sha,))
-        if cursor.fetchone():
+        return cursor.fetchone() is not None
+
+    def _insert_all(self, cursor: Any, documents: Sequence[DocumentRows]) -> None:
+        if not documents:
             return
-        for table, columns, rows in document:
+        for k, (table, columns, _) in enumerate(documents[0]):
+            rows = [row for document in documents for row in document[k][2]]
             if rows:
                 marks = ", ".join([self.mark] * len(columns))
                 cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-        cursor.execute(f"DELETE FROM failures WHERE sha256 = {self.mark}", (sha,))
+        cursor.executemany(f"DELETE FROM failures WHERE sha256 = {self.mark}", [(_sha(d),) for d in documents])
+
+    def _write_one(self, cursor: Any, document: DocumentRows) -> Exception | None:
+        """One document in its own savepoint: its error, or None once it is stored."""
+        cursor.execute("SAVEPOINT document")
+        try:
+            if not self._stored(cursor, _sha(document)):
+                self._insert_all(cursor, [document])
+        except self.errors as exc:
+            cursor.execute("ROLLBACK TO SAVEPOINT document")
+            return exc
+        finally:
+            cursor.execute("RELEASE SAVEPOINT document")
+        return None
 
     def fail(self, path: str, sha256: str, kind: str, message: str) -> None:
         """Record a file that could not be read; a second failure of the same file replaces the first."""
