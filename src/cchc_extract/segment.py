@@ -537,11 +537,20 @@ def unique_id(base: str, used: dict[str, int], sep: str = "~") -> str:
 
 
 def _find_closing(lines: list[str], start: int) -> int | None:
-    recipients = next((i for i in range(start, len(lines)) if _RECIPIENTS.match(lines[i].strip())), None)
-    signature = next(
-        (i for i in range(start, len(lines)) if _SIGN_PREFIX.match(lines[i].strip()) and is_upper(lines[i])),
-        None,
-    )
+    recipients = signature = None
+    for i in range(start, len(lines)):
+        first = lines[i].lstrip()[:1]  # the patterns need "N" (Nơi nhận) or "T", "K", "Q" (TM., KT., Q.)
+        if recipients is None and first in ("N", "n") and _RECIPIENTS.match(lines[i].strip()):
+            recipients = i
+        elif (
+            signature is None
+            and first in ("T", "K", "Q")
+            and _SIGN_PREFIX.match(lines[i].strip())
+            and is_upper(lines[i])
+        ):
+            signature = i
+        if recipients is not None and signature is not None:
+            break
     candidates = [i for i in (recipients, signature) if i is not None]
     if recipients is not None and signature is not None and abs(recipients - signature) > 40:
         candidates = [recipients]

@@ -303,11 +303,7 @@ def document_rows(report: Report, report_json: str, seconds: float | None = None
         (
             "table_rows",
             _TABLE_ROW_COLUMNS,
-            [
-                (sha, t.id, i, t.title, *_row_values(r))
-                for t in report.tables
-                for i, r in enumerate(t.rows)
-            ],
+            [(sha, t.id, i, t.title, *_row_values(r)) for t in report.tables for i, r in enumerate(t.rows)],
         ),
         (
             "checks",

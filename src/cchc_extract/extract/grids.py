@@ -81,7 +81,7 @@ def _tsv_grid(doc: Document, i: int, stop: int) -> tuple[Grid, int]:
         if "\t" not in text:
             break
         line = doc.lines[i]
-        rows.append(GridRow(tuple(c.strip() for c in text.split("\t")), line.start, line.end, line.page, pending_break))
+        rows.append(GridRow(tuple(map(str.strip, text.split("\t"))), line.start, line.end, line.page, pending_break))
         pending_break = False
         last = i
         i += 1
