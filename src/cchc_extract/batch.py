@@ -19,7 +19,6 @@ import hashlib
 import multiprocessing as mp
 import multiprocessing.connection as mp_connection
 import os
-import queue
 import resource
 import sys
 import time
@@ -89,9 +88,9 @@ def _hash(path: Path) -> str | None:
 # Extracted documents are committed in groups: at most this many, or as old as this.
 _GROUP = 64
 _GROUP_SECONDS = 0.5
-# Files handed to each worker ahead: enough to keep it busy while the writer commits,
-# few enough that memory stays bounded by the work in flight.
-_QUEUED_PER_WORKER = 8
+# Files handed to each worker ahead: enough to keep it busy while the writer commits a
+# group (tens of milliseconds), few enough that memory stays bounded by the work in flight.
+_QUEUED_PER_WORKER = 32
 
 
 # --- workers ------------------------------------------------------------------
@@ -153,7 +152,10 @@ class _Pool:
             # what exists now lives as long as the batch: the collector of each worker
             # need not go through it again and again (nor copy its pages by touching them)
             gc.freeze()
-        self.tasks = self.context.Queue(maxsize=jobs * _QUEUED_PER_WORKER)
+        # written directly by the caller: a queue with a feeder thread waits for the GIL while
+        # the parent writes to the database, and the workers starve (the driver bounds the
+        # tasks in flight itself)
+        self.tasks = self.context.SimpleQueue()
         self.running = self.context.Array("q", [-1] * jobs, lock=False)  # task index per slot, -1 idle
         self.since = self.context.Array("d", [0.0] * jobs, lock=False)  # when that task began (monotonic)
         self.processes: list[Any] = [None] * jobs
@@ -199,10 +201,7 @@ class _Pool:
 
     def close(self) -> None:
         for _ in self.processes:
-            try:
-                self.tasks.put_nowait(None)
-            except queue.Full:
-                break
+            self.tasks.put(None)
         for process in self.processes:
             process.join(timeout=2)
             if process.is_alive():
@@ -329,6 +328,7 @@ def _drive(
         if extracted and (
             len(extracted) >= _GROUP or now - oldest >= _GROUP_SECONDS or finished + len(extracted) == len(todo)
         ):
+            feed()  # the workers go on while the group is written
             commit()
         if events and now - checked < 0.1:
             feed()
