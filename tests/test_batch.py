@@ -106,18 +106,47 @@ def test_a_broken_file_is_recorded_and_the_batch_goes_on(tmp_path):
 
 def test_a_document_over_the_time_limit_is_stopped_and_recorded(tmp_path):
     big = tmp_path / "big.txt"
-    big.write_text((CORPUS / "000_hoang_cat_2024h1.txt").read_text(encoding="utf-8") * 120, encoding="utf-8")
+    # some 6 MB: well over a second to extract, several times the limit below
+    big.write_text((CORPUS / "000_hoang_cat_2024h1.txt").read_text(encoding="utf-8") * 240, encoding="utf-8")
     small = tmp_path / "small.txt"
     small.write_bytes((CORPUS / "002_lam_son_province_2025.txt").read_bytes())
     db = tmp_path / "r.sqlite"
     store = open_store(str(db))
     try:
-        summary = run_batch([str(big), str(small)], store, jobs=1, timeout=0.5)
+        summary = run_batch([str(big), str(small)], store, jobs=1, timeout=0.3)
     finally:
         store.close()
     assert (summary.done, summary.failed) == (1, 1)
     failed = next(o for o in summary.outcomes if o.status == "failed")
     assert failed.kind == "timeout" and Path(failed.path).name == "big.txt"
+
+
+def test_a_worker_that_dies_is_replaced_and_its_document_recorded(tmp_path, monkeypatch):
+    import cchc_extract.pipeline as pipeline
+
+    extract = pipeline.extract
+
+    def dies_on_one(path, **kwargs):  # the forked worker runs this in place of the extractor
+        if Path(path).name == "die.txt":
+            os._exit(3)
+        return extract(path, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract", dies_on_one)
+    files = []
+    for name, source in (("a.txt", "001_thach_lam_district_2024.txt"), ("die.txt", "002_lam_son_province_2025.txt")):
+        files.append(tmp_path / name)
+        files[-1].write_bytes((CORPUS / source).read_bytes())
+    files.append(tmp_path / "b.txt")
+    files[-1].write_bytes((CORPUS / "004_an_phu_planted_errors_2025.txt").read_bytes())
+    store = open_store(str(tmp_path / "r.sqlite"))
+    try:
+        summary = run_batch([str(f) for f in files], store, jobs=1, timeout=60)
+    finally:
+        store.close()
+    assert (summary.done, summary.failed) == (2, 1)
+    failed = next(o for o in summary.outcomes if o.status == "failed")
+    assert failed.kind == "crash" and "died" in (failed.message or "") and Path(failed.path).name == "die.txt"
+    assert counts(tmp_path / "r.sqlite")["documents"] == 2
 
 
 def test_jsonl_streams_one_contract_object_per_line(tmp_path):
