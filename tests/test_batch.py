@@ -197,6 +197,34 @@ def test_a_killed_batch_finishes_on_the_next_run_without_duplicates(tmp_path):
     assert final["doc_references"] == 120 * per_document
 
 
+def test_ctrl_c_stops_a_batch_with_one_line_and_the_next_run_finishes(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (CORPUS / "000_hoang_cat_2024h1.txt").read_text(encoding="utf-8")
+    for k in range(400):
+        (folder / f"r{k:03}.txt").write_text(text + f"\n{k}\n", encoding="utf-8")
+    db = tmp_path / "r.sqlite"
+    command = [sys.executable, "-m", "cchc_extract", "batch", str(folder), "--db", str(db), "--jobs", "2"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (db.exists() and _stored(db) >= 10):
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: the parent and its workers
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in stderr and "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+    assert 10 <= _stored(db) < 400
+    rerun = batch(str(folder), "--db", str(db), "--jobs", "2")
+    assert rerun.returncode == 0 and counts(db)["documents"] == 400
+
+
+def _stored(db: Path) -> int:
+    try:
+        return counts(db)["documents"]
+    except sqlite3.Error:
+        return 0
+
+
 @pytest.mark.parametrize(
     "target",
     [

@@ -20,6 +20,7 @@ import multiprocessing as mp
 import multiprocessing.connection as mp_connection
 import os
 import resource
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -108,6 +109,7 @@ def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any) -> No
     from .export.database import document_rows
     from .pipeline import extract
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
     while (task := tasks.get()) is not None:
         index, path = task
         since[slot] = time.monotonic()
@@ -199,10 +201,14 @@ class _Pool:
         self.pipes[slot].close()
         self._spawn(slot)
 
-    def close(self) -> None:
-        for _ in self.processes:
-            self.tasks.put(None)
+    def close(self, *, now: bool = False) -> None:
+        """Let the workers finish and exit; ``now``: stop them at once (the batch was interrupted)."""
+        if not now:
+            for _ in self.processes:
+                self.tasks.put(None)
         for process in self.processes:
+            if now:
+                process.kill()
             process.join(timeout=2)
             if process.is_alive():
                 process.kill()
@@ -248,8 +254,10 @@ def run_batch(
     pool = _Pool(max(1, min(jobs or os.cpu_count() or 1, total)))
     try:
         _drive(pool, todo, store, timeout, jsonl, summary, progress)
-    finally:
-        pool.close()
+    except BaseException:
+        pool.close(now=True)  # what was committed stays; the next run does the rest
+        raise
+    pool.close()
     return summary
 
 

@@ -156,6 +156,12 @@ def batch_command(
     try:
         with _progress(show) as update:
             summary = run_batch(inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update)
+    except KeyboardInterrupt:
+        typer.echo(
+            "cchc-extract: batch interrupted; every document stored is whole: run the same command again to finish",
+            err=True,
+        )
+        raise typer.Exit(130) from None
     finally:
         store.close()
         if handle:
