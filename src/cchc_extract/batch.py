@@ -1,14 +1,15 @@
 """Batch digitization: many reports, in parallel, into a database, resumable, nothing lost.
 
 The parent process finds the files, hashes each one, skips what the database
-already holds, and hands the rest to worker processes a few at a time (memory is
-bounded by the work in flight, not by the size of the batch). A worker that
-passes the per-document time limit is killed and replaced, and its file recorded
-as a failure; so is any file the extractor refuses. Workers turn each report
-into rows; only the parent writes them, each document inside its own savepoint,
-committing a group of documents at a time (at most 64, or every half second), so
-a kill -9 leaves every document either whole or absent, and running the batch
-again finishes the rest.
+already holds, and hands the rest to worker processes some files ahead (memory
+is bounded by the work in flight, not by the size of the batch). Each worker
+writes the task it runs to shared memory and sends results on a pipe of its own;
+one that passes the per-document time limit is killed and replaced, and its file
+recorded as a failure; so is any file the extractor refuses. Workers turn each
+report into rows; only the parent writes them, a group of documents per commit
+(at most 64, or every half second), each document whole or absent (see
+``Store.write``), so a kill -9 or a Ctrl-C loses at most the uncommitted group,
+and running the batch again finishes the rest.
 """
 
 from __future__ import annotations
