@@ -285,3 +285,21 @@ def test_postgresql_gets_the_same_schema_and_rows(tmp_path):
 def test_a_database_target_that_is_a_folder_is_a_clear_error(tmp_path):
     proc = batch(str(CORPUS / "002_lam_son_province_2025.txt"), "--db", str(tmp_path))
     assert proc.returncode == 2 and "is a folder" in proc.stderr
+
+
+def test_a_database_that_fails_mid_batch_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from cchc_extract import cli
+    from cchc_extract.export.database import Store
+
+    def full(self, documents):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "write", full)
+    db = tmp_path / "r.sqlite"
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["batch", str(CORPUS / "002_lam_son_province_2025.txt"), "--db", str(db), "--quiet"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert err.strip().splitlines() == [
+        f"cchc-extract: error: {db}: database failed: database or disk is full; every document stored is whole"
+    ]

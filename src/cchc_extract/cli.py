@@ -140,7 +140,7 @@ def batch_command(
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
     from .batch import run_batch, summary_text
-    from .export.database import open_store
+    from .export.database import hide_password, open_store
 
     started = time.perf_counter()
     try:
@@ -162,6 +162,10 @@ def batch_command(
             err=True,
         )
         raise typer.Exit(130) from None
+    except store.errors as exc:  # the database itself failed (disk full, server gone)
+        where = hide_password(db)
+        problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise _fail(OutputError(where, f"database failed: {problem}; every document stored is whole")) from None
     finally:
         store.close()
         if handle:

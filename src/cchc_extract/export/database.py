@@ -447,7 +447,7 @@ def open_store(target: str) -> Store:
         try:
             return PostgresStore(psycopg.connect(target))
         except psycopg.Error as exc:
-            raise OutputError(_hide_password(target), f"cannot connect: {str(exc).strip().splitlines()[0]}") from exc
+            raise OutputError(hide_password(target), f"cannot connect: {str(exc).strip().splitlines()[0]}") from exc
     path = Path(target)
     if path.exists() and path.is_dir():
         raise OutputError(path, "is a folder; --db takes an SQLite file or a postgresql:// URL")
@@ -466,7 +466,8 @@ def open_store(target: str) -> Store:
         raise OutputError(path, f"is not a usable SQLite database: {exc}") from exc
 
 
-def _hide_password(url: str) -> str:
+def hide_password(url: str) -> str:
+    """A database target fit to print: a URL's password replaced by ***."""
     head, sep, tail = url.partition("@")
     if not sep or ":" not in head.split("//", 1)[-1]:
         return url
