@@ -7,6 +7,7 @@ inside the reader that needs them, only when such a file comes.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,15 +66,15 @@ def read(path: str | Path, *, password: str | None = None) -> RawDocument:
             f"unsupported format {path.suffix or '(no suffix)'!r}",
             "supported: " + ", ".join(supported_suffixes()),
         )
-    if not path.exists():
-        raise InputError(path, "no such file")
-    if path.is_dir():
-        raise InputError(path, "is a folder, not a report file")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(path, f"too large ({size} bytes; the limit is {MAX_BYTES})")
+        info = path.stat()  # one call tells whether it is there, a folder, and how large
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(path, "is a folder, not a report file")
+        if info.st_size > MAX_BYTES:
+            raise InputError(path, f"too large ({info.st_size} bytes; the limit is {MAX_BYTES})")
         data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(path, "no such file") from exc
     except PermissionError as exc:
         raise InputError(path, "permission denied") from exc
     except OSError as exc:
