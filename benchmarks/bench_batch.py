@@ -1,6 +1,6 @@
 """Batch throughput: reports per second for txt, docx and pdf at 1 and 2 jobs, CPU and peak memory.
 
-Run: python benchmarks/bench_batch.py [--copies 1000] [--runs 1] [--formats txt,docx,pdf]
+Run: python benchmarks/bench_batch.py [--copies 1000] [--runs 1] [--formats txt,docx,pdf] [--jobs 1,2]
 Each corpus report of a format is copied (with a distinct last line, so that no
 copy is skipped as already stored) into a temporary folder and batched into a
 fresh SQLite file. Text uses --copies copies, DOCX and PDF a tenth as many.
@@ -69,11 +69,12 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--formats", default="txt,docx,pdf")
+    parser.add_argument("--jobs", default="1,2")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs")
     for fmt in args.formats.split(","):
         copies = args.copies if fmt == "txt" else max(10, args.copies // 10)
-        for jobs in (1, 2):
+        for jobs in (int(j) for j in args.jobs.split(",")):
             for _ in range(args.runs):
                 print(measure(f".{fmt}", copies, jobs), flush=True)
 
