@@ -314,8 +314,7 @@ class CompiledHeading:
 
 @derived
 def heading_forms() -> tuple[CompiledHeading, ...]:
-    data: _HeadingsFile = _validated("headings.yaml", _HeadingsFile)
-    return tuple(CompiledHeading(f.id, regex.compile(f.pattern)) for f in data.forms)
+    return tuple(CompiledHeading(f.id, regex.compile(f.pattern)) for f in heading_entries())
 
 
 @derived
@@ -323,8 +322,7 @@ def any_heading() -> regex.Pattern[str]:
     """One pattern for all heading forms, in their order, each branch named ``f<index>``:
     most lines are no heading, and one test tells so sooner than a test per form;
     ``lastgroup`` of a match names the first form that fits."""
-    forms = _validated("headings.yaml", _HeadingsFile).forms
-    branches = (f"(?P<f{k}>{regex.sub(r'[(][?]P<[^>]+>', '(?:', f.pattern)})" for k, f in enumerate(forms))
+    branches = (f"(?P<f{k}>{regex.sub(r'[(][?]P<[^>]+>', '(?:', f.pattern)})" for k, f in enumerate(heading_entries()))
     return regex.compile("|".join(branches))
 
 
