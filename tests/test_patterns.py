@@ -129,6 +129,28 @@ def test_a_clerk_adds_a_type_code_without_touching_python(tmp_path, monkeypatch)
         patternbook.reload()
 
 
+def test_a_type_word_with_a_hyphen_is_found_before_its_number(tmp_path, monkeypatch):
+    import shutil
+    from importlib import resources
+
+    source = resources.files("cchc_extract.patterns")
+    for name in ("doc_types.yaml", "issuers.yaml", "headings.yaml", "references.yaml"):
+        shutil.copy(str(source.joinpath(name)), tmp_path / name)
+    with open(tmp_path / "doc_types.yaml", "a", encoding="utf-8") as f:
+        f.write(
+            "  - {code: KHDA, name: Kế hoạch-dự án, words: [kế hoạch-dự án], kind: administrative,\n"
+            '     examples: ["Kế hoạch-dự án số 07/KHDA-UBND"]}\n'
+        )
+    monkeypatch.setenv(patternbook.PATTERNS_ENV, str(tmp_path))
+    patternbook.reload()
+    try:
+        ref = find_references("Thực hiện Kế hoạch-dự án số 07/KHDA-UBND ngày 02/02/2024")[0][0]
+        assert (ref.doc_type, ref.text) == ("Kế hoạch-dự án", "Kế hoạch-dự án số 07/KHDA-UBND ngày 02/02/2024")
+    finally:
+        monkeypatch.delenv(patternbook.PATTERNS_ENV)
+        patternbook.reload()
+
+
 def _longest_first(words: list[str]) -> str:
     """The plain alternation that patternbook.alternation's trie must agree with."""
     unique = sorted(set(words), key=lambda w: (-len(w), w))

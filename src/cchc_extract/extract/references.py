@@ -51,7 +51,8 @@ class _Patterns:
     named_law: regex.Pattern[str]
     date_before: regex.Pattern[str]
     # the last words of the type words, and "số": type_before can only match where
-    # the text before a number ends with one of them (None: no such shortcut)
+    # the text before a number ends with one of them; None where a type word holds
+    # something else than letters and spaces (then neither shortcut of _type_before holds)
     word_ends: frozenset[str] | None
 
 
@@ -163,11 +164,7 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
     hits = []
     for form_id, pattern in pats.forms:
         for m in pattern.finditer(text):
-            before = (
-                pats.type_before.search(text, _words_from(text, m.start(), 64), m.start())
-                if pats.word_ends is None or _last_word(text, m.start()) in pats.word_ends
-                else None
-            )
+            before = _type_before(text, m.start(), pats)
             start = before.start() if before else m.start()
             type_word = before["tw"] if before and before["tw"] else None
             if type_word and type_word.casefold() in {"luật", "bộ luật", "pháp lệnh"}:
@@ -193,6 +190,18 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
                 )
             )
     return hits
+
+
+def _type_before(text: str, end: int, pats: _Patterns) -> regex.Match[str] | None:
+    """The type word or "số" that ends ``text[:end]`` ("Quyết định số "), searched at most 64
+    characters back. Where every type word is letters and spaces, the search is skipped unless
+    the text before ends with the last word of one (or "số"), and starts where the letters,
+    spaces and colons before ``end`` begin; otherwise it covers the 64 characters."""
+    if pats.word_ends is None:
+        return pats.type_before.search(text, max(0, end - 64), end)
+    if _last_word(text, end) not in pats.word_ends:
+        return None
+    return pats.type_before.search(text, _words_from(text, end, 64), end)
 
 
 def _last_word(text: str, end: int) -> str:
