@@ -34,7 +34,10 @@ _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _SPACE = regex.compile(r"\s+")
 _CODE_SPLIT = regex.compile(r"[-/–]")
 _CODE = regex.compile(r"[^-/]+")
-_HARD_STOP = regex.compile(r"[;.()\[\]\n:]")
+# characters that end an issuer phrase whatever surrounds them (one alternative of the
+# stop pattern, and the bound of its search)
+_HARD_STOP_CHARS = r"[;.()\[\]\n:]"
+_HARD_STOP = regex.compile(_HARD_STOP_CHARS)
 _NOT_WORDS = regex.compile(r"[^\p{L}\s:]", regex.REVERSE)
 
 
@@ -98,7 +101,7 @@ def _patterns() -> _Patterns:
         # another name ("của Bộ Tài chính, Bộ Kế hoạch và Đầu tư") does not end it.
         stop=regex.compile(
             rf"(?:,|\s(?i:và))(?=\s*(?:\p{{Ll}}|\d|(?i:{frags['type_word']}|số)(?!\p{{L}})))"
-            rf"|(?<!\p{{L}})(?:{stop_words})(?!\p{{L}})|\s\d|[;.()\[\]\n:]"
+            rf"|(?<!\p{{L}})(?:{stop_words})(?!\p{{L}})|\s\d|{_HARD_STOP_CHARS}"
         ),
         law_name=regex.compile(r"(?<!\p{L})(?:Bộ\s+luật|Luật|Pháp\s+lệnh)\s[^;,.:()\n]{0,100}\Z"),
         named_law=regex.compile(
