@@ -351,12 +351,6 @@ class Store:
             cursor.execute("SELECT sha256 FROM documents")
             return {row[0] for row in cursor.fetchall()}
 
-    def add(self, report: Report, report_json: str, seconds: float | None = None) -> None:
-        """Store one report and all its records in one transaction (nothing if already there)."""
-        error = self.write([document_rows(report, report_json, seconds)])[0]
-        if error is not None:
-            raise error
-
     def write(self, documents: Sequence[DocumentRows]) -> list[Exception | None]:
         """Store several documents in one commit; each is written whole or not at all.
 
