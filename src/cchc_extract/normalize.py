@@ -67,7 +67,8 @@ class Line:
 
 @dataclass
 class Document:
-    """A normalized report: the text, its lines, and the source facts."""
+    """A normalized report: the text, its lines (one per line break, as ``normalize`` builds
+    them), and the source facts."""
 
     raw: RawDocument
     text: str
@@ -78,11 +79,8 @@ class Document:
         self._starts = [line.start for line in self.lines]
 
     def line_texts(self) -> list[str]:
-        """The text of every line, in order."""
-        texts = self.text.split("\n")
-        if len(texts) == len(self.lines):  # as normalize() builds a document
-            return texts
-        return [self.line_text(i) for i in range(len(self.lines))]
+        """The text of every line, in order (the lines are the text split at its line breaks)."""
+        return self.text.split("\n")
 
     def line_text(self, index: int) -> str:
         line = self.lines[index]

@@ -83,8 +83,7 @@ def warm_up() -> None:
     Called by a batch before it forks its workers, which then share the compiled
     patterns instead of each compiling its own.
     """
-    lines = _WARM_UP.splitlines()
-    extract_raw(RawDocument(path="<warm-up>", format="txt", sha256="0" * 64, blocks=[Block(t) for t in lines]))
+    extract_raw(RawDocument(path="<warm-up>", format="txt", sha256="0" * 64, blocks=[Block(_WARM_UP)]))
 
 
 def extract_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[tuple[str, str, int]]]:
