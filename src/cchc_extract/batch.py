@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CchcError
+from .errors import CchcError, first_line
 from .export.database import Store
 from .readers import supported_suffixes
 
@@ -311,7 +311,7 @@ def _drive(
                     jsonl.write(payload["json"] + "\n")
                 record(index, Outcome(path, "done", seconds=payload["seconds"]))
             else:
-                message = f"{path}: the database refused it: {str(error).strip().splitlines()[0]}"
+                message = f"{path}: the database refused it: {first_line(error)}"
                 record(index, Outcome(path, "failed", payload["seconds"], "database", message))
         if jsonl is not None:
             jsonl.flush()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import __version__
-from .errors import CchcError, OutputError
+from .errors import CchcError, OutputError, first_line
 from .export import schema_json, summary, to_json, write_csv
 from .pipeline import extract as run_extract
 
@@ -163,9 +163,8 @@ def batch_command(
         )
         raise typer.Exit(130) from None
     except store.errors as exc:  # the database itself failed (disk full, server gone)
-        where = hide_password(db)
-        problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise _fail(OutputError(where, f"database failed: {problem}; every document stored is whole")) from None
+        problem = f"database failed: {first_line(exc)}; every document stored is whole"
+        raise _fail(OutputError(hide_password(db), problem)) from None
     finally:
         store.close()
         if handle:

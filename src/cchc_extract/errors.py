@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def first_line(error: BaseException) -> str:
+    """A library's error message cut to its first line, for a one-line report; its type when empty."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 class CchcError(Exception):
     """Base class: a problem with the user's input, reported without a traceback."""
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError
+from ..errors import OutputError, first_line
 from ..models import Report, TableRow
 
 _TYPES = {
@@ -441,7 +441,7 @@ def open_store(target: str) -> Store:
         try:
             return PostgresStore(psycopg.connect(target))
         except psycopg.Error as exc:
-            raise OutputError(hide_password(target), f"cannot connect: {str(exc).strip().splitlines()[0]}") from exc
+            raise OutputError(hide_password(target), f"cannot connect: {first_line(exc)}") from exc
     path = Path(target)
     if path.exists() and path.is_dir():
         raise OutputError(path, "is a folder; --db takes an SQLite file or a postgresql:// URL")
