@@ -181,10 +181,7 @@ def test_a_killed_batch_finishes_on_the_next_run_without_duplicates(tmp_path):
     while time.monotonic() < deadline and stored < 10:
         time.sleep(0.05)
         if db.exists():
-            try:
-                stored = counts(db)["documents"]
-            except sqlite3.Error:
-                stored = 0
+            stored = _stored(db)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     partial = counts(db)["documents"]
