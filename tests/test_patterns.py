@@ -180,3 +180,20 @@ def test_alternation_agrees_with_a_plain_alternation_on_random_words():
         plain = regex.compile(f"(?:{_longest_first(words)})(?!b)")
         got, want = trie.search(text), plain.search(text)
         assert (got and got.span()) == (want and want.span()), (words, text)
+
+
+def _layout_cases():
+    for entry in patternbook.layout_entries():
+        yield from ((entry.id, x, True) for x in entry.examples)
+        yield from ((entry.id, x, False) for x in entry.counterexamples)
+
+
+@pytest.mark.parametrize(("name", "text", "found"), list(_layout_cases()), ids=lambda v: str(v)[:40])
+def test_layout_examples(name, text, found):
+    assert bool(patternbook.layout(name).search(text)) is found, (name, text)
+
+
+def test_every_layout_entry_has_examples_and_unknown_names_are_refused():
+    assert all(entry.examples for entry in patternbook.layout_entries())
+    with pytest.raises(Exception, match="no pattern 'nope'"):
+        patternbook.layout("nope")

@@ -124,10 +124,31 @@ class _IssuersFile(_Entry):
     admin_units: list[str]
     stop_words: list[str]
     name_words: list[str] = []
+    organs: list[str] = []
 
 
 class _HeadingsFile(_Entry):
     forms: list[HeadingForm]
+
+
+class LayoutPattern(_Entry):
+    id: str
+    pattern: str
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            regex.compile(value)
+        except regex.error as exc:
+            raise ValueError(f"pattern does not compile: {exc}") from exc
+        return value
+
+
+class _LayoutFile(_Entry):
+    patterns: list[LayoutPattern]
 
 
 class _ReferencesFile(_Entry):
@@ -269,6 +290,7 @@ class Issuers:
     admin_units: tuple[str, ...]
     stop_words: tuple[str, ...]
     name_words: frozenset[str] = frozenset()
+    organs: tuple[str, ...] = ()
 
     def canonical_code(self, code: str) -> str | None:
         return self.codes_folded.get(code.casefold())
@@ -303,6 +325,7 @@ def issuers() -> Issuers:
         admin_units=tuple(data.admin_units),
         stop_words=tuple(data.stop_words),
         name_words=frozenset(w.casefold() for w in data.name_words),
+        organs=tuple(data.organs),
     )
 
 
@@ -329,6 +352,20 @@ def any_heading() -> regex.Pattern[str]:
 @derived
 def heading_entries() -> tuple[HeadingForm, ...]:
     return tuple(_validated("headings.yaml", _HeadingsFile).forms)
+
+
+@derived
+def layout_entries() -> tuple[LayoutPattern, ...]:
+    return tuple(_validated("layout.yaml", _LayoutFile).patterns)
+
+
+@derived(maxsize=None)
+def layout(name: str) -> regex.Pattern[str]:
+    """The compiled pattern of patterns/layout.yaml named ``name`` ("motto", "recipients" ...)."""
+    for entry in layout_entries():
+        if entry.id == name:
+            return regex.compile(entry.pattern)
+    raise PatternError("patterns/layout.yaml", f"has no pattern {name!r}")
 
 
 @derived

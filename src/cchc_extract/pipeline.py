@@ -8,6 +8,7 @@ from .checks import run_checks
 from .extract import build_table, find_references
 from .extract.figures import find_figures
 from .extract.grids import find_grids
+from .extract.references import mark_self
 from .extract.tables import has_named_columns
 from .models import ParseWarning, Report, Source, Table
 from .normalize import Document, normalize
@@ -27,8 +28,10 @@ def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:
 
 def extract_document(doc: Document, *, with_text: bool = False) -> Report:
     layout = segment(doc)
-    exclude = set(layout.own_numbers)
+    start, end = layout.extent
+    exclude = {*layout.own_numbers, (0, start), (end, len(doc.text) + 1)} - {(0, 0)}
     references, ref_warnings = find_references(doc.text, layout.section_at, doc.page_at, exclude)
+    references = mark_self(doc.text, references, layout.own, layout.captions(doc))
     tables, table_warnings = extract_tables(doc, layout)
     not_narrative = [r.span for r in references] + [t.span for t in tables if t.span]
     figures = find_figures(doc, [layout.body], layout.section_at, not_narrative)

@@ -23,7 +23,7 @@ import regex
 from .. import patternbook
 from ..issuers import issuer_for_code, normalize_issuer, without_term
 from ..models import Reference
-from .spans import Spans
+from .spans import Span, Spans
 
 SectionOf = Callable[[int], str | None]
 PageOf = Callable[[int], int | None]
@@ -346,14 +346,7 @@ def _record(text: str, hit: _Hit, section_of: SectionOf, page_of: PageOf) -> Ref
         doc_type = types.name_for_word(hit.type_word)
     if doc_type is None:
         doc_type = _default_type(issuer_codes)
-    number = hit.number.lower()
-    symbol = canonical_symbol(hit.symbol)
-    if hit.form == "normative":
-        key = f"{number}/{hit.year}/{symbol}"
-    elif hit.form == "party":
-        key = f"{number}-{symbol}"
-    else:
-        key = f"{number}/{symbol}" + (f"/{hit.date_year}" if hit.date_year else "")
+    key = reference_key(hit.form, hit.number, hit.year, hit.symbol, hit.date_year)
     end = hit.date_end or hit.end
     issuer_normalized = normalize_issuer(hit.issuer) if hit.issuer else None
     if issuer_normalized is None and issuer_codes:
@@ -374,6 +367,92 @@ def _record(text: str, hit: _Hit, section_of: SectionOf, page_of: PageOf) -> Ref
         span=(hit.start, end),
         page=page_of(hit.start),
     )
+
+
+def reference_key(form: str, number: str, year: int | None, symbol: str, date_year: int | None) -> str:
+    """The identity reports are joined on: "61/2018/NĐ-CP", "22-KH/TU", "01/QĐ-UBND/2024"
+    (administrative numbers restart every year, so their key takes the year of the date)."""
+    number, symbol = number.lower(), canonical_symbol(symbol)
+    if form == "normative":
+        return f"{number}/{year}/{symbol}"
+    if form == "party":
+        return f"{number}-{symbol}"
+    return f"{number}/{symbol}" + (f"/{date_year}" if date_year else "")
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A document's number and symbol read with the reference grammar."""
+
+    form: str
+    number: str
+    year: int | None
+    symbol: str
+    end: int
+
+
+def read_symbol(text: str, pos: int = 0) -> Symbol | None:
+    """The number and symbol that start at ``pos`` ("105/2025/QĐ-UBND", "22-KH/TU",
+    "5348/CT-CS"), read with the same forms as references; the longest reading wins."""
+    best: Symbol | None = None
+    for form_id, pattern in _patterns().forms:
+        m = pattern.match(text, pos)
+        if m and (best is None or m.end() > best.end):
+            year = int(m["year"]) if "year" in m.re.groupindex else None
+            best = Symbol(form_id, m["number"], year, _SPACE.sub("", m["symbol"]), m.end())
+    return best
+
+
+@dataclass(frozen=True)
+class OwnNumber:
+    """The document's own number and symbol, from its header, and what it takes to tell
+    a mention of the document itself from a citation of another."""
+
+    symbol: Symbol
+    doc_type: str | None
+    date_year: int | None
+
+    @property
+    def key(self) -> str | None:
+        s = self.symbol
+        return reference_key(s.form, s.number, s.year, s.symbol, self.date_year) if s.number else None
+
+    def is_mentioned_by(self, ref: Reference) -> bool:
+        """The same number and symbol (and year), at a date of the document's year if any."""
+        own = self.symbol
+        if not own.number or ref.number is None or ref.symbol is None:
+            return False
+        if ref.number.lstrip("0").lower() != own.number.lstrip("0").lower() or ref.year != own.year:
+            return False
+        if canonical_symbol(ref.symbol) != canonical_symbol(own.symbol):
+            return False
+        return own.year is not None or ref.date is None or self.date_year in (None, ref.date.year)
+
+
+def mark_self(text: str, refs: list[Reference], own: OwnNumber | None, captions: list[Span]) -> list[Reference]:
+    """Mark the mentions of the document's own number ("Kèm theo Kế hoạch số 0204/KH-UBND"
+    in an appendix caption): they are not citations. An appendix caption's "kèm theo" names
+    the document the appendix is attached to, this one, even where its number is mistyped or
+    was left blank when the appendix was drafted: a mention there of a document of the same
+    type and symbol is this document."""
+    if own is None:
+        return refs
+    attached_to = patternbook.layout("attached_to")
+    out = []
+    for ref in refs:
+        start = ref.span[0]
+        caption = next((c for c in captions if c[0] <= start < c[1]), None)
+        own_caption = (
+            caption is not None
+            and ref.doc_type == own.doc_type
+            and ref.symbol is not None
+            and canonical_symbol(ref.symbol) == canonical_symbol(own.symbol.symbol)
+            and attached_to.search(text, caption[0], start) is not None
+        )
+        if own_caption or own.is_mentioned_by(ref):
+            ref = ref.model_copy(update={"self": True})
+        out.append(ref)
+    return out
 
 
 def _year_from_other_mentions(refs: list[Reference]) -> list[Reference]:
