@@ -322,9 +322,10 @@ def _prediction_records(report: Report) -> dict[str, Any]:
 
 def _as_the_guide_counts(pred: dict[str, Any]) -> dict[str, Any]:
     """Predictions as the annotation guide counts records: Roman headings only, named by
-    their numeral at any depth, and no mention of the document's own number."""
+    their numeral at any depth; references identified by number and symbol (a short form
+    such as "Nghị định số 61" has no symbol), and no mention of the document's own number."""
     sections = [{**s, "id": s["number"]} for s in pred["sections"] if s["form"] == "roman"]
-    references = [r for r in pred["references"] if not r.get("self")]
+    references = [r for r in pred["references"] if not r.get("self") and r.get("symbol")]
     return {**pred, "sections": sections, "references": references}
 
 
