@@ -13,7 +13,8 @@ from cchc_extract.readers import Block, RawDocument
 
 
 def run(text: str, fmt: str = "txt"):
-    return extract_raw(RawDocument(path=f"doc.{fmt}", format=fmt, sha256="0" * 64, blocks=[Block(text)]))
+    raw = RawDocument(path=f"doc.{fmt}", format=fmt, sha256="0" * 64, blocks=[Block(text)])
+    return extract_raw(raw, with_text=True)
 
 
 def header(number_line: str, type_line: str = "QUYẾT ĐỊNH", body: str = "") -> str:
@@ -148,7 +149,7 @@ def test_the_site_title_joined_to_the_last_sentence_still_ends_the_document():
     )
     report = run(closing + SITE_AFTER.replace("\nVăn bản này chưa cập nhật nội dung Tiếng Anh", ""), "md")
     assert [r.key for r in report.references] == ["85/2024/NĐ-CP"]
-    assert report.text is None or "Ghi chú" in report.text
+    assert "Ghi chú" in report.text
 
 
 def test_an_excerpt_without_a_header_starts_after_the_site_index():
@@ -172,3 +173,60 @@ def test_a_letter_without_a_type_line_is_a_cong_van_whatever_its_symbol_spells()
     # no "V/v", no "Kính gửi", no type line: the symbol's type code names the type
     report = run(text.replace("V/v hướng dẫn chính sách thuế\nKính gửi: Thuế tỉnh Quảng Trị.\n", ""))
     assert report.metadata.doc_type == "Chỉ thị"
+
+
+DECISION = header(
+    "Số: 2853/QĐ-UBND",
+    body="QUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch triển khai.\n"
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+    "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\n|\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nBùi Minh Thạnh\n|\n\n"
+    "KẾ HOẠCH\nTRIỂN KHAI THỰC HIỆN ĐỀ ÁN NÂNG CAO NHẬN THỨC CỘNG ĐỒNG\n"
+    "(Ban hành kèm theo Quyết định số 2853/QĐ-UBND ngày 27 tháng 11 năm 2025 của Ủy ban nhân dân tỉnh)\n"
+    "I. MỤC TIÊU\n1. Mục tiêu chung\nNâng cao nhận thức theo Quyết định số 553/QĐ-TTg ngày 06/4/2021.\n"
+    "II. TỔ CHỨC THỰC HIỆN\n",
+)
+
+
+def test_a_document_attached_after_the_signature_keeps_its_outline():
+    report = run(DECISION, "md")
+    assert [(s.id, s.form) for s in report.sections] == [
+        ("1", "article"),
+        ("2", "article"),
+        ("I", "roman"),
+        ("I.1", "arabic"),
+        ("II", "roman"),
+    ]
+    assert report.metadata.signer == "Bùi Minh Thạnh"
+    assert [a.id for a in report.appendices] == ["ke-hoach"]
+    by_number = {r.number: r for r in report.references}
+    assert by_number["2853"].self and by_number["553"].section == "I.1"
+
+
+ANNEX = header(
+    "Số: 220/CĐ-TTg",
+    type_line="CÔNG ĐIỆN",
+    body="I. VỀ HOÀN THIỆN THỂ CHẾ\nCác Bộ hoàn thành.\n"
+    "Nơi nhận:\n- Như trên;\nTHỦ TƯỚNG\nPhạm Minh Chính\n"
+    "PHỤ LỤC II\n|\nSTT\n|\nTên cơ quan\n|\nSố TTHC\n|\n|\n"
+    "I. Bộ, ngành\n|\n|\n|\n|\n1\n|\nBộ Tài chính\n|\n12\n|\n|\n"
+    "II.\n|\nĐịa phương\n|\n|\n|\n2\n|\nTỉnh Mẫu\n|\n7\n|\n|\n"
+    "III\n|\nTHU NỘI ĐỊA\n|\n10.052.700\n|\n",
+)
+
+
+def test_roman_group_rows_of_an_annex_table_are_sections_but_not_row_numbers():
+    report = run(ANNEX, "md")
+    roman = [(s.number, s.title) for s in report.sections if s.form == "roman"]
+    # "III" without its dot, in a numbered column, is a row's number
+    assert roman == [("I", "VỀ HOÀN THIỆN THỂ CHẾ"), ("I", "Bộ, ngành"), ("II", "Địa phương")]
+    for section in report.sections:
+        assert section.text == report.text[section.span[0] : section.span[1]]
+
+
+def test_a_subject_written_v_v_in_capitals_is_not_heading_five():
+    text = header("Số: 0129/KH-UBND", type_line="KẾ HOẠCH").replace(
+        "Ban hành Quy chế quản lý chứng thư chữ ký số", "\nV/V HỖ TRỢ NHU YẾU PHẨM KHẨN CẤP CHO NHÂN DÂN"
+    )
+    report = run(text + "I. ĐÁNH GIÁ TÌNH HÌNH\n")
+    assert [s.id for s in report.sections] == ["I"]
+    assert report.metadata.subject == "V/V HỖ TRỢ NHU YẾU PHẨM KHẨN CẤP CHO NHÂN DÂN"

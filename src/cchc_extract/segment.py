@@ -85,17 +85,17 @@ class Layout:
         """The id of the innermost part holding ``offset`` (section, header, closing, ...)."""
         if offset < self.header[1]:
             return "header"
-        for appendix in self.appendices:
-            if appendix.extent[0] <= offset < appendix.extent[1]:
-                return f"appendix:{appendix.id}"
-        if self.closing and self.closing[0] <= offset < self.closing[1]:
-            return "closing"
         index = bisect.bisect_right(self._starts, offset) - 1
         while index >= 0:
             section = self.sections[index]
             if section.extent[0] <= offset < section.extent[1]:
                 return section.id
             index -= 1
+        for appendix in self.appendices:
+            if appendix.extent[0] <= offset < appendix.extent[1]:
+                return f"appendix:{appendix.id}"
+        if self.closing and self.closing[0] <= offset < self.closing[1]:
+            return "closing"
         return "preamble"
 
 
@@ -122,11 +122,19 @@ def segment(doc: Document) -> Layout:
     def at(i: int) -> int:
         return doc.lines[i].start if i < len(doc.lines) else len(doc.text)
 
-    body = (at(body_start_line), at(body_end_line))
-    sections = _sections(doc, lines, body_start_line, body_end_line)
-    closing_span = (at(closing_line), at(closing_end_line)) if closing_line is not None else None
     closing = _read_closing(lines, closing_line, closing_end_line) if closing_line is not None else {}
+    attached = _attachment(lines, closing, closing_end_line)
+    if attached is not None:
+        appendix_lines = [attached, *appendix_lines]
+        closing_end_line = attached
+    body = (at(body_start_line), at(body_end_line))
+    used: dict[str, int] = {}
+    sections = _sections(doc, lines, body_start_line, body_end_line, used)
+    closing_span = (at(closing_line), at(closing_end_line)) if closing_line is not None else None
     appendices = _appendices(doc, lines, appendix_lines, end_line)
+    for n, first in enumerate(appendix_lines):
+        last = appendix_lines[n + 1] if n + 1 < len(appendix_lines) else end_line
+        sections += _sections(doc, lines, first + 1, last, used, in_tables=True)
 
     issuer = header.issuer or closing.pop("issuer_from_signature", None)
     if not issuer:
@@ -569,30 +577,32 @@ def _clean_title(title: str) -> str:
     return title.strip().rstrip(" :;.").strip()
 
 
-def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Section]:
-    found: list[tuple[int, str, str, str, str, str | None, int]] = []  # line, id, number, form, title, parent, level
+def _sections(
+    doc: Document, lines: list[str], first: int, stop: int, used: dict[str, int], in_tables: bool = False
+) -> list[Section]:
+    """The headings between lines ``first`` and ``stop``, nested in the order their forms first
+    appear. ``in_tables``: an appendix, whose tables group their rows under Roman headings
+    ("I. Bộ, ngành" in a cell, or "I." in one cell and its title in the next)."""
+    found: list[tuple[int, int, str, str, str, str, str | None, int]] = []  # line, last line, id, ...
     stack: list[tuple[str, str, str]] = []  # form, id, number
-    used: dict[str, int] = {}
     for i in range(first, stop):
-        text = lines[i]
-        hit = _heading(text)
-        if not hit or doc.in_cell(i):
+        heading = _heading_at(doc, lines, i, stop, in_tables)
+        if not heading:
             continue
-        form, match = hit
-        number = match["number"]
+        form, number, title, last = heading
         forms = [f for f, _, _ in stack]
         if form in forms:
             del stack[forms.index(form) :]
         parent = stack[-1] if stack else None
         section_id = _section_id(parent, number, used)
-        title = _continued(lines, i, match["title"], stop)
-        found.append((i, section_id, number, form, _clean_title(title), parent[1] if parent else None, len(stack) + 1))
+        found.append((i, last, section_id, number, form, title, parent[1] if parent else None, len(stack) + 1))
         stack.append((form, section_id, number))
     end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
     sections = []
-    for k, (i, section_id, number, form, title, parent_id, level) in enumerate(found):
+    for k, (i, last, section_id, number, form, title, parent_id, level) in enumerate(found):
         line = doc.lines[i]
-        next_start = next((doc.lines[f[0]].start for f in found[k + 1 :] if f[6] <= level), end)
+        next_start = next((doc.lines[f[0]].start for f in found[k + 1 :] if f[7] <= level), end)
+        span = (line.start, doc.lines[last].end)
         sections.append(
             Section(
                 id=section_id,
@@ -601,13 +611,46 @@ def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Se
                 title=title,
                 parent=parent_id,
                 form=form,
-                text=doc.text[line.start : line.end],
-                span=(line.start, line.end),
+                text=doc.text[span[0] : span[1]],
+                span=span,
                 extent=(line.start, next_start),
                 page=line.page,
             )
         )
     return sections
+
+
+_ROMAN_CELL = regex.compile(r"^(?P<number>X{0,3}(?:IX|IV|V?I{1,3}|V|X))\.$")
+
+
+def _heading_at(
+    doc: Document, lines: list[str], i: int, stop: int, in_tables: bool
+) -> tuple[str, str, str, int] | None:
+    """The heading on line ``i`` (form, number, title, its last line), if it is one. A line of
+    a table is one only in an appendix, and only in the Roman form: the numeral of a group of
+    rows. "I" without its dot in a numbered column is a row's number, not a heading."""
+    text = lines[i]
+    if not doc.in_cell(i):
+        hit = _heading(text)
+        if not hit:
+            return None
+        form, match = hit
+        return form, match["number"], _clean_title(_continued(lines, i, match["title"], stop)), i
+    if not in_tables:
+        return None
+    hit = _heading(text.strip())
+    if hit and hit[0] == "roman":
+        return "roman", hit[1]["number"], _clean_title(hit[1]["title"]), i
+    numeral = _ROMAN_CELL.match(text.strip())
+    if not numeral:
+        return None
+    k = i + 1  # the title in the next cell: past the "|" that ends this one
+    while k < stop and lines[k].strip() in ("", "|"):
+        k += 1
+    title = lines[k].strip() if k < stop else ""
+    if not title or not doc.in_cell(k) or _heading(title) or not title[:1].isalpha():
+        return None
+    return "roman", numeral["number"], _clean_title(title), k
 
 
 def _continued(lines: list[str], i: int, title: str, stop: int) -> str:
@@ -705,15 +748,36 @@ def _read_closing(lines: list[str], first: int, stop: int) -> dict:
             continue
         if is_upper(text) and len(text) < 80:
             titles.append(text)
+            out["last_line"] = k
             continue
         if _layout("signer_name").match(text) and (titles or out["signing_authority"]):
             out["signer"] = text
+            out["last_line"] = k
             break
+    out["recipient_lines"] = recipient_lines
     if titles:
         out["signer_title"] = titles[-1]
     elif out["signing_authority"]:
         out["signer_title"] = _FIRST_WORD.sub("", out["signing_authority"][-1])
     return out
+
+
+def _attachment(lines: list[str], closing: dict, stop: int) -> int | None:
+    """Where a document attached after the signature starts (the "KẾ HOẠCH" or "QUY ĐỊNH" a
+    decision issues, under its caption "Ban hành kèm theo Quyết định số ..."): the first line
+    of text after the signature block that is not one of its recipients."""
+    last = closing.get("last_line")
+    if last is None:
+        return None
+    skip = closing.get("recipient_lines", set())
+    for k in range(last + 1, stop):
+        text = lines[k].strip().strip("|").strip()
+        if not text or k in skip or _RULE.match(text) or _layout("signature_noise").match(text):
+            continue
+        if _layout("recipients").match(text) or _DASH.match(text):
+            return None  # the recipients after the signature: no attachment before them
+        return k
+    return None
 
 
 def _recipient(text: str) -> str:
