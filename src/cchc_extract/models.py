@@ -96,7 +96,12 @@ class Reference(Record):
 class Figure(Record):
     text: str
     value: float
-    unit: str | None = Field(None, description='the counted noun ("hồ sơ"), or "%" for a lone percentage')
+    unit: str | None = Field(
+        None, description='the unit as written after the number ("hồ sơ trực tuyến", "tỷ đồng", "mm"), or "%"'
+    )
+    unit_family: str | None = Field(
+        None, description='the family of the unit where patterns/units.yaml knows it ("hồ sơ", "người", "đồng")'
+    )
     share_percent: float | None = None
     of_total: float | None = Field(None, description='38 in "25/38 nhiệm vụ"')
     label: str | None = Field(None, description="what is counted, from the words before the number")

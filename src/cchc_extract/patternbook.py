@@ -99,15 +99,20 @@ class ReferenceForm(_Entry):
 
 
 class UnitEntry(_Entry):
-    unit: str
-    words: list[str]
     family: str
+    words: list[str]
     examples: list[str] = []
 
 
 class _UnitsFile(_Entry):
     units: list[UnitEntry]
-    periods: list[str]
+    measures: list[str]
+    scales: list[str]
+    pairs: list[str]
+    phrase_stops: list[str]
+    phrase_words: int
+    not_units: list[str]
+    not_after: list[str]
     label_abbreviations: dict[str, str]
     label_stop_words: list[str]
 
@@ -187,12 +192,27 @@ def _validated(name: str, model: type[BaseModel]) -> Any:
 class Units:
     entries: tuple[UnitEntry, ...]
     by_word: dict[str, UnitEntry]
-    periods: tuple[str, ...]
+    measures: tuple[str, ...]
+    scales: tuple[str, ...]
+    pairs: tuple[str, ...]
+    phrase_stops: frozenset[str]
+    phrase_words: int
+    not_units: tuple[str, ...]
+    not_after: tuple[str, ...]
     label_abbreviations: dict[str, str]
     label_stop_words: frozenset[str]
 
     def entry(self, written: str) -> UnitEntry | None:
         return self.by_word.get(" ".join(written.casefold().split()))
+
+    def family_of(self, unit: str | None) -> str | None:
+        """The family of a unit as written, from the words it begins with ("hồ sơ trực tuyến"
+        -> "hồ sơ", "cán bộ, công chức" -> "người"), longest word first; None if unknown."""
+        if not unit:
+            return None
+        folded = " ".join(unit.casefold().split())
+        match = _unit_word_pattern().match(folded)
+        return self.by_word[match[0]].family if match else None
 
     def family_in(self, text: str | None) -> str | None:
         """The unit family named anywhere in ``text`` ("Số lượng hồ sơ" -> "hồ sơ"), longest word first."""
@@ -221,11 +241,17 @@ def units() -> Units:
         for word in entry.words:
             by_word.setdefault(" ".join(word.casefold().split()), entry)
     return Units(
-        tuple(data.units),
-        by_word,
-        tuple(data.periods),
-        dict(data.label_abbreviations),
-        frozenset(w.casefold() for w in data.label_stop_words),
+        entries=tuple(data.units),
+        by_word=by_word,
+        measures=tuple(data.measures),
+        scales=tuple(data.scales),
+        pairs=tuple(data.pairs),
+        phrase_stops=frozenset(w.casefold() for w in data.phrase_stops),
+        phrase_words=data.phrase_words,
+        not_units=tuple(data.not_units),
+        not_after=tuple(data.not_after),
+        label_abbreviations=dict(data.label_abbreviations),
+        label_stop_words=frozenset(w.casefold() for w in data.label_stop_words),
     )
 
 

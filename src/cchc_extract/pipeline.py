@@ -33,8 +33,10 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
     references, ref_warnings = find_references(doc.text, layout.section_at, doc.page_at, exclude)
     references = mark_self(doc.text, references, layout.own, layout.captions(doc))
     tables, table_warnings = extract_tables(doc, layout)
-    not_narrative = [r.span for r in references] + [t.span for t in tables if t.span]
-    figures = find_figures(doc, [layout.body], layout.section_at, not_narrative)
+    # running text of the body and the appendices, and table cells of text ("0 đồng đối với
+    # cá nhân ..."); a number alone in its cell has no unit after it, so is no figure
+    regions = [layout.body] + [a.extent for a in layout.appendices]
+    figures = find_figures(doc, regions, layout.section_at, [r.span for r in references])
     raw = doc.raw
     warnings = [ParseWarning(code=c, message=m, page=p) for c, m, p in raw.warnings]
     warnings += [ParseWarning(code=c, message=m) for c, m in layout.warnings]

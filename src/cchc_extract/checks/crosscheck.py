@@ -58,8 +58,7 @@ def narrative_appendix(report: Report) -> list[Check]:
         wanted = _tokens(figure.label)
         if len(wanted) < 2:
             continue
-        entry = book.entry(figure.unit)
-        family = entry.family if entry else None
+        family = figure.unit_family
         matches = []
         for table, row, row_family, label, have in rows:
             if family is None or row_family != family:
