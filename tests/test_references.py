@@ -98,9 +98,33 @@ def test_impossible_date_is_kept_as_text_with_a_warning():
     assert [w[0] for w in warnings] == ["date.impossible"]
 
 
-def test_date_written_before_ban_hanh():
+def test_date_written_before_ban_hanh_gives_the_key_its_year_not_the_mention_a_date():
     refs, _ = find_references("Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND về triển khai")
-    assert refs[0].key == "38/KH-UBND/2024" and str(refs[0].date) == "2024-01-19"
+    assert refs[0].key == "38/KH-UBND/2024" and refs[0].date is None and refs[0].text == "kế hoạch số 38/KH-UBND"
+
+
+def test_two_documents_of_one_body_dated_once_share_the_date():
+    text = "Xét Tờ trình số 347/TTr-CP và Đề án số 348/ĐA-CP ngày 09 tháng 5 năm 2025, Báo cáo thẩm tra số 419/BC-UBPL"
+    refs, _ = find_references(text)
+    assert [(r.number, str(r.date)) for r in refs] == [("347", "2025-05-09"), ("348", "2025-05-09"), ("419", "None")]
+    # a law and a decree named together keep their own dates
+    refs, _ = find_references("Luật Đất đai số 31/2024/QH15 và Nghị định số 102/2024/NĐ-CP ngày 30/7/2024")
+    assert [str(r.date) for r in refs] == ["None", "2024-07-30"]
+
+
+def test_a_shared_issuer_must_fit_the_symbols_body():
+    text = (
+        "Nghị định 61/2018/NĐ-CP ngày 23/4/2018 và Thông tư số 01/2023/TT-VPCP ngày 05/4/2023 của Văn phòng "
+        "Chính phủ; Thông tư số 69/2017/TT-BTC ngày 07/7/2017 và Quyết định số 12/QĐ-BTC ngày 02/01/2024 của Bộ "
+        "trưởng Bộ Tài chính."
+    )
+    refs, _ = find_references(text)
+    assert [(r.number, r.issuer) for r in refs] == [
+        ("61", None),  # NĐ-CP: the Chính phủ, not its Văn phòng
+        ("01", "Văn phòng Chính phủ"),
+        ("69", "Bộ trưởng Bộ Tài chính"),
+        ("12", "Bộ trưởng Bộ Tài chính"),
+    ]
 
 
 def test_short_forms_resolve_to_one_earlier_reference_and_never_invent():

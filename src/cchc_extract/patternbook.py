@@ -130,6 +130,7 @@ class _IssuersFile(_Entry):
     stop_words: list[str]
     name_words: list[str] = []
     organs: list[str] = []
+    titles: list[str] = []
 
 
 class _HeadingsFile(_Entry):
@@ -317,6 +318,7 @@ class Issuers:
     stop_words: tuple[str, ...]
     name_words: frozenset[str] = frozenset()
     organs: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
 
     def canonical_code(self, code: str) -> str | None:
         return self.codes_folded.get(code.casefold())
@@ -352,6 +354,7 @@ def issuers() -> Issuers:
         stop_words=tuple(data.stop_words),
         name_words=frozenset(w.casefold() for w in data.name_words),
         organs=tuple(data.organs),
+        titles=tuple(data.titles),
     )
 
 

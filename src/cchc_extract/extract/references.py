@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import regex
 
 from .. import patternbook
-from ..issuers import issuer_for_code, normalize_issuer, without_term
+from ..issuers import issuer_for_code, normalize_issuer, without_term, without_titles
 from ..models import Reference
 from .spans import Span, Spans
 
@@ -170,6 +170,7 @@ def find_references(
     hits = _settle([h for h in _symbol_hits(text, pats) if not blocked.overlaps(h.number_start, h.end)])
     hits = [_with_context(text, h, pats) for h in hits]
     hits = _coordinate(text, hits, pats)
+    _share_trailing_date(text, hits, pats)
     _share_trailing_issuer(text, hits, pats)
     warnings = [
         ("date.impossible", f"reference {text[h.start : h.end]!r} has an impossible date {h.date_text!r}", h.start)
@@ -280,12 +281,12 @@ def _with_context(text: str, hit: _Hit, pats: _Patterns) -> _Hit:
             hit.date_year = int(m["year"])
             pos += m.end()
             break
-    # "Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND": the date comes first
+    # "Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND": the clause says when the
+    # document was issued, but the mention itself gives no date (``date`` stays null, as the
+    # annotation guide reads it); the year still tells which 38/KH-UBND it is, for the key.
     if hit.date_text is None and text[max(0, hit.start - 40) : hit.start].rstrip().endswith("hành"):
         before = pats.date_before.search(text, max(0, hit.start - 140), hit.start)
         if before:
-            hit.date = _date(before)
-            hit.date_text = text[before.start() : before.end()].split(None, 2)[1].rstrip(",")
             hit.date_year = int(before["year"])
     issuer = _issuer_after(text, pos, pats)
     if issuer:
@@ -346,6 +347,20 @@ def _coordinate(text: str, hits: list[_Hit], pats: _Patterns) -> list[_Hit]:
     return out
 
 
+def _share_trailing_date(text: str, hits: list[_Hit], pats: _Patterns) -> None:
+    """Two documents of one body named together and dated once ("Tờ trình số 347/TTr-CP và
+    Đề án số 348/ĐA-CP ngày 09 tháng 5 năm 2025"): the date is the first's too, where both
+    are administrative and their symbols name the same body."""
+    for k in range(len(hits) - 2, -1, -1):
+        hit, nxt = hits[k], hits[k + 1]
+        if hit.date_text is not None or nxt.date_text is None or "administrative" != hit.form or nxt.form != hit.form:
+            continue
+        if _codes(hit.symbol)[1:] != _codes(nxt.symbol)[1:] or not _codes(hit.symbol)[1:]:
+            continue
+        if pats.list_joint.match(text, hit.end, nxt.start):
+            hit.date, hit.date_text, hit.date_year = nxt.date, nxt.date_text, nxt.date_year
+
+
 def _share_trailing_issuer(text: str, hits: list[_Hit], pats: _Patterns) -> None:
     """A list of mentions, each with its own type word and date, closed by one issuer
     ("Nghị định số 48/2013/NĐ-CP ngày ... và Nghị định số 92/2017/NĐ-CP ngày ... của Chính
@@ -362,12 +377,16 @@ def _share_trailing_issuer(text: str, hits: list[_Hit], pats: _Patterns) -> None
 
 
 def _issuer_fits(hit: _Hit, issuer: str) -> bool:
-    """Whether ``issuer`` may have issued the document of ``hit``: its symbol names no other body."""
+    """Whether ``issuer`` may have issued the document of ``hit``: its symbol names no other
+    body. The body may be named with its head's title before it ("Bộ trưởng Bộ Tài chính"
+    for BTC) or its place after it ("Ủy ban nhân dân tỉnh Cà Mau" for UBND), but "Văn phòng
+    Chính phủ" is not the "Chính phủ" of NĐ-CP."""
     codes = _codes(hit.symbol)
-    named = [issuer_for_code(c) for c in codes[1:] or codes]
-    body = (normalize_issuer(issuer) or issuer).casefold()
-    known = [n.casefold() for n in named if n]
-    return not known or any(n in body for n in known)  # "Bộ trưởng Bộ Tài chính" for BTC
+    known = [n.casefold() for n in (issuer_for_code(c) for c in codes[1:] or codes) if n]
+    if not known:
+        return True
+    body = without_titles((normalize_issuer(issuer) or issuer).casefold())
+    return any(body == n or body.startswith(n + " ") for n in known)
 
 
 def _codes(symbol: str) -> list[str]:
