@@ -149,3 +149,12 @@ def _write(folder: Path, name: str, data: bytes) -> Path:
     path = folder / name
     path.write_bytes(data)
     return path
+
+
+def test_tcvn3_capital_word_examples():
+    book = patternbook.encodings_file().tcvn3_capitals
+    for example in book.examples:
+        small, _, expected = example.partition(" => ")
+        assert legacy.restore_capitals(small) == expected
+    for counter in book.counterexamples:
+        assert legacy.restore_capitals(f"và {counter}") == f"và {counter}"

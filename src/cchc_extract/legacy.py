@@ -90,6 +90,12 @@ def convert(text: str, encoding: str, *, capitals: bool = False) -> str:
     return out.upper() if capitals else out
 
 
+@functools.cache
+def vni_marks() -> str:
+    """The characters VNI writes after a vowel as its tone mark, circumflex, breve or horn."""
+    return "".join(sorted({source[1] for source, _ in charmap("vni").pairs if len(source) == 2}))
+
+
 def changes(text: str, encoding: str) -> bool:
     """Whether ``text`` holds any character that ``encoding`` reads as another letter."""
     return _keys(encoding).search(text) is not None
@@ -154,8 +160,9 @@ def restore_capitals(text: str) -> str:
     A word whose other letters are capitals is a word typed in capitals ("HòA", "ĐạO",
     "ủY"); so is a word that cannot tell ("Số", "ở") next to a word in capitals with a
     tone mark ("SỐ LIỆU"), but not next to a code ("Số: 12/BC-UBND"). A small toned letter
-    where a sentence starts ("ủy ban" at a line's start) is a capital. Words with small
-    letters typed as such ("Uỷ", "tỉnh") keep them.
+    where a sentence starts ("ủy ban" at a line's start) is a capital, and so are the
+    words of ``encodings.yaml``'s ``tcvn3_capitals`` ("Ủy ban"). Words with small letters
+    typed as such ("Uỷ", "tỉnh") keep them.
     """
 
     def line(match: regex.Match[str]) -> str:
@@ -165,14 +172,16 @@ def restore_capitals(text: str) -> str:
             return row
         verdicts = [_shouting(w[0]) for w in words]
         toned = [any(_toned(c) for c in w[0]) for w in words]
+        # a line of capitals: no word in small letters, and one at least in capitals with a tone mark
+        shouted = False not in verdicts and any(v is True and t for v, t in zip(verdicts, toned, strict=True))
         out = []
         last = 0
         for k, word in enumerate(words):
             shout = verdicts[k]
             if shout is None:
                 near = [j for j in (k - 1, k + 1) if 0 <= j < len(words)]
-                shout = any(verdicts[j] is True and toned[j] for j in near) and not any(
-                    verdicts[j] is False for j in near
+                shout = shouted or (
+                    any(verdicts[j] is True and toned[j] for j in near) and not any(verdicts[j] is False for j in near)
                 )
             out.append(row[last : word.start()])
             out.append(word[0].upper() if shout else word[0])
@@ -180,7 +189,15 @@ def restore_capitals(text: str) -> str:
         out.append(row[last:])
         return "".join(out)
 
-    return _capitalize_sentences(regex.sub(r"[^\n]+", line, text))
+    text = _capitalize_sentences(regex.sub(r"[^\n]+", line, text))
+    return _capital_words().sub(lambda m: m[0][0].upper() + m[0][1:], text)
+
+
+@patternbook.derived
+def _capital_words() -> regex.Pattern[str]:
+    """Words administrative writing always capitalises ("Ủy ban"), from ``encodings.yaml``."""
+    words = [w.lower() for w in patternbook.encodings_file().tcvn3_capitals.words]
+    return regex.compile(rf"(?<!\p{{L}})(?:{patternbook.alternation(words)})(?!\p{{L}})")
 
 
 def _capitalize_sentences(text: str) -> str:

@@ -378,9 +378,16 @@ class Syllables(_Entry):
     counterexamples: list[str] = []
 
 
+class CapitalWords(_Entry):
+    words: list[str]
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+
 class EncodingsFile(_Entry):
     fonts: list[FontFamily]
     capital_fonts: CapitalFonts
+    tcvn3_capitals: CapitalWords
     syllables: Syllables
 
 
