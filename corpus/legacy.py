@@ -7,7 +7,8 @@ From each report's Unicode DOCX (``build.py``) and its text:
 
 - ``tcvn3.docx``: every run in TCVN3 bytes under the Normal style's ``.VnTime``; capitals
   with tone marks, which TCVN3 lacks, in ``.VnTimeH`` runs (a line typed in capitals is
-  one such run, a capital inside a word of small letters a run of its own); the letter
+  one such run, a capital inside a word of small letters a run of its own; the capital
+  written as its small letter's byte, which the H font draws as a capital); the letter
   "ư" (0xAD) written as Word writes it, ``<w:softHyphen/>``;
 - ``vni.docx``: every run in VNI bytes, the font ``VNI-Times`` set on each run;
 - ``mixed.docx``: the header (up to the title in capitals) in Unicode, set in Times New
@@ -15,7 +16,7 @@ From each report's Unicode DOCX (``build.py``) and its text:
 - ``cp1258.txt`` and ``tcvn3.txt`` (``.md`` for a Markdown report): the text file's bytes
   in Windows-1258 (tone marks combining) and in TCVN3 (no capitals with tone marks);
 - for the seed only, PDFs that LibreOffice prints from the VNI and TCVN3 DOCX (their
-  text layers carry the legacy bytes), and ``garbled.pdf``, whose text layer is in no
+  text layers carry the legacy bytes; see ``build_printed_tcvn3_docx``), and ``garbled.pdf``, whose text layer is in no
   encoding at all (each letter shifted), as a PDF with broken font maps gives.
 
 The renderings are committed; a test renders the DOCX and text forms again and compares.
@@ -107,7 +108,7 @@ def _tcvn3_run(run: Any) -> None:
     text = "".join(t.text or "" for t in run.iter(f"{W}t"))
     for piece, capital in _segments(text):
         new = copy.deepcopy(run)
-        _write_text(new, legacy.encode(piece.lower() if capital else piece, "tcvn3"))
+        _write_text(new, legacy.encode(piece, "tcvn3"))  # a capital with a tone mark: its small letter's byte
         if capital:
             _set_font(new, ".VnTimeH")
         run.addprevious(new)
@@ -182,6 +183,24 @@ def build_garbled_docx(source: Path, target: Path) -> None:
     document.save(str(target))
 
 
+def build_printed_tcvn3_docx(source: Path, target: Path) -> None:
+    """The TCVN3 DOCX as a PDF printer sees it: "ư" (0xAD) drawn, written U+2212 in the text layer.
+
+    Word, printing with .VnTime installed, draws 0xAD as "ư" and its PDF text layer maps
+    it to U+2212 (viparse measured this on real TCVN3 PDFs); LibreOffice, without the
+    font, would take it for a soft hyphen and draw nothing.
+    """
+    import docx
+
+    document = docx.Document(str(source))
+    for hyphen in list(document.element.body.iter(f"{W}softHyphen")):
+        letter = hyphen.makeelement(f"{W}t", {})
+        letter.text = "\u2212"
+        hyphen.addprevious(letter)
+        hyphen.getparent().remove(hyphen)
+    document.save(str(target))
+
+
 def sources() -> list[Path]:
     return sorted(p for pattern in ("*.txt", "*.md") for p in HERE.glob(pattern))
 
@@ -205,7 +224,9 @@ def build(folder: Path, pdf: bool = True) -> list[Path]:
         with tempfile.TemporaryDirectory() as scratch:
             garbled = Path(scratch) / f"{SEED}.garbled.docx"
             build_garbled_docx(HERE / f"{SEED}.docx", garbled)
-            for docx_path in (folder / f"{SEED}.vni.docx", folder / f"{SEED}.tcvn3.docx", garbled):
+            tcvn3 = Path(scratch) / f"{SEED}.tcvn3.docx"
+            build_printed_tcvn3_docx(folder / f"{SEED}.tcvn3.docx", tcvn3)
+            for docx_path in (folder / f"{SEED}.vni.docx", tcvn3, garbled):
                 written.append(build_pdf(docx_path, folder))
     return written
 

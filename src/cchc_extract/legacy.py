@@ -103,9 +103,10 @@ def changes(text: str, encoding: str) -> bool:
 
 @functools.cache
 def _keys(encoding: str) -> regex.Pattern[str]:
-    firsts = {source[0] for source, _ in charmap(encoding).pairs}
-    firsts -= set("AEIOUYaeiouy")  # VNI's base vowels change only with a mark after them
-    return regex.compile("[" + regex.escape("".join(sorted(firsts))) + "\u2212\u2219]")
+    # a VNI vowel changes only with its mark after it: the marks are what tells
+    chars = {c for source, _ in charmap(encoding).pairs for c in (source if len(source) > 1 else source[0])}
+    chars -= set("AEIOUYaeiouy")
+    return regex.compile("[" + regex.escape("".join(sorted(chars))) + "\u2212\u2219]")
 
 
 # --- fonts --------------------------------------------------------------------
