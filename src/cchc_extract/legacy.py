@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 import functools
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -84,10 +84,28 @@ def charmap(encoding: str) -> Charmap:
 
 def convert(text: str, encoding: str, *, capitals: bool = False) -> str:
     """Text typed in a font of ``encoding`` as Unicode NFC; ``capitals`` for a TCVN3 "H" font run."""
-    from viparse.normalize.tables import convert as convert_with
+    if "\u2212" in text or "\u2219" in text:
+        # signs a PDF's text layer writes for some TCVN3 bytes: viparse restores them
+        # where they stand for letters, and converts
+        from viparse.normalize.tables import convert as convert_with
 
-    out = convert_with(text, charmap(encoding))
+        out = convert_with(text, charmap(encoding))
+    else:
+        out = unicodedata.normalize("NFC", _fast(encoding)(text))
     return out.upper() if capitals else out
+
+
+@functools.cache
+def _fast(encoding: str) -> Callable[[str], str]:
+    """viparse's conversion as one C-level pass: ``str.translate`` for a table of single
+    characters, else one search for every sequence, longest first (as viparse matches)."""
+    pairs = charmap(encoding).pairs
+    if all(len(source) == 1 for source, _ in pairs):
+        table = str.maketrans({source: letter for source, letter in pairs})
+        return lambda text: text.translate(table)
+    letters = dict(pairs)
+    sequences = regex.compile("|".join(regex.escape(s) for s, _ in sorted(pairs, key=lambda p: -len(p[0]))))
+    return lambda text: sequences.sub(lambda m: letters[m[0]], text)
 
 
 @functools.cache
@@ -138,9 +156,18 @@ _WORD = regex.compile(r"\p{L}+")
 _SENTENCE_START = regex.compile(r"(?:^|[.!?]\s+)[\s\-+*•–(\"“']*(?=\p{Ll})", regex.M)
 
 
+# Letters with a tone mark, both cases: TCVN3 writes them only in lower case.
+_TONED = frozenset(
+    unicodedata.normalize("NFC", c + tone)
+    for v in "aăâeêioôơuưy"
+    for c in (v, v.upper())
+    for tone in "\u0300\u0301\u0303\u0309\u0323"
+)
+_SMALL_TONED = regex.compile("[" + "".join(sorted(c for c in _TONED if c.islower())) + "]")
+
+
 def _toned(char: str) -> bool:
-    """A letter with a tone mark: TCVN3 writes it only in lower case."""
-    return len(unicodedata.normalize("NFD", char)) > 1 and char not in "ăâêôơưĂÂÊÔƠƯ"
+    return char in _TONED
 
 
 def _shouting(word: str) -> bool | None:
@@ -153,6 +180,12 @@ def _shouting(word: str) -> bool | None:
     if len(plain) >= 2 or (plain and word[0] != plain[0]):
         return True
     return None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _word_case(word: str) -> tuple[bool | None, bool]:
+    """Whether a word was typed in capitals (``_shouting``), and whether it holds a toned letter."""
+    return _shouting(word), any(c in _TONED for c in word)
 
 
 def restore_capitals(text: str) -> str:
@@ -168,22 +201,21 @@ def restore_capitals(text: str) -> str:
 
     def line(match: regex.Match[str]) -> str:
         row = match[0]
-        words = list(_WORD.finditer(row))
-        if not any(_toned(c) and c.islower() for w in words for c in w[0]):
+        if _SMALL_TONED.search(row) is None:
             return row
-        verdicts = [_shouting(w[0]) for w in words]
-        toned = [any(_toned(c) for c in w[0]) for w in words]
+        words = list(_WORD.finditer(row))
+        infos = [_word_case(w[0]) for w in words]
+        if not any(v is True and toned for v, toned in infos):
+            return row  # no word typed in capitals with a tone mark: nothing to give back
         # a line of capitals: no word in small letters, and one at least in capitals with a tone mark
-        shouted = False not in verdicts and any(v is True and t for v, t in zip(verdicts, toned, strict=True))
+        shouted = not any(v is False for v, _ in infos)
         out = []
         last = 0
         for k, word in enumerate(words):
-            shout = verdicts[k]
+            shout = infos[k][0]
             if shout is None:
-                near = [j for j in (k - 1, k + 1) if 0 <= j < len(words)]
-                shout = shouted or (
-                    any(verdicts[j] is True and toned[j] for j in near) and not any(verdicts[j] is False for j in near)
-                )
+                near = [infos[j] for j in (k - 1, k + 1) if 0 <= j < len(words)]
+                shout = shouted or (any(v is True and t for v, t in near) and not any(v is False for v, _ in near))
             out.append(row[last : word.start()])
             out.append(word[0].upper() if shout else word[0])
             last = word.end()
@@ -205,7 +237,7 @@ def _capitalize_sentences(text: str) -> str:
     out = list(text)
     for match in _SENTENCE_START.finditer(text):
         at = match.end()
-        if at < len(text) and _toned(text[at]) and text[at].islower():
+        if at < len(text) and text[at] in _TONED and text[at].islower():
             out[at] = text[at].upper()
     return "".join(out)
 
@@ -247,7 +279,7 @@ class Guess:
         return f"{self.share.value:.0%} of its words are Vietnamese syllables" + (f" ({others})" if others else "")
 
 
-def guess_bytes(data: bytes, sample: int = 1 << 16) -> Guess | None:
+def guess_bytes(data: bytes, sample: int = 1 << 15) -> Guess | None:
     """The legacy encoding whose decoding of ``data`` reads most as Vietnamese, or None if none does."""
     head = data[:sample]
     shares: dict[str, Share] = {}
