@@ -158,3 +158,13 @@ def test_tcvn3_capital_word_examples():
         assert legacy.restore_capitals(small) == expected
     for counter in book.counterexamples:
         assert legacy.restore_capitals(f"và {counter}") == f"và {counter}"
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "viscii", "vps"])
+def test_the_fast_conversion_is_viparses(encoding):
+    from viparse.normalize.tables import convert as viparse_convert
+
+    surface = legacy.encode(SEED.read_text(encoding="utf-8"), encoding)
+    assert legacy.convert(surface, encoding) == viparse_convert(surface, legacy.charmap(encoding))
+    # a PDF's U+2212 for TCVN3's "ư" goes through viparse, which restores it
+    assert legacy.convert("Th\u00abng t\u2212 vµ ngh\u00d6 \u22125", "tcvn3") == "Thông tư và nghệ \u22125"
