@@ -24,7 +24,6 @@ The renderings are committed; a test renders the DOCX and text forms again and c
 
 from __future__ import annotations
 
-import argparse
 import copy
 import sys
 import tempfile
@@ -232,12 +231,10 @@ def build(folder: Path, pdf: bool = True) -> list[Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--no-pdf", action="store_true", help="only the DOCX and text renderings")
-    args = parser.parse_args()
-    for path in build(args.out, pdf=not args.no_pdf):
-        print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+    sys.path.insert(0, str(HERE))
+    from build import command_line
+
+    command_line(__doc__.splitlines()[0], build, OUT, "DOCX and text renderings")
 
 
 if __name__ == "__main__":

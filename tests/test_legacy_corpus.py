@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 
 import pytest
@@ -97,23 +96,11 @@ def test_an_old_doc_in_tcvn3_fonts_gives_the_records_of_the_unicode_doc(tmp_path
     """
     stem = "000_hoang_cat_2024h1"
     docs = []
+    sys.path.insert(0, str(ROOT / "corpus"))
+    from build import convert  # corpus/build.py
+
     for source in (CORPUS / f"{stem}.docx", LEGACY / f"{stem}.tcvn3.docx"):
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{tmp_path}/profile",
-                "--headless",
-                "--convert-to",
-                "doc",
-                "--outdir",
-                str(tmp_path),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        docs.append(tmp_path / f"{source.stem}.doc")
+        docs.append(convert(source, tmp_path, "doc"))
     unicode_doc, tcvn3_doc = docs
     report = extract(tcvn3_doc)
     assert report.source.format == "doc" and report.source.encoding == "tcvn3"
