@@ -98,7 +98,7 @@ _QUEUED_PER_WORKER = 32
 # --- workers ------------------------------------------------------------------
 
 
-def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any) -> None:
+def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any, encoding: str = "auto") -> None:
     """Extract the files handed out on ``tasks``; send each outcome on this worker's own pipe.
 
     What the worker is doing is written to shared memory (``running[slot]``, the task,
@@ -117,7 +117,7 @@ def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any) -> No
         running[slot] = index
         started = time.perf_counter()
         try:
-            report = extract(path)
+            report = extract(path, encoding=encoding)
             seconds = time.perf_counter() - started
             text = to_json(report, indent=None)
             # the rows are built here, in parallel, so that the one writer only inserts them
@@ -146,7 +146,8 @@ def _widen(pipe: Any) -> None:
 class _Pool:
     """Worker processes that can be killed one at a time when a document runs too long."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, encoding: str = "auto"):
+        self.encoding = encoding  # of text files, for every worker
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         if self.context.get_start_method() == "fork":
             from .pipeline import warm_up
@@ -171,7 +172,7 @@ class _Pool:
         receive, send = self.context.Pipe(duplex=False)
         _widen(send)
         process = self.context.Process(
-            target=_worker, args=(slot, self.tasks, send, self.running, self.since), daemon=True
+            target=_worker, args=(slot, self.tasks, send, self.running, self.since, self.encoding), daemon=True
         )
         process.start()
         send.close()  # the worker holds the sending end; a dead worker reads as end of file
@@ -225,8 +226,12 @@ def run_batch(
     timeout: float = 120.0,
     jsonl: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    encoding: str = "auto",
 ) -> Summary:
-    """Extract every report under ``inputs`` into ``store``; return what happened to each file."""
+    """Extract every report under ``inputs`` into ``store``; return what happened to each file.
+
+    ``encoding`` is that of the text files (``auto`` recognises each).
+    """
     files, missing = discover(inputs)
     summary = Summary()
     for outcome in missing:
@@ -252,7 +257,7 @@ def run_batch(
         progress(0, total)
     if not todo:
         return summary
-    pool = _Pool(max(1, min(jobs or os.cpu_count() or 1, total)))
+    pool = _Pool(max(1, min(jobs or os.cpu_count() or 1, total)), encoding)
     try:
         _drive(pool, todo, store, timeout, jsonl, summary, progress)
     except BaseException:

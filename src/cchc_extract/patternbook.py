@@ -422,3 +422,42 @@ def reference_fragments() -> dict[str, str]:
     codes = [e.code for e in doc_types().entries if e.code] + list(issuers().codes)
     fragments["known_code"] = f"(?i:{alternation(codes, ignore_case=True)})"
     return {k: expand(v, fragments) for k, v in fragments.items()}
+
+
+class FontFamily(_Entry):
+    encoding: str
+    prefixes: list[str]
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+
+class CapitalFonts(_Entry):
+    suffix: str
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+
+class Syllables(_Entry):
+    onsets: list[str]
+    rhymes: list[str]
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+
+class CapitalWords(_Entry):
+    words: list[str]
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+
+class EncodingsFile(_Entry):
+    fonts: list[FontFamily]
+    capital_fonts: CapitalFonts
+    tcvn3_capitals: CapitalWords
+    syllables: Syllables
+
+
+@derived
+def encodings_file() -> EncodingsFile:
+    """Legacy-font families and the shape of a Vietnamese syllable (``encodings.yaml``)."""
+    return _validated("encodings.yaml", EncodingsFile)

@@ -16,9 +16,15 @@ from .readers import Block, RawDocument, read
 from .segment import Layout, segment, unique_id
 
 
-def extract(path: str | Path, *, with_text: bool = False, password: str | None = None) -> Report:
-    """Read a report file and return its records (raises ``CchcError`` on bad input)."""
-    return extract_raw(read(path, password=password), with_text=with_text)
+def extract(
+    path: str | Path, *, with_text: bool = False, password: str | None = None, encoding: str = "auto"
+) -> Report:
+    """Read a report file and return its records (raises ``CchcError`` on bad input).
+
+    ``encoding`` is that of a text file: ``auto`` (recognised), utf-8, utf-16, cp1258,
+    tcvn3, vni, viscii or vps.
+    """
+    return extract_raw(read(path, password=password, encoding=encoding), with_text=with_text)
 
 
 def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:

@@ -353,7 +353,7 @@ def _share_trailing_date(text: str, hits: list[_Hit], pats: _Patterns) -> None:
     are administrative and their symbols name the same body."""
     for k in range(len(hits) - 2, -1, -1):
         hit, nxt = hits[k], hits[k + 1]
-        if hit.date_text is not None or nxt.date_text is None or "administrative" != hit.form or nxt.form != hit.form:
+        if hit.date_text is not None or nxt.date_text is None or hit.form != "administrative" or nxt.form != hit.form:
             continue
         if _codes(hit.symbol)[1:] != _codes(nxt.symbol)[1:] or not _codes(hit.symbol)[1:]:
             continue

@@ -11,7 +11,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import InputError, UnsupportedFormat
+from ..errors import CchcError, InputError, UnsupportedFormat
+from ..legacy import TEXT_ENCODINGS
 from .base import Block, RawDocument
 from .text import read_markdown, read_text
 
@@ -53,12 +54,15 @@ def supported_suffixes() -> list[str]:
     return sorted(READERS)
 
 
-def read(path: str | Path, *, password: str | None = None) -> RawDocument:
+def read(path: str | Path, *, password: str | None = None, encoding: str = "auto") -> RawDocument:
     """Read a report file into blocks; raise a one-line ``CchcError`` on bad input.
 
-    ``password`` opens an encrypted PDF.
+    ``password`` opens an encrypted PDF. ``encoding`` is that of a text file (one of
+    ``legacy.TEXT_ENCODINGS``; ``auto`` recognises it); DOCX and PDF files say their own.
     """
     path = Path(path)
+    if encoding not in TEXT_ENCODINGS:
+        raise CchcError(None, f"unknown encoding {encoding!r}", "use one of " + ", ".join(TEXT_ENCODINGS))
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise UnsupportedFormat(
@@ -83,6 +87,8 @@ def read(path: str | Path, *, password: str | None = None) -> RawDocument:
         raise InputError(path, "is empty")
     if reader is _pdf:
         return _pdf(path, data, password)
+    if reader in (read_text, read_markdown):
+        return reader(path, data, encoding)
     return reader(path, data)
 
 

@@ -18,7 +18,9 @@ From the character boxes the reader rebuilds what a text report has:
 - tables become tab-separated rows, merged cells written once.
 
 A page without text is a warning naming it (OCR comes later); an encrypted PDF is
-a clear error unless its password is given.
+a clear error unless its password is given. A text layer in TCVN3 or VNI bytes is
+converted; one that reads as Vietnamese in no known encoding counts as no text
+(``textlayer.py``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Any
 import regex
 
 from ..errors import InputError
+from . import textlayer
 from .base import Block, RawDocument
 
 TABLE_PATHS = 8  # a page drawing at least this many path objects may hold a ruled table
@@ -75,7 +78,11 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
         for index in range(len(pdf)):
             page = pdf[index]
             lines = _page_lines(page, index + 1)
-            if not lines:
+            if lines and not textlayer.usable(lines):
+                problem = "its text layer reads as Vietnamese in no known encoding; it was skipped"
+                warnings.append(("page.garbled", f"page {index + 1}: {problem}", index + 1))
+                lines = []  # no usable text: like a page without a text layer
+            elif not lines:
                 warnings.append(
                     ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
                 )
@@ -86,6 +93,7 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
         pdf.close()
     if table_pages:
         _tables(data, password, table_pages, pages)
+    encoding = textlayer.convert_pages(pages)  # TCVN3 or VNI text layers become Unicode
     _drop_furniture(pages)
     blocks = _blocks(pages)
     return RawDocument(
@@ -95,6 +103,7 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
         blocks=blocks,
         pages=len(pages),
         warnings=warnings,
+        encoding=encoding,
     )
 
 
