@@ -66,6 +66,7 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
         figures=figures,
         tables=tables,
         warnings=warnings,
+        extent=layout.extent,
         text=doc.text if with_text else None,
     )
     return report.model_copy(update={"checks": run_checks(report)})

@@ -131,10 +131,15 @@ def segment(doc: Document) -> Layout:
     used: dict[str, int] = {}
     sections = _sections(doc, lines, body_start_line, body_end_line, used)
     closing_span = (at(closing_line), at(closing_end_line)) if closing_line is not None else None
-    appendices = _appendices(doc, lines, appendix_lines, end_line)
+    # the document may end inside a line (a website's title joined to its last sentence)
+    appendices = [
+        a.model_copy(update={"extent": (a.extent[0], min(a.extent[1], end))})
+        for a in _appendices(doc, lines, appendix_lines, end_line)
+    ]
     for n, first in enumerate(appendix_lines):
         last = appendix_lines[n + 1] if n + 1 < len(appendix_lines) else end_line
         sections += _sections(doc, lines, first + 1, last, used, in_tables=True)
+    sections = [_within(doc, section, end) for section in sections]
 
     issuer = header.issuer or closing.pop("issuer_from_signature", None)
     if not issuer:
@@ -620,6 +625,17 @@ def _sections(
     return sections
 
 
+def _within(doc: Document, section: Section, end: int) -> Section:
+    """A heading on the line where the document ends inside it keeps only its own words."""
+    if section.span[1] <= end:
+        return section
+    text = doc.text[section.span[0] : end]
+    hit = _heading(text.strip())
+    title = _clean_title(hit[1]["title"]) if hit else section.title
+    extent = (section.extent[0], min(section.extent[1], end))
+    return section.model_copy(update={"span": (section.span[0], end), "text": text, "title": title, "extent": extent})
+
+
 _ROMAN_CELL = regex.compile(r"^(?P<number>X{0,3}(?:IX|IV|V?I{1,3}|V|X))\.$")
 
 
@@ -800,11 +816,11 @@ def _find_appendices(lines: list[str], start: int, stop: int, strict: bool) -> l
     return found
 
 
-def _appendices(doc: Document, lines: list[str], starts: list[int], end: int) -> list[Appendix]:
+def _appendices(doc: Document, lines: list[str], starts: list[int], end_line: int) -> list[Appendix]:
     out: list[Appendix] = []
     used: dict[str, int] = {}
     for n, i in enumerate(starts):
-        stop = starts[n + 1] if n + 1 < len(starts) else end
+        stop = starts[n + 1] if n + 1 < len(starts) else end_line
         title_parts = [lines[i].strip()]
         k = i + 1
         while k < stop and len(title_parts) < 4:
