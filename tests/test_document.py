@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from cchc_extract import extract
 from cchc_extract.pipeline import extract_raw
 from cchc_extract.readers import Block, RawDocument
 
@@ -230,3 +231,20 @@ def test_a_subject_written_v_v_in_capitals_is_not_heading_five():
     report = run(text + "I. ĐÁNH GIÁ TÌNH HÌNH\n")
     assert [s.id for s in report.sections] == ["I"]
     assert report.metadata.subject == "V/V HỖ TRỢ NHU YẾU PHẨM KHẨN CẤP CHO NHÂN DÂN"
+
+
+def test_a_header_without_a_date_line_takes_no_date_from_the_body(tmp_path):
+    text = (
+        "|\nĐộc lập - Tự do - Hạnh phúc |\n| Số: 05/2025/TT-BGDĐT |\n|\n\n"
+        "**THÔNG TƯ****Quy định chế độ làm việc đối với giáo viên phổ thông**\n\n"
+        "*Căn cứ **Luật Giáo dục** ngày 14 tháng 6 năm 2019;*\n"
+        "*Căn cứ Nghị định số 37/2025/NĐ-CP ngày 26 tháng 02 năm 2025 của Chính phủ;*\n"
+    )
+    path = tmp_path / "doc.md"  # through the Markdown reader, which splits the glued bold blocks
+    path.write_text(text, encoding="utf-8")
+    report = extract(path)
+    m = report.metadata
+    assert (m.doc_type, m.number, m.year, m.symbol) == ("Thông tư", "05", 2025, "TT-BGDĐT")
+    assert (m.place, m.date) == (None, None)  # not "Căn cứ Luật Giáo dục", 14/6/2019
+    assert m.subject == "Quy định chế độ làm việc đối với giáo viên phổ thông"
+    assert report.checks == []

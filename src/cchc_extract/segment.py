@@ -388,6 +388,7 @@ def _read_header(doc: Document, lines: list[str], first: int, stop: int) -> _Hea
             and header.place is None
             and _layout("place_date").search(cell.text)
             and (anchor is not None or found)
+            and not _layout("body_lead").match(cell.text)  # "Căn cứ Luật ... ngày 14 tháng 6 năm 2019"
         ):
             _place_date(header, cell.text)
             last_header_line = max(last_header_line, cell.line)
@@ -589,30 +590,41 @@ def _sections(
     appear. ``in_tables``: an appendix, whose tables group their rows under Roman headings
     ("I. Bộ, ngành" in a cell, or "I." in one cell and its title in the next)."""
     found: list[tuple[int, int, str, str, str, str, str | None, int]] = []  # line, last line, id, ...
-    stack: list[tuple[str, str, str]] = []  # form, id, number
+    stack: list[tuple[str, str, str]] = []  # level (the form, and a decimal's depth), id, number
+    quoted = 0  # lines left of a passage quoted from another text
     for i in range(first, stop):
+        text = lines[i].strip()
+        if quoted:
+            # an amendment quotes the text it puts in ("“3. Thu nhập từ ...”"): the numbers
+            # there are the other text's, not headings of this document
+            quoted = 0 if _QUOTE_END.search(text) else quoted - 1
+            continue
+        if _QUOTE_OPEN.match(text) and not _QUOTE_END.search(text, 1):
+            quoted = _QUOTED_LINES
+            continue
         heading = _heading_at(doc, lines, i, stop, in_tables)
         if not heading:
             continue
         form, number, title, last = heading
-        forms = [f for f, _, _ in stack]
-        if form in forms:
-            del stack[forms.index(form) :]
+        level = f"{form}{number.count('.')}" if form == "decimal" else form  # "1.1.1" nests under "1.1"
+        levels = [f for f, _, _ in stack]
+        if level in levels:
+            del stack[levels.index(level) :]
         parent = stack[-1] if stack else None
         section_id = _section_id(parent, number, used)
         found.append((i, last, section_id, number, form, title, parent[1] if parent else None, len(stack) + 1))
-        stack.append((form, section_id, number))
+        stack.append((level, section_id, number))
     end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
     sections = []
-    for k, (i, last, section_id, number, form, title, parent_id, level) in enumerate(found):
+    for k, (i, last, section_id, number, form, title, parent_id, depth) in enumerate(found):
         line = doc.lines[i]
-        next_start = next((doc.lines[f[0]].start for f in found[k + 1 :] if f[7] <= level), end)
+        next_start = next((doc.lines[f[0]].start for f in found[k + 1 :] if f[7] <= depth), end)
         span = (line.start, doc.lines[last].end)
         sections.append(
             Section(
                 id=section_id,
                 number=number,
-                level=level,
+                level=depth,
                 title=title,
                 parent=parent_id,
                 form=form,
@@ -634,6 +646,11 @@ def _within(doc: Document, section: Section, end: int) -> Section:
     title = _clean_title(hit[1]["title"]) if hit else section.title
     extent = (section.extent[0], min(section.extent[1], end))
     return section.model_copy(update={"span": (section.span[0], end), "text": text, "title": title, "extent": extent})
+
+
+_QUOTE_OPEN = regex.compile(r"^[“\"]")
+_QUOTE_END = regex.compile(r"[”\"][.;,:)]*\s*$")
+_QUOTED_LINES = 150  # a quotation left open ends here, so that it cannot swallow the rest
 
 
 _ROMAN_CELL = regex.compile(r"^(?P<number>X{0,3}(?:IX|IV|V?I{1,3}|V|X))\.$")

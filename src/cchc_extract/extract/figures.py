@@ -18,6 +18,7 @@ percentage is a share of (``share_base``). The consistency rules read these.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -368,8 +369,19 @@ def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
                 for k in _between(on_line(line), inline.end(), parts_end)
                 if _kind(figures[k]) == _kind(total) and k not in aside
             ]
+            # "135 đơn vị hành chính cấp xã, gồm 110 xã và 25 phường; trong đó có 101 xã, 25
+            # phường ... và 09 xã": the parts are of the earlier figure they add up to
+            added = sum(figures[k].value for k in parts)
+            owner = total
+            if parts and not math.isclose(added, total.value):
+                earlier = [
+                    k
+                    for k in _between(on_line(line), -1, total.span[0])
+                    if k not in aside and _kind(figures[k]) == _kind(total) and math.isclose(figures[k].value, added)
+                ]
+                owner = figures[earlier[-1]] if earlier else total
             for k in parts:
-                part_of[k] = total.span
+                part_of[k] = owner.span
             continue
         if inline:
             continue

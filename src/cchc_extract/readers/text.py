@@ -194,11 +194,24 @@ def _joins(prev: str, line: str, inside_emphasis: bool) -> bool:
     return not (prev_upper is not None and line_upper is not None and prev_upper != line_upper)
 
 
+def _split_bold_units(lines: list[str]) -> list[str]:
+    """ "**THÔNG TƯ****Quy định chế độ ...**": two bold blocks a conversion put on one line
+    (a type line and its subject) are two lines, as they were in the page."""
+    out: list[str] = []
+    for line in lines:
+        if line.lstrip().startswith("**") and "****" in line:
+            parts = line.split("****")
+            out.extend([parts[0] + "**", *("**" + p + "**" for p in parts[1:-1]), "**" + parts[-1]])
+        else:
+            out.append(line)
+    return out
+
+
 def reflow_markdown(lines: list[str]) -> list[tuple[str, bool]]:
     """Join hard-wrapped Markdown lines into paragraphs; flag those wholly in bold."""
     out: list[tuple[str, bool]] = []
     bold = italic = False
-    for line in lines:
+    for line in _split_bold_units(lines):
         line = line.rstrip()
         if out and _joins(out[-1][0], line, bold or italic):
             out[-1] = (out[-1][0] + " " + line.strip(), out[-1][1])
