@@ -1,0 +1,221 @@
+"""The spaCy integration: components found through entry points, records as spans on a Doc.
+
+spaCy is in the test extra, so these run wherever the tests run; cchc-extract itself
+never imports it (the last tests check that in a fresh process).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy import displacy
+from spacy.tokens import Doc, DocBin, Span
+
+from cchc_extract.normalize import clean_text
+from cchc_extract.spacy import SPANS_KEYS, blank, set_reference_ents
+
+from .conftest import CORPUS, GOLD, ROOT, SEED, corpus_documents, extracted
+
+LANGS = ["xx", "vi"]  # "vi" is the Vietnamese blank pipeline without pyvi
+KINDS = ("references", "figures", "sections")
+
+
+@functools.cache
+def pipeline(lang: str) -> spacy.language.Language:
+    nlp = blank(lang)
+    for kind in KINDS:
+        nlp.add_pipe(f"cchc_{kind}")
+    return nlp
+
+
+def raw_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_components_are_found_through_entry_points_without_importing_the_package():
+    script = textwrap.dedent(
+        f"""
+        import json, sys, spacy
+        nlp = spacy.blank("xx")
+        nlp.add_pipe("cchc_references")
+        doc = nlp(open({str(SEED)!r}, encoding="utf-8").read())
+        print(json.dumps([s._.cchc.key for s in doc.spans["cchc_references"]]))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    seed = extracted(SEED)
+    assert json.loads(proc.stdout) == [r.key for r in seed.references]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("normalized", [False, True], ids=["file-text", "normalized-text"])
+def test_seed_records_become_spans_in_the_order_of_the_json(lang, normalized):
+    seed = extracted(SEED)
+    assert seed.text is not None and seed.text != raw_text(SEED)  # the seed has markup to remove
+    doc = pipeline(lang)(seed.text if normalized else raw_text(SEED))
+    references = list(doc.spans["cchc_references"])
+    assert len(references) >= 32
+    assert [s._.cchc.key for s in references] == [r.key for r in seed.references]
+    assert [s._.cchc for s in references] == seed.references
+    assert [s._.cchc for s in doc.spans["cchc_figures"]] == seed.figures
+    assert [s._.cchc for s in doc.spans["cchc_sections"]] == seed.sections
+    assert [s._.cchc.id for s in doc.spans["cchc_section_extents"]] == [s.id for s in seed.sections]
+    ref = references[22]
+    assert (ref.label_, ref.kb_id_, ref.text) == ("Quyết định", "129/QĐ-UBND/2023", "quyết định số 129/QĐ-UBND")
+    assert {s.label_ for s in doc.spans["cchc_figures"]} >= {"hồ sơ", "người", "thủ tục", "%"}
+    assert {s.label_ for s in doc.spans["cchc_sections"]} == {"roman", "arabic"}
+    report = doc._.cchc_report
+    assert report.metadata == seed.metadata and report.checks == seed.checks and report.tables == seed.tables
+    # spans of the report point into the normalized text, kept on the report when doc.text is not it
+    assert report.text == (None if normalized else seed.text)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", corpus_documents(), ids=lambda p: p.name)
+def test_every_record_lands_on_a_span_that_holds_its_text(lang, path):
+    nlp = pipeline(lang)
+    normalized = extracted(path).text
+    assert normalized is not None
+    for text, compare in ((normalized, lambda t: t), (raw_text(path), clean_text)):
+        doc = nlp(text)
+        report = doc._.cchc_report
+        source = report.text or doc.text
+        groups = {"references": report.references, "figures": report.figures, "sections": report.sections}
+        for kind, records in groups.items():
+            spans = list(doc.spans[SPANS_KEYS[kind]])
+            assert len(spans) == len(records)
+            for span, record in zip(spans, records, strict=True):
+                assert source[record.span[0] : record.span[1]] == record.text
+                assert record.text in compare(span.text), (kind, record.text, span.text)
+                # "expand": the span is the tokens the record touches, no more
+                assert len(compare(span.text)) < len(record.text) + 2 * max(len(t) for t in span) + 2
+        for span, section in zip(doc.spans["cchc_section_extents"], report.sections, strict=True):
+            assert compare(span.text).startswith(section.text.strip())
+
+
+def test_text_with_crlf_nfd_accents_and_markup_maps_back():
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", raw_text(SEED)).replace("\n", "\r\n").replace("Hoàng Cát", "Hoàng  Cát")
+    doc = pipeline("vi")(text)
+    seed = extracted(SEED)
+    assert [s._.cchc.key for s in doc.spans["cchc_references"]] == [r.key for r in seed.references]
+    for span in [*doc.spans["cchc_references"], *doc.spans["cchc_figures"], *doc.spans["cchc_sections"]]:
+        assert span._.cchc.text in clean_text(span.text.replace("\r\n", "\n"))
+
+
+def test_one_extraction_per_doc_and_the_combined_component_gives_the_same_groups():
+    text = raw_text(SEED)
+    combined = blank("xx")
+    combined.add_pipe("cchc_extract")
+    single = pipeline("xx")
+    a, b = combined(text), single(text)
+    for key in [*SPANS_KEYS.values(), "cchc_section_extents"]:
+        assert [(s.start, s.end, s.label_, s.id_) for s in a.spans[key]] == [
+            (s.start, s.end, s.label_, s.id_) for s in b.spans[key]
+        ]
+    only = blank("xx")
+    only.add_pipe("cchc_extract", config={"records": ["figures"]})
+    assert set(only(text).spans) == {"cchc_figures"}
+    with pytest.raises(ValueError, match="choose from references, figures, sections"):
+        blank("xx").add_pipe("cchc_extract", config={"records": ["tables"]})
+
+
+def test_a_custom_spans_key_and_the_record_still_found():
+    nlp = blank("xx")
+    nlp.add_pipe("cchc_references", config={"spans_key": "sc"})
+    doc = nlp(raw_text(SEED))
+    assert set(doc.spans) == {"sc"} and doc.spans["sc"][0]._.cchc.key == "01/QĐ-UBND/2024"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_docbin_round_trip_keeps_span_groups_records_and_report(lang):
+    nlp = pipeline(lang)
+    doc = nlp(raw_text(SEED))
+    seed = extracted(SEED)
+
+    def groups(d: Doc) -> dict[str, list[tuple[int, int, str, str, str]]]:
+        return {k: [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in g] for k, g in d.spans.items()}
+
+    with_data = DocBin(store_user_data=True)
+    with_data.add(doc)
+    (back,) = DocBin().from_bytes(with_data.to_bytes()).get_docs(nlp.vocab)
+    assert groups(back) == groups(doc)
+    assert [s._.cchc.key for s in back.spans["cchc_references"]] == [r.key for r in seed.references]
+    assert back._.cchc_report.metadata == seed.metadata
+    plain = DocBin()
+    plain.add(doc)
+    (bare,) = DocBin().from_bytes(plain.to_bytes()).get_docs(blank(lang).vocab)
+    assert groups(bare) == groups(doc)  # labels and keys kept; the records went with the user data
+    assert bare.spans["cchc_references"][0]._.cchc is None and bare._.cchc_report is None
+
+
+def test_pipeline_saved_and_loaded_finds_the_components_again(tmp_path):
+    pipeline("vi").to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    assert loaded.pipe_names == ["cchc_references", "cchc_figures", "cchc_sections"]
+    assert len(loaded(raw_text(SEED)).spans["cchc_references"]) == 34
+
+
+def test_references_as_entities():
+    doc = pipeline("xx")(raw_text(SEED))
+    seed = extracted(SEED)
+    # entities another component set: the one overlapping a reference gives way, the other stays
+    first = doc.spans["cchc_references"][0]
+    doc.ents = [Span(doc, 0, 1, label="OTHER"), Span(doc, first.start + 1, first.start + 2, label="OTHER")]
+    assert set_reference_ents(doc) == []
+    assert [(e.start, e.label_) for e in doc.ents[:1]] == [(0, "OTHER")]
+    references = list(doc.ents[1:])
+    assert [e.kb_id_ for e in references] == [r.key or "" for r in seed.references]  # a short form may have no key
+    assert [e.label_ for e in references] == [r.doc_type for r in seed.references]
+    assert [e._.cchc for e in references] == seed.references
+    # references that overlap cannot all be entities: the later one is returned
+    doc.spans["overlap"] = [first, doc[first.start + 1 : first.end + 2]]
+    assert [s.start for s in set_reference_ents(doc, "overlap")] == [first.start + 1]
+
+
+def test_displacy_renders_a_span_group():
+    doc = pipeline("xx")(raw_text(SEED))
+    html = displacy.render(doc, style="span", options={"spans_key": "cchc_references"})
+    assert "Quyết định" in html and "Nghị định" in html and "129/QĐ-UBND" in html
+
+
+# --- the core never imports spaCy ------------------------------------------------
+
+
+def test_the_command_line_never_imports_spacy(tmp_path):
+    assert importlib.util.find_spec("spacy") is not None  # installed: the test means something
+    runs = [
+        [str(SEED), "--json"],
+        ["eval", str(CORPUS), "--gold", str(GOLD)],
+        ["gold-draft", str(SEED)],
+        ["schema"],
+        ["batch", str(SEED), "--db", str(tmp_path / "r.sqlite"), "--jobs", "1", "--quiet"],
+    ]
+    script = textwrap.dedent(
+        """
+        import json, sys
+        from cchc_extract.cli import main
+        try:
+            main(json.loads(sys.argv[1]))
+        except SystemExit as exit:
+            assert not exit.code, exit.code
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("spacy", "thinc") or m == "cchc_extract.spacy")
+        print(json.dumps(heavy), file=sys.stderr)
+        """
+    )
+    for args in runs:
+        proc = subprocess.run(
+            [sys.executable, "-c", script, json.dumps(args)], capture_output=True, text=True, timeout=300
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stderr.strip().splitlines()[-1]) == [], args
