@@ -19,8 +19,9 @@ import spacy
 from spacy import displacy
 from spacy.tokens import Doc, DocBin, Span
 
+from cchc_extract.evaluate import GoldError, pair_corpus
 from cchc_extract.normalize import clean_text
-from cchc_extract.spacy import SPANS_KEYS, blank, set_reference_ents
+from cchc_extract.spacy import SPANS_KEYS, blank, gold_doc, gold_docs, set_reference_ents
 
 from .conftest import CORPUS, GOLD, ROOT, SEED, corpus_documents, extracted
 
@@ -189,6 +190,69 @@ def test_displacy_renders_a_span_group():
     assert "Quyết định" in html and "Nghị định" in html and "129/QĐ-UBND" in html
 
 
+# --- training data from gold ---------------------------------------------------
+
+
+def test_gold_becomes_training_data_on_the_spans_the_components_give():
+    docs = gold_docs(pair_corpus(CORPUS, GOLD), "vi")
+    assert len(docs) == len(list(GOLD.glob("*.json")))  # one Doc per gold file, not per rendering
+    assert sum(len(d.spans["cchc_references"]) for d in docs) == 87
+    nlp = blank("vi")
+    nlp.add_pipe("cchc_extract")
+    # the extraction agrees with gold on the whole corpus, so their spans are the same
+    stored = DocBin(docs=docs).to_bytes()
+    for doc in DocBin().from_bytes(stored).get_docs(nlp.vocab):
+        predicted = nlp(doc.text)
+        for key in SPANS_KEYS.values():
+            assert [(s.start, s.end, s.label_, s.kb_id_) for s in doc.spans[key]] == [
+                (s.start, s.end, s.label_, s.kb_id_) for s in predicted.spans[key]
+            ]
+        assert [e.kb_id_ for e in doc.ents] == [s.kb_id_ for s in predicted.spans["cchc_references"]]
+        assert doc.spans["cchc_references"][0]._.cchc is None  # training data carries no report
+
+
+def test_gold_kinds_left_out_are_not_annotated_and_a_record_not_in_the_text_is_an_error(tmp_path):
+    data = json.loads((GOLD / "000_hoang_cat_2024h1.json").read_text(encoding="utf-8"))
+    del data["figures"]
+    (tmp_path / "partial.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    doc = gold_doc(blank("xx"), SEED, tmp_path / "partial.json")
+    assert set(doc.spans) == {"cchc_references", "cchc_sections"}
+    data["references"][3]["text"] = "Quyết định số 999/QĐ-UBND"
+    (tmp_path / "wrong.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(GoldError, match=r"references\[3\] 'Quyết định số 999/QĐ-UBND' is not in 000_hoang_cat"):
+        gold_doc(blank("xx"), SEED, tmp_path / "wrong.json")
+    data["references"][3]["text"] = extracted(SEED).references[3].text
+    data["sections"][1]["title"] = "Không có mục này"
+    (tmp_path / "wrong.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(GoldError, match=r"sections\[1\] 1\. 'Không có mục này' is not in 000_\w+.txt after"):
+        gold_doc(blank("xx"), SEED, tmp_path / "wrong.json")
+
+
+def test_gold_docbin_command_writes_training_data_and_never_overwrites(tmp_path):
+    out = tmp_path / "train.spacy"
+    args = ["gold-docbin", str(CORPUS), "--gold", str(GOLD), "--out", str(out), "--lang", "vi"]
+    proc = subprocess.run([sys.executable, "-m", "cchc_extract", *args], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "87 references, 92 figures, 81 sections" in proc.stderr
+    docs = list(DocBin().from_disk(out).get_docs(blank("vi").vocab))
+    assert len(docs) == 6 and docs[0].spans["cchc_references"][22].kb_id_ == "129/QĐ-UBND/2023"
+    again = subprocess.run([sys.executable, "-m", "cchc_extract", *args], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_gold_docbin_without_spacy_is_one_line_and_status_2(tmp_path):
+    script = (
+        "import sys; sys.modules['spacy'] = None\n"  # as if spaCy were not installed
+        "from cchc_extract.cli import main\n"
+        f"main(['gold-docbin', {str(CORPUS)!r}, '--gold', {str(GOLD)!r}, '--out', {str(tmp_path / 'x.spacy')!r}])"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.strip() == "cchc-extract: error: cchc_extract.spacy needs spaCy: pip install 'cchc-extract[spacy]'"
+    )
+
+
 # --- the core never imports spaCy ------------------------------------------------
 
 
@@ -219,3 +283,15 @@ def test_the_command_line_never_imports_spacy(tmp_path):
         )
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stderr.strip().splitlines()[-1]) == [], args
+
+
+def test_the_readme_examples_run(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("## With spaCy") : readme.index("### Training data from gold")]
+    code = "\n".join(block.split("```")[0] for block in part.split("```python\n")[1:])
+    (tmp_path / "corpus").symlink_to(CORPUS)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "quyết định số 129/QĐ-UBND | Quyết định | 129/QĐ-UBND/2023 2023-12-28" in proc.stdout
+    assert "UBND xã Hoàng Cát ['percent.range', 'numbering.gap'" in proc.stdout
+    assert "Nghị định" in (tmp_path / "refs.html").read_text(encoding="utf-8")

@@ -39,10 +39,14 @@ except ImportError as exc:  # the integration was asked for without the extra
     raise ImportError("cchc_extract.spacy needs spaCy: pip install 'cchc-extract[spacy]'") from exc
 
 from . import patternbook
-from .align import OffsetMap
+from .align import OffsetMap, find_heading, find_words
+from .evaluate import GoldError, load_gold
 from .models import Figure, Record, Reference, Report, Section
+from .normalize import normalize
 from .pipeline import extract_raw
+from .readers import read
 from .readers.text import read_text
+from .vietnamese import fold_tones
 
 RECORDS = ("references", "figures", "sections")
 SPANS_KEYS = {kind: f"cchc_{kind}" for kind in RECORDS}
@@ -214,3 +218,98 @@ def set_reference_ents(doc: Doc, spans_key: str = SPANS_KEYS["references"]) -> l
     others = [e for e in doc.ents if not any(e.start < s.end and s.start < e.end for s in kept)]
     doc.ents = sorted(others + kept, key=lambda s: s.start)
     return left_out
+
+
+# --- training data from gold ----------------------------------------------------
+
+
+def gold_doc(nlp: Language, document: str | Path, gold_path: str | Path) -> Doc:
+    """A document with its gold as training data: the normalized text tokenized by ``nlp``,
+    the gold records in the span groups the components fill, with the same labels
+    (references also in ``doc.ents``). Kinds the gold does not annotate are left out.
+
+    Gold has no spans: references and figures are found by their ``text``, sections by
+    their number and title, each after the one before (gold lists records in reading
+    order; a text cited twice is found twice). A record not found is a ``GoldError``.
+    """
+    document, gold_path = Path(document), Path(gold_path)
+    text = normalize(read(document)).text
+    gold = load_gold(gold_path)
+    doc = nlp.make_doc(text)
+    where = _GoldPlacer(doc, gold_path, document.name)
+    if gold.references is not None:
+        doc.spans[SPANS_KEYS["references"]] = where.by_words(
+            "references", gold.references, lambda r: (reference_label(r.doc_type), r.key)
+        )
+        set_reference_ents(doc)
+    if gold.figures is not None:
+        doc.spans[SPANS_KEYS["figures"]] = where.by_words("figures", gold.figures, lambda r: (unit_label(r.unit), None))
+    if gold.sections is not None:
+        doc.spans[SPANS_KEYS["sections"]] = where.headings(gold.sections)
+    return doc
+
+
+class _GoldPlacer:
+    """Finds gold records in a document's normalized text, each after the one before."""
+
+    def __init__(self, doc: Doc, gold_path: Path, name: str):
+        self.doc, self.gold_path, self.name = doc, gold_path, name
+
+    def _missing(self, kind: str, i: int, what: str) -> GoldError:
+        after = " after the record before it (gold lists records in reading order)" if i else ""
+        return GoldError(self.gold_path, f"{kind}[{i}] {what} is not in {self.name}{after}")
+
+    def by_words(self, kind: str, records: list[Any], label: Callable[[Any], tuple[str, str | None]]) -> list[Span]:
+        folded = fold_tones(self.doc.text)
+        spans: list[Span] = []
+        cursor = 0
+        for i, record in enumerate(records):
+            if not record.text:
+                raise GoldError(self.gold_path, f"{kind}[{i}] has no text: gold needs the words to find it")
+            found = find_words(folded, record.text, cursor)
+            if found is None:
+                raise self._missing(kind, i, repr(record.text))
+            cursor = found[1]
+            name, kb_id = label(record)
+            spans.append(_char_span(self.doc, found, name, kb_id=kb_id))
+        return spans
+
+    def headings(self, sections: list[Any]) -> list[Span]:
+        lines = self.doc.text.split("\n")
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        spans: list[Span] = []
+        cursor = 0
+        for i, section in enumerate(sections):
+            if not section.number or not section.title:
+                raise GoldError(self.gold_path, f"sections[{i}] needs number and title to be found")
+            found = find_heading(lines, section.number, section.title, cursor)
+            if found is None:
+                raise self._missing("sections", i, f"{section.number}. {section.title!r}")
+            index, form = found
+            line = lines[index]
+            start = starts[index] + len(line) - len(line.lstrip())
+            spans.append(_char_span(self.doc, (start, starts[index] + len(line.rstrip())), form))
+            cursor = index + 1
+        return spans
+
+
+# The format a document with gold is read in when the corpus has it in several.
+_PREFERRED = (".txt", ".md", ".docx", ".doc", ".pdf")
+
+
+def gold_docs(pairs: Iterable[tuple[Path, Path]], lang: str = "xx") -> list[Doc]:
+    """Training data from gold, for ``DocBin(docs=...)``: one Doc per gold file, read from the
+    document's text rendering when the corpus has it in several formats."""
+    chosen: dict[Path, Path] = {}
+    for document, gold_path in pairs:
+        if gold_path not in chosen or _rank(document) < _rank(chosen[gold_path]):
+            chosen[gold_path] = document
+    nlp = blank(lang)
+    return [gold_doc(nlp, document, gold_path) for gold_path, document in sorted(chosen.items())]
+
+
+def _rank(document: Path) -> int:
+    suffix = document.suffix.lower()
+    return _PREFERRED.index(suffix) if suffix in _PREFERRED else len(_PREFERRED)
