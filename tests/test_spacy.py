@@ -19,7 +19,7 @@ import spacy
 from spacy import displacy
 from spacy.tokens import Doc, DocBin, Span
 
-from cchc_extract.evaluate import GoldError, pair_corpus
+from cchc_extract.evaluate import GoldError, load_gold, pair_corpus
 from cchc_extract.normalize import clean_text
 from cchc_extract.spacy import SPANS_KEYS, blank, gold_doc, gold_docs, set_reference_ents
 
@@ -193,22 +193,50 @@ def test_displacy_renders_a_span_group():
 # --- training data from gold ---------------------------------------------------
 
 
-def test_gold_becomes_training_data_on_the_spans_the_components_give():
-    docs = gold_docs(pair_corpus(CORPUS, GOLD), "vi")
-    assert len(docs) == len(list(GOLD.glob("*.json")))  # one Doc per gold file, not per rendering
-    assert sum(len(d.spans["cchc_references"]) for d in docs) == 87
+def test_gold_becomes_training_data_labelled_as_the_components_label():
+    pairs = pair_corpus(CORPUS, GOLD)
+    docs = gold_docs(pairs, "vi")
+    golds = sorted({gold for _, gold in pairs})
+    assert len(docs) == len(golds)  # one Doc per gold file, not per rendering
     nlp = blank("vi")
     nlp.add_pipe("cchc_extract")
-    # the extraction agrees with gold on the whole corpus, so their spans are the same
     stored = DocBin(docs=docs).to_bytes()
-    for doc in DocBin().from_bytes(stored).get_docs(nlp.vocab):
+    for doc, gold_path in zip(DocBin().from_bytes(stored).get_docs(nlp.vocab), golds, strict=True):
+        gold = load_gold(gold_path)
+        references, figures = list(doc.spans["cchc_references"]), list(doc.spans["cchc_figures"])
+        assert [s.kb_id_ for s in references] == [g.key or "" for g in gold.references]
+        assert [s.label_ for s in references] == [g.doc_type for g in gold.references]
+        assert [e.kb_id_ for e in doc.ents] == [s.kb_id_ for s in references]
+        for span, record in zip([*references, *figures], [*gold.references, *gold.figures], strict=True):
+            assert " ".join(record.text.split()) in " ".join(span.text.split())
+        sections = list(doc.spans["cchc_sections"])
+        assert len(sections) == len(gold.sections)
+        for span, section in zip(sections, gold.sections, strict=True):
+            assert section.number in span.text and section.title.split()[0] in span.text
+        # the extraction finds the records of this gold: each starts where the extractor's does
+        # (which may take more words, such as the issuer after a reference)
         predicted = nlp(doc.text)
         for key in SPANS_KEYS.values():
-            assert [(s.start, s.end, s.label_, s.kb_id_) for s in doc.spans[key]] == [
-                (s.start, s.end, s.label_, s.kb_id_) for s in predicted.spans[key]
-            ]
-        assert [e.kb_id_ for e in doc.ents] == [s.kb_id_ for s in predicted.spans["cchc_references"]]
-        assert doc.spans["cchc_references"][0]._.cchc is None  # training data carries no report
+            assert [(s.start, s.kb_id_) for s in doc.spans[key]] == [
+                (s.start, s.kb_id_) for s in predicted.spans[key]
+            ], key
+        assert doc.spans["cchc_references"][0]._.cchc is None  # training data carry no report
+
+
+def test_gold_written_to_the_guide_leaves_out_what_it_does_not_annotate_in_full(tmp_path):
+    data = json.loads((GOLD / "000_hoang_cat_2024h1.json").read_text(encoding="utf-8"))
+    guide = {
+        "id": "hoang-cat",
+        "source": SEED.name,
+        "references": data["references"],
+        "sections": [{"id": s["id"], "title": s["title"]} for s in data["sections"] if s["level"] == 1],
+        "figures": [],
+        "figures_skipped": True,
+    }
+    (tmp_path / "hoang-cat.json").write_text(json.dumps(guide, ensure_ascii=False), encoding="utf-8")
+    doc = gold_doc(blank("xx"), SEED, tmp_path / "hoang-cat.json")
+    assert set(doc.spans) == {"cchc_references"}
+    assert len(doc.spans["cchc_references"]) == len(data["references"])
 
 
 def test_gold_kinds_left_out_are_not_annotated_and_a_record_not_in_the_text_is_an_error(tmp_path):

@@ -226,7 +226,12 @@ def set_reference_ents(doc: Doc, spans_key: str = SPANS_KEYS["references"]) -> l
 def gold_doc(nlp: Language, document: str | Path, gold_path: str | Path) -> Doc:
     """A document with its gold as training data: the normalized text tokenized by ``nlp``,
     the gold records in the span groups the components fill, with the same labels
-    (references also in ``doc.ents``). Kinds the gold does not annotate are left out.
+    (references also in ``doc.ents``).
+
+    A span group must hold every record of its kind (a model learns from what is left out
+    too), so a kind the gold does not annotate in full is left out: one absent from the
+    file, figures under ``figures_skipped``, and the sections of gold written to the
+    annotation guide (Roman headings only).
 
     Gold has no spans: references and figures are found by their ``text``, sections by
     their number and title, each after the one before (gold lists records in reading
@@ -242,9 +247,9 @@ def gold_doc(nlp: Language, document: str | Path, gold_path: str | Path) -> Doc:
             "references", gold.references, lambda r: (reference_label(r.doc_type), r.key)
         )
         set_reference_ents(doc)
-    if gold.figures is not None:
+    if gold.figures is not None and not gold.figures_skipped:
         doc.spans[SPANS_KEYS["figures"]] = where.by_words("figures", gold.figures, lambda r: (unit_label(r.unit), None))
-    if gold.sections is not None:
+    if gold.sections is not None and not gold.follows_guide:
         doc.spans[SPANS_KEYS["sections"]] = where.headings(gold.sections)
     return doc
 
