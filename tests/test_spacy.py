@@ -131,6 +131,14 @@ def test_one_extraction_per_doc_and_the_combined_component_gives_the_same_groups
         blank("xx").add_pipe("cchc_extract", config={"records": ["tables"]})
 
 
+def test_any_text_goes_through_even_one_that_is_no_report():
+    nlp = pipeline("xx")
+    for text in ["", "漢字" * 100, "%PDF-1.4 no PDF", "a\x00b", "Theo Nghị định số 61/2018/NĐ-CP."]:
+        doc = nlp(text)
+        assert [s._.cchc.key for s in doc.spans["cchc_references"]] == (["61/2018/NĐ-CP"] if "61" in text else [])
+        assert doc._.cchc_report.source.path == "<spaCy Doc>"
+
+
 def test_a_custom_spans_key_and_the_record_still_found():
     nlp = blank("xx")
     nlp.add_pipe("cchc_references", config={"spans_key": "sc"})

@@ -45,7 +45,7 @@ from .models import Figure, Record, Reference, Report, Section
 from .normalize import normalize
 from .pipeline import extract_raw
 from .readers import read
-from .readers.text import read_text
+from .readers.text import text_report
 from .vietnamese import fold_tones
 
 RECORDS = ("references", "figures", "sections")
@@ -143,8 +143,7 @@ def _report_on(doc: Doc) -> tuple[Report, Callable[[tuple[int, int]], tuple[int,
     its spans onto ``doc.text``."""
     data = doc.user_data.get(REPORT_KEY)
     if data is None:
-        raw = read_text(Path("<spaCy Doc>"), doc.text.encode("utf-8"))
-        report = extract_raw(raw, with_text=True)
+        report = extract_raw(text_report(doc.text, "<spaCy Doc>"), with_text=True)
         if report.text == doc.text:
             report = report.model_copy(update={"text": None})  # doc.text is the text spans point into
         doc.user_data[REPORT_KEY] = report.model_dump(mode="json")
