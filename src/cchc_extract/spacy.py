@@ -142,23 +142,24 @@ def _report_on(doc: Doc) -> tuple[Report, Callable[[tuple[int, int]], tuple[int,
     """The report of ``doc.text`` (extracted once, then kept in user data), and how to move
     its spans onto ``doc.text``."""
     data = doc.user_data.get(REPORT_KEY)
+    text = doc.text  # spaCy joins the tokens anew on each doc.text
     if data is None:
-        report = extract_raw(text_report(doc.text, "<spaCy Doc>"), with_text=True)
-        if report.text == doc.text:
+        report = extract_raw(text_report(text, "<spaCy Doc>"), with_text=True)
+        if report.text == text:
             report = report.model_copy(update={"text": None})  # doc.text is the text spans point into
         doc.user_data[REPORT_KEY] = report.model_dump(mode="json")
     else:
         report = Report.model_validate(data)
     if report.text is None:
         return report, lambda span: span
-    return report, OffsetMap(doc.text, report.text).span
+    return report, OffsetMap(text, report.text).span
 
 
 def _char_span(doc: Doc, span: tuple[int, int], label: str, span_id: str = "", kb_id: str | None = None) -> Span:
     """The tokens that cover ``span``: a record that starts or ends inside a token takes all of it."""
     found = doc.char_span(span[0], span[1], label=label, kb_id=kb_id or "", span_id=span_id, alignment_mode="expand")
     if found is None:
-        raise ValueError(f"characters {span[0]}-{span[1]} are outside the Doc ({len(doc.text)} characters)")
+        raise ValueError(f"characters {span[0]}-{span[1]} are outside the Doc")
     return found
 
 
@@ -240,7 +241,7 @@ def gold_doc(nlp: Language, document: str | Path, gold_path: str | Path) -> Doc:
     text = normalize(read(document)).text
     gold = load_gold(gold_path)
     doc = nlp.make_doc(text)
-    where = _GoldPlacer(doc, gold_path, document.name)
+    where = _GoldPlacer(doc, text, gold_path, document.name)
     if gold.references is not None:
         doc.spans[SPANS_KEYS["references"]] = where.by_words(
             "references", gold.references, lambda r: (reference_label(r.doc_type), r.key)
@@ -256,15 +257,15 @@ def gold_doc(nlp: Language, document: str | Path, gold_path: str | Path) -> Doc:
 class _GoldPlacer:
     """Finds gold records in a document's normalized text, each after the one before."""
 
-    def __init__(self, doc: Doc, gold_path: Path, name: str):
-        self.doc, self.gold_path, self.name = doc, gold_path, name
+    def __init__(self, doc: Doc, text: str, gold_path: Path, name: str):
+        self.doc, self.text, self.gold_path, self.name = doc, text, gold_path, name
 
     def _missing(self, kind: str, i: int, what: str) -> GoldError:
         after = " after the record before it (gold lists records in reading order)" if i else ""
         return GoldError(self.gold_path, f"{kind}[{i}] {what} is not in {self.name}{after}")
 
     def by_words(self, kind: str, records: list[Any], label: Callable[[Any], tuple[str, str | None]]) -> list[Span]:
-        folded = fold_tones(self.doc.text)
+        folded = fold_tones(self.text)
         spans: list[Span] = []
         cursor = 0
         for i, record in enumerate(records):
@@ -279,7 +280,7 @@ class _GoldPlacer:
         return spans
 
     def headings(self, sections: list[Any]) -> list[Span]:
-        lines = self.doc.text.split("\n")
+        lines = self.text.split("\n")
         starts = [0]
         for line in lines:
             starts.append(starts[-1] + len(line) + 1)
