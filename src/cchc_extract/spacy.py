@@ -234,8 +234,9 @@ def gold_doc(nlp: Language, document: str | Path, gold_path: str | Path) -> Doc:
     annotation guide (Roman headings only).
 
     Gold has no spans: references and figures are found by their ``text``, sections by
-    their number and title, each after the one before (gold lists records in reading
-    order; a text cited twice is found twice). A record not found is a ``GoldError``.
+    their number and title, each after the one before where it is there, else at the
+    first place no other record took (a text cited twice is found twice). A record not
+    in the document is a ``GoldError``.
     """
     document, gold_path = Path(document), Path(gold_path)
     text = normalize(read(document)).text
@@ -255,25 +256,29 @@ def gold_doc(nlp: Language, document: str | Path, gold_path: str | Path) -> Doc:
 
 
 class _GoldPlacer:
-    """Finds gold records in a document's normalized text, each after the one before."""
+    """Finds gold records in a document's normalized text: each after the one before where
+    it is there (gold mostly lists records in reading order), else the first place not
+    taken by another record (a short form an annotator listed last)."""
 
     def __init__(self, doc: Doc, text: str, gold_path: Path, name: str):
         self.doc, self.text, self.gold_path, self.name = doc, text, gold_path, name
 
-    def _missing(self, kind: str, i: int, what: str) -> GoldError:
-        after = " after the record before it (gold lists records in reading order)" if i else ""
-        return GoldError(self.gold_path, f"{kind}[{i}] {what} is not in {self.name}{after}")
-
     def by_words(self, kind: str, records: list[Any], label: Callable[[Any], tuple[str, str | None]]) -> list[Span]:
         folded = fold_tones(self.text)
         spans: list[Span] = []
+        taken: set[tuple[int, int]] = set()
         cursor = 0
         for i, record in enumerate(records):
             if not record.text:
                 raise GoldError(self.gold_path, f"{kind}[{i}] has no text: gold needs the words to find it")
             found = find_words(folded, record.text, cursor)
-            if found is None:
-                raise self._missing(kind, i, repr(record.text))
+            start = 0
+            while found is None or found in taken:
+                found = find_words(folded, record.text, start)
+                if found is None:
+                    raise GoldError(self.gold_path, f"{kind}[{i}] {record.text!r} is not in {self.name}")
+                start = found[0] + 1
+            taken.add(found)
             cursor = found[1]
             name, kb_id = label(record)
             spans.append(_char_span(self.doc, found, name, kb_id=kb_id))
@@ -285,14 +290,21 @@ class _GoldPlacer:
         for line in lines:
             starts.append(starts[-1] + len(line) + 1)
         spans: list[Span] = []
+        taken: set[int] = set()
         cursor = 0
         for i, section in enumerate(sections):
             if not section.number or not section.title:
                 raise GoldError(self.gold_path, f"sections[{i}] needs number and title to be found")
             found = find_heading(lines, section.number, section.title, cursor)
-            if found is None:
-                raise self._missing("sections", i, f"{section.number}. {section.title!r}")
+            first = 0
+            while found is None or found[0] in taken:
+                found = find_heading(lines, section.number, section.title, first)
+                if found is None:
+                    what = f"{section.number}. {section.title!r}"
+                    raise GoldError(self.gold_path, f"sections[{i}] {what} is not in {self.name}")
+                first = found[0] + 1
             index, form = found
+            taken.add(index)
             line = lines[index]
             start = starts[index] + len(line) - len(line.lstrip())
             spans.append(_char_span(self.doc, (start, starts[index] + len(line.rstrip())), form))
