@@ -113,7 +113,7 @@ def test_every_command_has_help_and_is_documented():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = [c.name for c in app.registered_commands]
-    assert set(commands) == {"extract", "schema", "eval", "batch", "gold-draft"}
+    assert set(commands) == {"extract", "schema", "eval", "batch", "gold-draft", "gold-docbin"}
     for command in commands:
         proc = run(command, "--help")
         assert proc.returncode == 0 and "Usage" in proc.stdout

@@ -238,6 +238,44 @@ def gold_draft_command(
         raise _fail(error) from None
 
 
+@app.command("gold-docbin")
+def gold_docbin_command(
+    corpus: Annotated[Path, typer.Argument(help="Folder of documents; those with a gold file become training data.")],
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files, matched by file stem.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The .spacy file to write.")],
+    lang: Annotated[str, typer.Option("--lang", help="Tokenizer: xx (any language) or vi (no pyvi).")] = "xx",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+) -> None:
+    """Write spaCy training data from gold: a DocBin whose span groups hold the gold records (needs the spacy extra)."""
+    try:
+        from .spacy import gold_docs  # spaCy is imported here, and only here
+    except ImportError as exc:
+        raise _fail(CchcError(None, str(exc))) from None
+    from spacy.tokens import DocBin
+
+    from .evaluate import pair_corpus
+
+    if out.exists() and not force:
+        raise _fail(OutputError(out, "already exists", "use --force to overwrite it"))
+    try:
+        pairs = pair_corpus(corpus, gold)
+        if not pairs:
+            raise CchcError(corpus, f"no document here has a gold file in {gold}")
+        docs = gold_docs(pairs, lang)
+    except CchcError as error:
+        raise _fail(error) from None
+    except ImportError as exc:  # spaCy has no such language, or it needs a package
+        raise _fail(CchcError(None, f"--lang {lang}: {first_line(exc)}")) from None
+    try:
+        DocBin(docs=docs).to_disk(out)
+    except OSError as exc:
+        raise _fail(OutputError(out, f"cannot be written: {exc.strerror or exc}")) from None
+    counts = ", ".join(
+        f"{sum(len(d.spans.get(f'cchc_{k}', [])) for d in docs)} {k}" for k in ("references", "figures", "sections")
+    )
+    typer.echo(f"wrote {len(docs)} document(s) to {out}: {counts}", err=True)
+
+
 def _eval_text(data: dict[str, Any]) -> str:
     lines = [
         f"{data['documents']} documents, mode {data['mode']}",

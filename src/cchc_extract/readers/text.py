@@ -129,10 +129,21 @@ def _raw(
 def read_text(path: Path, data: bytes, encoding: str = "auto") -> RawDocument:
     """A plain-text report: one block per page (its lines as written), page numbers from form feeds."""
     text, encoding, warnings = decode(path, data, encoding)
+    blocks = _page_blocks(text)
+    return _raw(path, data, "txt", blocks, encoding, len(blocks), warnings)
+
+
+def text_report(text: str, name: str) -> RawDocument:
+    """A text already in memory (a spaCy Doc's), read as a text report is: no check that it
+    looks like one, since it is text already."""
+    blocks = _page_blocks(text)
+    return _raw(Path(name), text.encode("utf-8"), "txt", blocks, "utf-8", len(blocks), [])
+
+
+def _page_blocks(text: str) -> list[Block]:
     pages = _pages(text)
     paged = len(pages) > 1
-    blocks = [Block(page, page=number if paged else None) for number, page in enumerate(pages, start=1)]
-    return _raw(path, data, "txt", blocks, encoding, len(pages), warnings)
+    return [Block(page, page=number if paged else None) for number, page in enumerate(pages, start=1)]
 
 
 # --- Markdown -----------------------------------------------------------------
