@@ -36,6 +36,7 @@ from typing import Any
 import regex
 
 from ..errors import InputError
+from ..models import ParseWarning
 from . import textlayer
 from .base import Block, RawDocument
 
@@ -57,7 +58,7 @@ class _Line:
 
 def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocument:
     if not data.startswith(b"%PDF"):
-        raise InputError(path, "is not a PDF file (no %PDF signature)")
+        raise InputError(path, "error.pdf.not_pdf")
     import pypdfium2 as pdfium
 
     try:
@@ -65,13 +66,10 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
     except pdfium.PdfiumError as exc:
         message = str(exc).lower()
         if "password" in message or "security" in message:
-            raise InputError(
-                path,
-                "is an encrypted PDF",
-                "give its password with --password" if password is None else "wrong password",
-            ) from exc
-        raise InputError(path, f"is not a readable PDF: {exc}") from exc
-    warnings: list[tuple[str, str, int | None]] = []
+            remedy = "remedy.pdf.password" if password is None else "remedy.pdf.wrong_password"
+            raise InputError(path, "error.pdf.encrypted", remedy) from exc
+        raise InputError(path, "error.pdf.unreadable", reason=str(exc)) from exc
+    warnings: list[ParseWarning] = []
     pages: list[list[_Line]] = []
     table_pages: list[int] = []
     try:
@@ -79,13 +77,10 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
             page = pdf[index]
             lines = _page_lines(page, index + 1)
             if lines and not textlayer.usable(lines):
-                problem = "its text layer reads as Vietnamese in no known encoding; it was skipped"
-                warnings.append(("page.garbled", f"page {index + 1}: {problem}", index + 1))
+                warnings.append(ParseWarning.of("page.garbled", page=index + 1))
                 lines = []  # no usable text: like a page without a text layer
             elif not lines:
-                warnings.append(
-                    ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
-                )
+                warnings.append(ParseWarning.of("page.no_text", page=index + 1))
             if _draws_table(page):
                 table_pages.append(index)
             pages.append(lines)
