@@ -71,7 +71,7 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
     exclude = {*layout.own_numbers, (0, start), (end, len(doc.text) + 1)} - {(0, 0)}
     references, ref_warnings = find_references(doc.text, layout.section_at, doc.page_at, exclude)
     references = mark_self(doc.text, references, layout.own, layout.captions(doc))
-    tables, table_warnings = extract_tables(doc, layout)
+    tables, table_warnings = find_tables(doc, layout)
     # running text of the body and the appendices, and table cells of text ("0 đồng đối với
     # cá nhân ..."); a number alone in its cell has no unit after it, so is no figure
     regions = [layout.body] + [a.extent for a in layout.appendices]
@@ -128,7 +128,7 @@ def warm_up() -> None:
     extract_raw(RawDocument(path="<warm-up>", format="txt", sha256="0" * 64, blocks=[Block(_WARM_UP)]))
 
 
-def extract_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[ParseWarning]]:
+def find_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[ParseWarning]]:
     """Tables of the body and the appendices (the header and the closing hold none)."""
     body_lines = (doc.line_index(layout.body[0]), doc.line_index(max(layout.body[0], layout.body[1] - 1)) + 1)
     regions = [body_lines] + [
