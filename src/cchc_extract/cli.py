@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -602,10 +603,24 @@ def _route(argv: list[str]) -> list[str]:
     """Make ``cchc-extract REPORT ...`` mean ``cchc-extract extract REPORT ...``: anything but
     a command name or a root option first (a file, ``-``, an option of extract) starts extract."""
     commands = {c.name for c in app.registered_commands}
+    if argv[:1] in (["--install-completion"], ["--show-completion"]):
+        return argv  # they take a shell's name
     first = next((a for a in argv if a not in _ROOT_OPTIONS), None)
     if first is None or first in commands:
         return argv
     return ["extract", *argv]
+
+
+def _route_completion() -> None:
+    """Shell completion of ``cchc-extract REPORT --fo<TAB>``: the words the shell sends are
+    routed as ``_route`` routes a command line, once a first word is complete."""
+    words = os.environ.get("COMP_WORDS")
+    if not os.environ.get("_CCHC_EXTRACT_COMPLETE") or words is None:
+        return
+    parts, current = words.split(), int(os.environ.get("COMP_CWORD", "0"))
+    if current >= 2 and _route(parts[1:current]) != parts[1:current]:
+        os.environ["COMP_WORDS"] = " ".join([parts[0], "extract", *parts[1:]])
+        os.environ["COMP_CWORD"] = str(current + 1)
 
 
 # click's exceptions, wherever this typer keeps click (its own copy, or the click package)
@@ -616,6 +631,7 @@ _ClickException: Any = next(c for c in typer.BadParameter.__mro__ if c.__name__ 
 def main(argv: list[str] | None = None) -> None:
     """The console script: bad usage is one line on stderr and exit status 2, in the user's language."""
     args = _route(list(sys.argv[1:] if argv is None else argv))
+    _route_completion()
     command = typer.main.get_command(app)
     try:
         status = command.main(args=args, prog_name="cchc-extract", standalone_mode=False)
