@@ -116,7 +116,7 @@ def write_output(text: str, out: Path | None, force: bool) -> None:
     try:
         out.write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
-        raise OutputError(out, "error.output.unwritable", reason=exc.strerror or str(exc)) from exc
+        raise OutputError.unwritable(out, exc) from exc
 
 
 def _refuse_existing(path: Path | None, force: bool) -> None:
@@ -264,7 +264,7 @@ def _write_page(report: Report, target: Path, several: bool, force: bool) -> Any
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(target, "error.output.unwritable", reason=exc.strerror or str(exc)) from exc
+            raise OutputError.unwritable(target, exc) from exc
         path = target / page_name(report)
     else:
         path = target
@@ -411,7 +411,7 @@ def batch_command(
         try:
             html.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise _fail(OutputError(html, "error.output.unwritable", reason=exc.strerror or str(exc))) from None
+            raise _fail(OutputError.unwritable(html, exc)) from None
     started = time.perf_counter()
     try:
         store = open_store(db)
@@ -422,7 +422,7 @@ def batch_command(
         handle = jsonl.open("a", encoding="utf-8") if jsonl else None
     except OSError as exc:
         store.close()
-        raise _fail(OutputError(jsonl, "error.output.unwritable", reason=exc.strerror or str(exc))) from None
+        raise _fail(OutputError.unwritable(str(jsonl), exc)) from None
     try:
         with _progress(show) as update:
             summary = run_batch(
@@ -537,7 +537,7 @@ def gold_docbin_command(
     try:
         DocBin(docs=docs).to_disk(out)
     except OSError as exc:
-        raise _fail(OutputError(out, "error.output.unwritable", reason=exc.strerror or str(exc))) from None
+        raise _fail(OutputError.unwritable(out, exc)) from None
     counts = {k: sum(len(d.spans.get(f"cchc_{k}", [])) for d in docs) for k in ("references", "figures", "sections")}
     typer.echo(t("cli.docbin_written", count=len(docs), out=str(out), **counts), err=True)
 

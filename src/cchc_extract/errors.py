@@ -65,3 +65,8 @@ class OutputError(CchcError):
     """Writing the result would overwrite something, or the target is unwritable."""
 
     kind = "output"
+
+    @classmethod
+    def unwritable(cls, path: str | Path, exc: OSError) -> OutputError:
+        """``path`` cannot be written, for the reason the system gave."""
+        return cls(path, "error.output.unwritable", reason=exc.strerror or str(exc))

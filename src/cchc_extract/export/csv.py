@@ -89,5 +89,5 @@ def write_csv(report: Report, folder: Path, *, force: bool = False, dialect: str
         for path, table in targets:
             path.write_text(table_csv(table, dialect), encoding="utf-8-sig")
     except OSError as exc:
-        raise OutputError(folder, "error.output.unwritable", reason=exc.strerror or str(exc)) from exc
+        raise OutputError.unwritable(folder, exc) from exc
     return [path for path, _ in targets]

@@ -295,7 +295,7 @@ def update_index(folder: Path, entries: list[IndexEntry]) -> int:
     try:
         (folder / INDEX_DATA).write_text(data, encoding="utf-8")
     except OSError as exc:
-        raise OutputError(folder / INDEX_DATA, "error.output.unwritable", reason=exc.strerror or str(exc)) from exc
+        raise OutputError.unwritable(folder / INDEX_DATA, exc) from exc
     write_page(folder / "index.html", render_index(listed), force=True)
     return len(listed)
 
@@ -313,4 +313,4 @@ def write_page(path: Path, html: str, *, force: bool = False) -> None:
     try:
         path.write_text(html, encoding="utf-8")
     except OSError as exc:
-        raise OutputError(path, "error.output.unwritable", reason=exc.strerror or str(exc)) from exc
+        raise OutputError.unwritable(path, exc) from exc
