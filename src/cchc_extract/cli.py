@@ -134,18 +134,13 @@ def _reports(arguments: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _extract_one(name: str, options: dict[str, Any]) -> Report:
+def _extract_one(name: str, format: str | None, reading: dict[str, Any]) -> Report:
     """One report from a file, or from standard input for ``-``."""
     if name == "-":
         from .pipeline import extract_text
 
-        data = sys.stdin.buffer.read()
-        return extract_text(data, options["format"], name="<stdin>", **_reading(options))
-    return run_extract(Path(name), format=options["format"], **_reading(options))
-
-
-def _reading(options: dict[str, Any]) -> dict[str, Any]:
-    return {key: options[key] for key in ("with_text", "password", "encoding")}
+        return extract_text(sys.stdin.buffer.read(), format, name="<stdin>", **reading)
+    return run_extract(Path(name), format=format, **reading)
 
 
 _EXTRACT_EPILOG = (
@@ -215,8 +210,8 @@ def extract_command(
     several = len(arguments) > 1 or any(glob.has_magic(a) for a in arguments)
     if names.count("-") and len(names) > 1:
         raise _fail(CchcError(None, "error.cli.stdin_alone"))
-    options = {"format": format_.value if format_ else None, "with_text": with_text, "password": password}
-    options["encoding"] = encoding
+    # the review page needs the text; the JSON has it only when asked
+    reading = {"with_text": with_text or html is not None, "password": password, "encoding": encoding}
     try:
         _refuse_existing(out, force)
         if html is not None and not several:
@@ -228,7 +223,7 @@ def extract_command(
     failed = False
     for name in names:
         try:
-            report = _extract_one(name, options | {"with_text": with_text or html is not None})
+            report = _extract_one(name, format_.value if format_ else None, reading)
             if html is not None:
                 pages.append(_write_page(report, html, several, force))
             if not with_text and report.text is not None:
