@@ -81,6 +81,8 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
                 )
             if _draws_table(page):
                 table_pages.append(index)
+            elif sum(1 for line in lines if "\t" in line.text) >= 3:
+                lines = _borderless_tables(page, lines, index + 1)
             pages.append(lines)
     finally:
         pdf.close()
@@ -185,6 +187,25 @@ def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[l
                 ]
                 kept.append(_Line("", x0, x1, top, index + 1, cells=rows))
                 pages[index] = sorted(kept, key=lambda line: line.bottom)
+
+
+def _borderless_tables(page: Any, lines: list[_Line], number: int) -> list[_Line]:
+    """Tables without ruling lines, rebuilt from where the words stand (see boxgrid.py)."""
+    from .boxgrid import find_tables, visual_lines, words_from_chars
+
+    textpage = page.get_textpage()
+    text = textpage.get_text_range()
+    boxes = [textpage.get_charbox(i) for i in range(len(text))]
+    for grid in find_tables(visual_lines(words_from_chars(text, boxes, page.get_height()))):
+        lines = put_table(lines, _Line("", grid.x0, grid.x1, grid.top, number, cells=grid.rows), grid.bottom)
+    return lines
+
+
+def put_table(lines: list[_Line], table: _Line, bottom: float) -> list[_Line]:
+    """``lines`` with the text inside the table's box (from ``table.bottom`` down to ``bottom``) replaced by it."""
+    top, x0, x1 = table.bottom - 2, table.x0 - 2, table.x1 + 2
+    kept = [line for line in lines if not (top <= line.bottom <= bottom + 2 and x0 <= (line.x0 + line.x1) / 2 <= x1)]
+    return sorted([*kept, table], key=lambda line: line.bottom)
 
 
 def _drop_furniture(pages: list[list[_Line]]) -> None:
