@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .checks import run_checks
 from .extract import build_table, find_references
@@ -15,9 +16,12 @@ from .readers import Block, RawDocument, read
 from .segment import Layout, segment, unique_id
 
 
-def extract(path: str | Path, *, with_text: bool = False, password: str | None = None) -> Report:
-    """Read a report file and return its records (raises ``CchcError`` on bad input)."""
-    return extract_raw(read(path, password=password), with_text=with_text)
+def extract(path: str | Path, *, with_text: bool = False, password: str | None = None, ocr: Any = None) -> Report:
+    """Read a report file and return its records (raises ``CchcError`` on bad input).
+
+    ``ocr``: when scanned pages and images are read by OCR (see ``readers.read``).
+    """
+    return extract_raw(read(path, password=password, ocr=ocr), with_text=with_text)
 
 
 def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:

@@ -17,8 +17,10 @@ From the character boxes the reader rebuilds what a text report has:
   page numbers) are dropped;
 - tables become tab-separated rows, merged cells written once.
 
-A page without text is a warning naming it (OCR comes later); an encrypted PDF is
-a clear error unless its password is given.
+Pages without a usable text layer are read by OCR (ocr.py; ``--ocr``); a page
+from which nothing could be read is a warning naming it, and a document from which
+nothing could be read is an error of its own (``no_text``). An encrypted PDF is a
+clear error unless its password is given.
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ import regex
 
 from ..errors import InputError
 from .base import Block, RawDocument
+from .ocr import (
+    OcrPage,
+    OcrSettings,
+    no_text,
+    nothing_read_because,
+    ocr_warnings,
+    read_document,
+    read_scanned_pages,
+    wants_ocr,
+)
+from .ocr import settings as ocr_settings
 
 TABLE_PATHS = 8  # a page drawing at least this many path objects may hold a ruled table
 _HYPHEN = "\ufffe"
@@ -52,7 +65,7 @@ class _Line:
     cells: list[list[str]] = field(default_factory=list)  # a table's rows, when this stands for one
 
 
-def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocument:
+def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | OcrSettings | None = None) -> RawDocument:
     if not data.startswith(b"%PDF"):
         raise InputError(path, "is not a PDF file (no %PDF signature)")
     import pypdfium2 as pdfium
@@ -68,13 +81,19 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
                 "give its password with --password" if password is None else "wrong password",
             ) from exc
         raise InputError(path, f"is not a readable PDF: {exc}") from exc
+    options = ocr_settings(ocr)
     warnings: list[tuple[str, str, int | None]] = []
     pages: list[list[_Line]] = []
     table_pages: list[int] = []
+    scanned: list[int] = []  # pages to OCR
     try:
         for index in range(len(pdf)):
             page = pdf[index]
             lines = _page_lines(page, index + 1)
+            if wants_ocr(options.mode, [line.text for line in lines]):
+                scanned.append(index)
+                pages.append([])
+                continue
             if not lines:
                 warnings.append(
                     ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
@@ -84,10 +103,14 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
             elif sum(1 for line in lines if "\t" in line.text) >= 3:
                 lines = _borderless_tables(page, lines, index + 1)
             pages.append(lines)
+        if scanned:
+            _ocr(pdf, scanned, pages, warnings, options)
     finally:
         pdf.close()
     if table_pages:
         _tables(data, password, table_pages, pages)
+    if not any(line.text.strip() or line.cells for lines in pages for line in lines):
+        raise no_text(path, len(pages), nothing_read_because(options.mode, bool(scanned)))
     _drop_furniture(pages)
     blocks = _blocks(pages)
     return RawDocument(
@@ -96,8 +119,21 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
         sha256=hashlib.sha256(data).hexdigest(),
         blocks=blocks,
         pages=len(pages),
+        ocr=bool(scanned),
         warnings=warnings,
     )
+
+
+def _ocr(pdf: Any, indexes: list[int], pages: list[list[_Line]], warnings: list[Any], options: OcrSettings) -> None:
+    """OCR the pages without a usable text layer, in parallel, into ``pages`` (see ocr.py)."""
+    for index, page in zip(indexes, read_document(read_scanned_pages(pdf, indexes, options)), strict=True):
+        pages[index] = ocr_lines(page)
+        warnings.extend(ocr_warnings(page))
+
+
+def ocr_lines(page: OcrPage) -> list[_Line]:
+    """An OCR'd page's lines and tables as the lines of a text layer."""
+    return [_Line(line.text, line.x0, line.x1, line.bottom, page.number, line.cells) for line in page.lines]
 
 
 def _page_lines(page: Any, number: int) -> list[_Line]:
