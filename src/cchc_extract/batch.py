@@ -98,7 +98,7 @@ _QUEUED_PER_WORKER = 32
 # --- workers ------------------------------------------------------------------
 
 
-def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any) -> None:
+def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any, ocr: Any = None) -> None:
     """Extract the files handed out on ``tasks``; send each outcome on this worker's own pipe.
 
     What the worker is doing is written to shared memory (``running[slot]``, the task,
@@ -117,7 +117,7 @@ def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any) -> No
         running[slot] = index
         started = time.perf_counter()
         try:
-            report = extract(path)
+            report = extract(path, ocr=ocr)
             seconds = time.perf_counter() - started
             text = to_json(report, indent=None)
             # the rows are built here, in parallel, so that the one writer only inserts them
@@ -146,7 +146,7 @@ def _widen(pipe: Any) -> None:
 class _Pool:
     """Worker processes that can be killed one at a time when a document runs too long."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, ocr: Any = None):
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         if self.context.get_start_method() == "fork":
             from .pipeline import warm_up
@@ -161,6 +161,7 @@ class _Pool:
         self.tasks = self.context.SimpleQueue()
         self.running = self.context.Array("q", [-1] * jobs, lock=False)  # task index per slot, -1 idle
         self.since = self.context.Array("d", [0.0] * jobs, lock=False)  # when that task began (monotonic)
+        self.ocr = ocr
         self.processes: list[Any] = [None] * jobs
         self.pipes: list[Any] = [None] * jobs
         for slot in range(jobs):
@@ -171,7 +172,7 @@ class _Pool:
         receive, send = self.context.Pipe(duplex=False)
         _widen(send)
         process = self.context.Process(
-            target=_worker, args=(slot, self.tasks, send, self.running, self.since), daemon=True
+            target=_worker, args=(slot, self.tasks, send, self.running, self.since, self.ocr), daemon=True
         )
         process.start()
         send.close()  # the worker holds the sending end; a dead worker reads as end of file
@@ -225,8 +226,13 @@ def run_batch(
     timeout: float = 120.0,
     jsonl: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    ocr: str = "auto",
 ) -> Summary:
-    """Extract every report under ``inputs`` into ``store``; return what happened to each file."""
+    """Extract every report under ``inputs`` into ``store``; return what happened to each file.
+
+    ``ocr``: when scanned pages and images are read by OCR; each worker reads the pages of
+    one document a share of the CPUs at a time, so that the workers together fill them.
+    """
     files, missing = discover(inputs)
     summary = Summary()
     for outcome in missing:
@@ -252,7 +258,10 @@ def run_batch(
         progress(0, total)
     if not todo:
         return summary
-    pool = _Pool(max(1, min(jobs or os.cpu_count() or 1, total)))
+    workers = max(1, min(jobs or os.cpu_count() or 1, total))
+    from .readers.ocr import OcrSettings
+
+    pool = _Pool(workers, OcrSettings(mode=ocr, jobs=max(1, (os.cpu_count() or 1) // workers)))
     try:
         _drive(pool, todo, store, timeout, jsonl, summary, progress)
     except BaseException:
@@ -364,9 +373,11 @@ def _drive(
 
 def summary_text(summary: Summary, seconds: float) -> str:
     rate = summary.done / seconds if seconds > 0 else 0.0
+    unreadable = sum(1 for o in summary.outcomes if o.status == "failed" and o.kind == "no_text")
     lines = [
         f"done {summary.done}, skipped {summary.skipped} (already stored), failed {summary.failed}"
-        f" in {seconds:.1f} s ({rate:.1f} files/s)"
+        + (f" ({unreadable} with no text)" if unreadable else "")
+        + f" in {seconds:.1f} s ({rate:.1f} files/s)"
     ]
     for outcome in summary.outcomes:
         if outcome.status == "failed":

@@ -191,7 +191,7 @@ def blank_out(pixels: Any, tables: list[RuledTable]) -> Any:
     return body
 
 
-def read_cells(pixels: Any, table: RuledTable, dpi: float) -> list[list[str]]:
+def read_cells(pixels: Any, table: RuledTable, dpi: float, seen: list[TsvWord]) -> list[list[str]]:
     """The table's rows of cell texts, read column by column with the ruling lines erased.
 
     Each column is read as a strip of lines (``--psm 6``), the code column together with
@@ -218,15 +218,15 @@ def read_cells(pixels: Any, table: RuledTable, dpi: float) -> list[list[str]]:
     ]
     for group in groups:
         members = [k for k, cell in enumerate(table.cells) if cell.column in group and k not in spanning]
-        texts.update(_read_strip(clean, table, group, members, spanning, dpi, None))
+        texts.update(_read_strip(clean, table, group, members, spanning, dpi, None, seen))
     for column in _numeric_columns(table, texts, groups):
         members = [k for k, cell in enumerate(table.cells) if cell.column == column and k not in spanning]
         if any(texts.get(k) and not _NUMBER.match(texts[k]) for k in members):
-            again = _read_strip(clean, table, [column], members, spanning, dpi, DIGITS)
+            again = _read_strip(clean, table, [column], members, spanning, dpi, DIGITS, [])
             for k in members:
                 if texts.get(k) and not _NUMBER.match(texts[k]) and again.get(k):
                     texts[k] = again[k].strip(".,")
-    texts.update(_read_stack(clean, [table.cells[k] for k in spanning], spanning, dpi))
+    texts.update(_read_stack(clean, [table.cells[k] for k in spanning], spanning, dpi, seen))
     rows = [[""] * table.columns for _ in range(table.rows)]
     for k, cell in enumerate(table.cells):
         rows[cell.row][cell.column] = texts.get(k, "")
@@ -268,6 +268,7 @@ def _read_strip(
     spanning: list[int],
     dpi: float,
     whitelist: str | None,
+    seen: list[TsvWord],
 ) -> dict[int, str]:
     """The cells ``members`` of the columns ``group``, read as one strip of the page."""
     x0, x1 = table.xs[group[0]], table.xs[group[-1] + 1]
@@ -275,10 +276,12 @@ def _read_strip(
     for k in spanning:  # read apart: blank here
         cell = table.cells[k]
         strip[max(0, cell.top - table.top) : cell.bottom - table.top, max(0, cell.x0 - x0) : max(0, cell.x1 - x0)] = 255
-    if not _has_ink(strip, dpi):
+    if not has_ink(strip, dpi):
         return {}
     found: dict[int, list[TsvWord]] = {}
-    for word in tesseract(strip, dpi, psm=6, whitelist=whitelist):
+    words = tesseract(strip, dpi, psm=6, whitelist=whitelist)
+    seen.extend(words)
+    for word in words:
         x = x0 + word.left + word.width / 2
         y = table.top + word.top + word.height / 2
         for k in members:
@@ -294,18 +297,19 @@ def _joined(words: list[TsvWord]) -> str:
     return " ".join(w.text for w in words)
 
 
-def _has_ink(region: Any, dpi: float) -> bool:
+def has_ink(region: Any, dpi: float) -> bool:
+    """Whether a region holds enough dark marks to be worth reading."""
     import numpy as np
 
     return bool(region.size) and int(np.count_nonzero(_ink(region))) > (dpi / 100) ** 2 * 20
 
 
-def _read_stack(clean: Any, cells: list[Cell], keys: list[int], dpi: float) -> dict[int, str]:
+def _read_stack(clean: Any, cells: list[Cell], keys: list[int], dpi: float, seen: list[TsvWord]) -> dict[int, str]:
     """Cells that span columns, stacked top to bottom with white between, read in one run."""
     import numpy as np
 
     crops = [(k, clean[c.top + 3 : c.bottom - 2, c.x0 + 3 : c.x1 - 2]) for k, c in zip(keys, cells, strict=True)]
-    crops = [(k, crop) for k, crop in crops if _has_ink(crop, dpi)]
+    crops = [(k, crop) for k, crop in crops if has_ink(crop, dpi)]
     if not crops:
         return {}
     gap = max(12, round(dpi / 8))
@@ -319,7 +323,9 @@ def _read_stack(clean: Any, cells: list[Cell], keys: list[int], dpi: float) -> d
         where.append((k, y, y + crop.shape[0]))
         y += crop.shape[0] + gap
     found: dict[int, list[TsvWord]] = {}
-    for word in tesseract(stack, dpi, psm=6):
+    words = tesseract(stack, dpi, psm=6)
+    seen.extend(words)
+    for word in words:
         middle = word.top + word.height / 2
         for k, top, bottom in where:
             if top - gap / 2 <= middle <= bottom + gap / 2:

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import CchcError
-from .boxgrid import TableGrid, VisualLine, Word, find_tables, visual_lines
+from ..errors import CchcError, NoTextError
+from .boxgrid import TableGrid, VisualLine, Word, find_tables
 from .ocrtext import fix_text, harmonize_tables
 
 MODES = ("auto", "always", "never")
@@ -48,13 +48,6 @@ READABLE_SHARE = 0.7
 TIMEOUT = 300.0  # seconds for one Tesseract run; a page that takes longer is reported
 
 
-class NoTextError(CchcError):
-    """Nothing could be read from the document: no text layer, and OCR off, missing, or blind."""
-
-    kind = "no_text"
-    exit_status = 3
-
-
 @dataclass(frozen=True)
 class OcrSettings:
     """When to OCR (``auto``: pages without a usable text layer; ``always``; ``never``), how many
@@ -63,6 +56,7 @@ class OcrSettings:
     mode: str = "auto"
     jobs: int | None = None
     progress: Callable[[int, int], None] | None = None
+    dpi: int = DPI
 
 
 @dataclass
@@ -210,10 +204,12 @@ def ocr_page(image: PageImage) -> OcrPage:
     else:
         body = pixels
     try:
-        words = tesseract(body, dpi)
+        # a page that is all table leaves nothing around it to read
+        words = tesseract(body, dpi) if not tables or imagetable.has_ink(body, dpi) else []
         lines: list[OcrLine] = []
+        seen = list(words)
         for table in tables:
-            rows = imagetable.read_cells(pixels, table, dpi)
+            rows = imagetable.read_cells(pixels, table, dpi, seen)
             if rows:
                 lines.append(OcrLine("", table.x0 * scale, table.x1 * scale, table.top * scale, cells=rows))
     except (OSError, subprocess.SubprocessError) as exc:
@@ -223,7 +219,7 @@ def ocr_page(image: PageImage) -> OcrPage:
     for line in lines:
         line.text = fix_text(line.text)
         line.cells = [[fix_text(cell) for cell in row] for row in line.cells]
-    return OcrPage(image.number, lines, _confidence(words))
+    return OcrPage(image.number, lines, _confidence(seen))
 
 
 def read_document(pages: Iterable[OcrPage]) -> list[OcrPage]:
@@ -236,18 +232,48 @@ def read_document(pages: Iterable[OcrPage]) -> list[OcrPage]:
 def text_lines(words: list[TsvWord], dpi: float) -> list[OcrLine]:
     """Tesseract's words as lines (a wide gap becomes a tab) and borderless tables as rows."""
     scale = 72.0 / dpi
-    boxes = _straighten(words)
-    lines = visual_lines(boxes)
+    lines = _lines(words)
     out: list[OcrLine] = []
     grids: list[TableGrid] = find_tables(lines)
     in_grid = {id(line) for grid in grids for line in grid.lines}
     for grid in grids:
         out.append(OcrLine("", grid.x0 * scale, grid.x1 * scale, grid.top * scale, cells=grid.rows))
-    height = statistics.median(w.bottom - w.top for w in boxes) if boxes else 0.0
+    height = statistics.median(line.bottom - line.top for line in lines) if lines else 0.0
     for line in lines:
         if id(line) not in in_grid:
             out.append(OcrLine(_tabbed(line, height * 2.5), line.x0 * scale, line.x1 * scale, line.bottom * scale))
     return out
+
+
+def _lines(words: list[TsvWord]) -> list[VisualLine]:
+    """Tesseract's lines, straightened, top to bottom; lines side by side at one height (the
+    two columns of a header, the cells of a table row) joined into one."""
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for tsv, word in zip(words, _straighten(words), strict=True):
+        by_line.setdefault(tsv.line, []).append(word)
+    lines = sorted((VisualLine(sorted(ws, key=lambda w: w.x0)) for ws in by_line.values()), key=_middle)
+    if not lines:
+        return []
+    height = statistics.median(line.bottom - line.top for line in lines)
+    out: list[VisualLine] = []
+    for line in lines:
+        beside = next(
+            (
+                other
+                for other in reversed(out[-4:])
+                if abs(_middle(other) - _middle(line)) <= height * 0.5 and (line.x0 >= other.x1 or line.x1 <= other.x0)
+            ),
+            None,
+        )
+        if beside is not None:
+            beside.words = sorted(beside.words + line.words, key=lambda w: w.x0)
+        else:
+            out.append(line)
+    return sorted(out, key=_middle)
+
+
+def _middle(line: VisualLine) -> float:
+    return (line.top + line.bottom) / 2
 
 
 def _tabbed(line: VisualLine, gap: float) -> str:
@@ -259,8 +285,9 @@ def _tabbed(line: VisualLine, gap: float) -> str:
 
 
 def _straighten(words: list[TsvWord]) -> list[Word]:
-    """Word boxes turned level: a page scanned askew has its lines slope, which would mix lines
-    when words are grouped by height. The slope is the median over Tesseract's longer lines."""
+    """Word boxes turned level: a page scanned askew (without OpenCV to turn the image) has its
+    lines slope, which would mix lines and columns. The slope is the median over Tesseract's
+    longer lines."""
     by_line: dict[tuple[int, int, int], list[TsvWord]] = {}
     for word in words:
         by_line.setdefault(word.line, []).append(word)
@@ -334,9 +361,9 @@ def read_scanned_pages(pdf: Any, indexes: list[int], options: OcrSettings) -> It
         import numpy as np
 
         for index in indexes:
-            bitmap = pdf[index].render(scale=DPI / 72, grayscale=True)
+            bitmap = pdf[index].render(scale=options.dpi / 72, grayscale=True)
             pixels = np.ascontiguousarray(bitmap.to_numpy().reshape(bitmap.height, bitmap.width, -1)[:, :, 0])
-            yield PageImage(pixels, DPI, index + 1)
+            yield PageImage(pixels, options.dpi, index + 1)
 
     yield from ocr_pages(images(), len(indexes), options)
 

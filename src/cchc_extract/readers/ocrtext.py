@@ -25,9 +25,10 @@ _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _FINALS = frozenset({"c", "ch", "m", "n", "ng", "nh", "p", "t"})
 _LOOKALIKE_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 _WORD = regex.compile(r"\p{L}{4,}")
-_CODE_HEADER = regex.compile(r"^(?:STT|TT|Số\s*TT|Mã(?:\s+số)?)$", regex.I)
+# what a code column holds besides codes: its name, and the words over "Trong đó" sub-rows
+_CODE_WORDS = regex.compile(r"^\W*(?:s[tli1|]{2,3}|tt|so\s*tt|ma(?:\s*so)?|trong\s*do|chia\s*ra|gom)\W*$")
 _CODE = regex.compile(r"^\d{1,2}(?:\.\d{1,2}){0,4}\.?$")
-_CODE_PUNCTUATION = regex.compile(r"(?<=\d)\s*[,;:·]\s*(?=\d)|(?<=\d)\s*[,;:·]$")
+_CODE_PUNCTUATION = regex.compile(r"(?<=\d)\s*[,;:·]\s*(?=\d)|(?<=\d)\s+(?=\d)|(?<=\d)\s*[,;:·]$")
 
 
 class _Entry(BaseModel):
@@ -166,56 +167,83 @@ def _successors(code: str) -> list[str]:
 def repair_codes(cells: list[str]) -> list[str]:
     """A code column with codes misread by OCR put right from the order codes go in.
 
-    A cell that is words ("STT", "Trong đó") or empty stays as it is. A code that
-    does not follow the one before takes the following code whose digits it has
-    ("112" after "1.1.1" is "1.1.2"); an unreadable one, the only code that fits
-    between its neighbours.
+    A code column counts 1, 1.1, 1.1.1, 1.1.2, 1.2, 2 ...: each code is the first child,
+    the next sibling, or the next of an ancestor of the code before. Of all the ways
+    to number the column so, the one closest to what was read wins (a beam search):
+    "112" between "1.1.1" and "1.1.3" is "1.1.2", and an unreadable code between
+    "3.2.5" and "3.3.1" can only be "3.3". Words ("STT", "Trong đó") and empty cells
+    stay; a short mark with no digit may be a speck in an empty cell, and is dropped
+    when no code fits it better.
     """
     cleaned = [_clean_code(c) for c in cells]
+    slots = [i for i, c in enumerate(cleaned) if c and not _is_words(c)]
+    if not slots:
+        return list(cells)
+    # codes deeper than any read are unlikely: "1.2.1.1" in a table of three levels
+    depth = max((c.rstrip(".").count(".") for c in cleaned if _CODE.match(c)), default=0)
+    # a path: (cost, codes chosen so far, the last code or None before the first)
+    Path = tuple[float, tuple[str | None, ...], str | None]
+    beam: list[Path] = [(0.0, (), None)]
+    for i in slots:
+        cell = cleaned[i]
+        grown: dict[str, Path] = {}
+        for cost, chosen, last in beam:
+            options: list[str] = _successors(last) if last else ["1"]
+            if last is None and _CODE.match(cell):
+                options = [cell.rstrip("."), *options]
+            paths: list[tuple[str, Path]] = []
+            for code in options:
+                deeper = max(0, code.count(".") - depth)
+                total = cost + _mismatch(cell, code) + 0.01 * code.count(".") + 2.0 * deeper
+                paths.append((code, (total, (*chosen, code), code)))
+            if not _digits(cell):  # a stray mark where no code was written; rarely a misread code
+                skip = 0.3 if not regex.search(r"\p{L}", cell) else 3.0
+                paths.append((f"skip:{last}", (cost + skip, (*chosen, None), last)))
+            for key, path in paths:
+                if key not in grown or path[0] < grown[key][0]:
+                    grown[key] = path
+        beam = sorted(grown.values(), key=lambda path: path[0])[:BEAM]
+    best = beam[0][1]
     out = list(cleaned)
-    previous: str | None = None
-    for i, cell in enumerate(cleaned):
-        if not cell or (_is_words(cell) and not _CODE.match(cell)):
-            continue
-        if previous is None:
-            if _CODE.match(cell):
-                previous = cell
-            continue
-        choices = _successors(previous)
-        if _CODE.match(cell) and cell.rstrip(".") in choices:
-            previous = cell
-            continue
-        digits = _digits(cell)
-        matching = [c for c in choices if digits and _digits(c) == digits]
-        if len(matching) != 1:
-            following = _next_code(cleaned, i + 1)
-            fitting = [c for c in choices if following is None or _fits(following, c)]
-            # between "2.4." and "3" both "2.4.1" and "2.5" fit: the shallower is likelier
-            shallow = [c for c in fitting if c.count(".") == min((f.count(".") for f in fitting), default=0)]
-            matching = shallow if len(shallow) == 1 else fitting
-        if len(matching) == 1:
-            out[i] = matching[0] + ("." if cell.endswith(".") and _CODE.match(cell) else "")
-            previous = matching[0]
-        elif _CODE.match(cell):
-            previous = cell
+    for i, chosen_code in zip(slots, best, strict=True):
+        if chosen_code is None:
+            out[i] = ""
+        elif chosen_code != cleaned[i].rstrip("."):
+            out[i] = chosen_code
     return out
 
 
+BEAM = 24
+
+
+def _mismatch(cell: str, code: str) -> float:
+    """How unlike a code what was read is: 0 for the same code, then by the digits that differ."""
+    if cell.rstrip(".") == code:
+        return 0.0
+    read, wanted = _digits(cell), _digits(code)
+    if not read:
+        return 1.2
+    if read == wanted:
+        return 0.3  # the dots were lost or misread: "112" for "1.1.2"
+    return 0.5 + _edits(read, wanted)
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance between two short strings."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
 def _is_words(cell: str) -> bool:
-    """Words rather than a code: the column's name ("STT") or a lower-case word ("Trong đó"),
-    where a misread code is capitals and marks ("SIS)", "B.Í")."""
-    return bool(_CODE_HEADER.match(cell) or regex.search(r"\p{Ll}{3,}", cell)) and not regex.search(r"\d", cell)
+    """Words rather than a code: the column's name ("STT") or a sub-row's ("Trong đó")."""
+    from ..vietnamese import strip_accents
 
-
-def _next_code(cells: list[str], start: int) -> str | None:
-    for cell in cells[start:]:
-        if _CODE.match(cell):
-            return cell
-    return None
-
-
-def _fits(following: str, code: str) -> bool:
-    return following.rstrip(".") in _successors(code) or _digits(following) in {_digits(c) for c in _successors(code)}
+    return bool(_CODE_WORDS.match(strip_accents(cell).lower()))
 
 
 # --- tables across pages ----------------------------------------------------------
