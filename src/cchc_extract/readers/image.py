@@ -41,7 +41,7 @@ def read_image(path: Path, data: bytes, ocr: Any = None) -> RawDocument:
     warnings: list[tuple[str, str, int | None]] = []
     pages = []
     try:
-        for page in read_document(ocr_pages(_pages(image, frames), frames, options)):
+        for page in read_document(ocr_pages(_pages(image, frames, options.dpi), frames, options)):
             pages.append(ocr_lines(page))
             warnings.extend(ocr_warnings(page))
     except (Image.DecompressionBombError, OSError, ValueError) as exc:
@@ -60,11 +60,18 @@ def read_image(path: Path, data: bytes, ocr: Any = None) -> RawDocument:
     )
 
 
-def _pages(image: Any, frames: int) -> Iterator[PageImage]:
+def _pages(image: Any, frames: int, dpi: int) -> Iterator[PageImage]:
+    """The frames as grey pages; finer scans brought down to ``dpi``, at which the reading is
+    measured and tuned (a 300 dpi scan reads no better, and takes half as long again)."""
     import numpy as np
+    from PIL import Image
 
     for index in range(frames):
         image.seek(index)
-        dpi = image.info.get("dpi", (0, 0))[0] or 0
+        given = float(image.info.get("dpi", (0, 0))[0] or 0)
+        resolution = given if given >= 50 else DEFAULT_DPI
         grey = image.convert("L")
-        yield PageImage(np.asarray(grey).copy(), float(dpi) if dpi >= 50 else DEFAULT_DPI, index + 1)
+        if resolution > dpi * 1.05:
+            size = (round(grey.width * dpi / resolution), round(grey.height * dpi / resolution))
+            grey, resolution = grey.resize(size, Image.Resampling.LANCZOS), float(dpi)
+        yield PageImage(np.asarray(grey).copy(), resolution, index + 1)

@@ -194,14 +194,15 @@ def blank_out(pixels: Any, tables: list[RuledTable]) -> Any:
 def read_cells(pixels: Any, table: RuledTable, dpi: float, seen: list[TsvWord]) -> list[list[str]]:
     """The table's rows of cell texts, read column by column with the ruling lines erased.
 
-    Each column is read as a strip of lines (``--psm 6``), the code column together with
-    the labels beside it, and each word goes to the cell that holds its middle. Whole rows
-    at once lose spaces ("theocơ"): the wide gaps between columns throw off Tesseract's
-    measure of a space. Single cells do worse still: Tesseract sizes a line by its small
-    letters, and a code alone ("1.2.2") has none, so it came out as "4,212", even with
-    only digits allowed. A column of figures with a misread cell ("T75") is read once more
-    with only digits, dots, commas and "%" allowed. Cells that span columns (a header) are
-    read apart, stacked one under another.
+    Each column is cut out as a strip, the code column together with the labels beside
+    it; the strips (and the cells that span columns, a header's) are stacked one under
+    another and read in one Tesseract run as a block of lines (``--psm 6``); each word
+    goes to the cell that holds its middle. Whole rows at once lose spaces ("theocơ"):
+    the wide gaps between columns throw off Tesseract's measure of a space. Single cells
+    do worse still: Tesseract sizes a line by its small letters, and a code alone
+    ("1.2.2") has none, so it came out as "4,212", even with only digits allowed. A column
+    of figures with a misread cell ("T75") is read once more with only digits, dots,
+    commas and "%" allowed. Every word read is added to ``seen``.
     """
     import cv2
 
@@ -209,28 +210,86 @@ def read_cells(pixels: Any, table: RuledTable, dpi: float, seen: list[TsvWord]) 
     clean[table.lines > 0] = 255  # the ruling lines, so that none reads as "1", "|" or ":"
     if _noisy(clean[table.top : table.bottom, table.x0 : table.x1]):
         clean = cv2.medianBlur(clean, 3)  # specks of a photocopy read as ":" and "."
-    texts: dict[int, str] = {}
     groups = [[0, 1], *[[c] for c in range(2, table.columns)]] if table.columns >= 3 else [[0], [1]]
     spanning = [
         k
         for k, cell in enumerate(table.cells)
         if _group_of(cell.column, groups) != _group_of(cell.column + cell.columns - 1, groups)
     ]
-    for group in groups:
-        members = [k for k, cell in enumerate(table.cells) if cell.column in group and k not in spanning]
-        texts.update(_read_strip(clean, table, group, members, spanning, dpi, None, seen))
+    pieces = [_strip(clean, table, group, spanning) for group in groups]
+    pieces += [_Piece(clean[c.top : c.bottom, c.x0 : c.x1], c.x0, c.top, [k]) for k, c in _cells(table, spanning)]
+    texts = _read_pieces(table, pieces, dpi, None, seen)
     for column in _numeric_columns(table, texts, groups):
         members = [k for k, cell in enumerate(table.cells) if cell.column == column and k not in spanning]
         if any(texts.get(k) and not _NUMBER.match(texts[k]) for k in members):
-            again = _read_strip(clean, table, [column], members, spanning, dpi, DIGITS, [])
+            again = _read_pieces(table, [_strip(clean, table, [column], spanning)], dpi, DIGITS, [])
             for k in members:
                 if texts.get(k) and not _NUMBER.match(texts[k]) and again.get(k):
                     texts[k] = again[k].strip(".,")
-    texts.update(_read_stack(clean, [table.cells[k] for k in spanning], spanning, dpi, seen))
     rows = [[""] * table.columns for _ in range(table.rows)]
     for k, cell in enumerate(table.cells):
         rows[cell.row][cell.column] = texts.get(k, "")
     return [row for row in rows if any(row)]
+
+
+@dataclass
+class _Piece:
+    """Part of the page to read: its pixels, where it stands on the page, and its cells."""
+
+    pixels: Any
+    x: int
+    y: int
+    cells: list[int]
+
+
+def _cells(table: RuledTable, keys: list[int]) -> list[tuple[int, Cell]]:
+    return [(k, table.cells[k]) for k in keys]
+
+
+def _strip(clean: Any, table: RuledTable, group: list[int], spanning: list[int]) -> _Piece:
+    """The columns ``group`` as one strip, the cells read apart (``spanning``) blanked."""
+    x0, x1 = table.xs[group[0]], table.xs[group[-1] + 1]
+    strip = clean[table.top : table.bottom, x0:x1].copy()
+    for _, cell in _cells(table, spanning):
+        strip[max(0, cell.top - table.top) : cell.bottom - table.top, max(0, cell.x0 - x0) : max(0, cell.x1 - x0)] = 255
+    members = [k for k, cell in enumerate(table.cells) if cell.column in group and k not in spanning]
+    return _Piece(strip, x0, table.top, members)
+
+
+def _read_pieces(
+    table: RuledTable, pieces: list[_Piece], dpi: float, whitelist: str | None, seen: list[TsvWord]
+) -> dict[int, str]:
+    """The pieces stacked top to bottom with white between, read in one run: text per cell."""
+    import numpy as np
+
+    pieces = [p for p in pieces if has_ink(p.pixels, dpi)]
+    if not pieces:
+        return {}
+    gap = max(12, round(dpi / 4))
+    width = max(p.pixels.shape[1] for p in pieces) + 2 * gap
+    height = sum(p.pixels.shape[0] for p in pieces) + gap * (len(pieces) + 1)
+    stack = np.full((height, width), 255, dtype=np.uint8)
+    tops = []
+    y = gap
+    for piece in pieces:
+        stack[y : y + piece.pixels.shape[0], gap : gap + piece.pixels.shape[1]] = piece.pixels
+        tops.append(y)
+        y += piece.pixels.shape[0] + gap
+    words = tesseract(stack, dpi, psm=6, whitelist=whitelist)
+    seen.extend(words)
+    found: dict[int, list[TsvWord]] = {}
+    for word in words:
+        middle_y = word.top + word.height / 2
+        k = max(0, sum(1 for top in tops if top <= middle_y + gap / 2) - 1)
+        piece = pieces[k]
+        page_x = piece.x + word.left + word.width / 2 - gap
+        page_y = piece.y + middle_y - tops[k]
+        for key in piece.cells:
+            cell = table.cells[key]
+            if cell.x0 <= page_x < cell.x1 and cell.top <= page_y < cell.bottom:
+                found.setdefault(key, []).append(word)
+                break
+    return {k: _joined(words) for k, words in found.items()}
 
 
 def _group_of(column: int, groups: list[list[int]]) -> int:
@@ -260,38 +319,6 @@ def _numeric_columns(table: RuledTable, texts: dict[int, str], groups: list[list
     return out
 
 
-def _read_strip(
-    clean: Any,
-    table: RuledTable,
-    group: list[int],
-    members: list[int],
-    spanning: list[int],
-    dpi: float,
-    whitelist: str | None,
-    seen: list[TsvWord],
-) -> dict[int, str]:
-    """The cells ``members`` of the columns ``group``, read as one strip of the page."""
-    x0, x1 = table.xs[group[0]], table.xs[group[-1] + 1]
-    strip = clean[table.top : table.bottom, x0:x1].copy()
-    for k in spanning:  # read apart: blank here
-        cell = table.cells[k]
-        strip[max(0, cell.top - table.top) : cell.bottom - table.top, max(0, cell.x0 - x0) : max(0, cell.x1 - x0)] = 255
-    if not has_ink(strip, dpi):
-        return {}
-    found: dict[int, list[TsvWord]] = {}
-    words = tesseract(strip, dpi, psm=6, whitelist=whitelist)
-    seen.extend(words)
-    for word in words:
-        x = x0 + word.left + word.width / 2
-        y = table.top + word.top + word.height / 2
-        for k in members:
-            cell = table.cells[k]
-            if cell.x0 <= x < cell.x1 and cell.top <= y < cell.bottom:
-                found.setdefault(k, []).append(word)
-                break
-    return {k: _joined(words) for k, words in found.items()}
-
-
 def _joined(words: list[TsvWord]) -> str:
     words.sort(key=lambda w: (w.line, w.left))
     return " ".join(w.text for w in words)
@@ -302,33 +329,3 @@ def has_ink(region: Any, dpi: float) -> bool:
     import numpy as np
 
     return bool(region.size) and int(np.count_nonzero(_ink(region))) > (dpi / 100) ** 2 * 20
-
-
-def _read_stack(clean: Any, cells: list[Cell], keys: list[int], dpi: float, seen: list[TsvWord]) -> dict[int, str]:
-    """Cells that span columns, stacked top to bottom with white between, read in one run."""
-    import numpy as np
-
-    crops = [(k, clean[c.top + 3 : c.bottom - 2, c.x0 + 3 : c.x1 - 2]) for k, c in zip(keys, cells, strict=True)]
-    crops = [(k, crop) for k, crop in crops if has_ink(crop, dpi)]
-    if not crops:
-        return {}
-    gap = max(12, round(dpi / 8))
-    width = max(c.shape[1] for _, c in crops) + 2 * gap
-    height = sum(c.shape[0] for _, c in crops) + gap * (len(crops) + 1)
-    stack = np.full((height, width), 255, dtype=np.uint8)
-    where: list[tuple[int, int, int]] = []
-    y = gap
-    for k, crop in crops:
-        stack[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
-        where.append((k, y, y + crop.shape[0]))
-        y += crop.shape[0] + gap
-    found: dict[int, list[TsvWord]] = {}
-    words = tesseract(stack, dpi, psm=6)
-    seen.extend(words)
-    for word in words:
-        middle = word.top + word.height / 2
-        for k, top, bottom in where:
-            if top - gap / 2 <= middle <= bottom + gap / 2:
-                found.setdefault(k, []).append(word)
-                break
-    return {k: _joined(words) for k, words in found.items()}
