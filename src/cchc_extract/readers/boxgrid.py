@@ -30,6 +30,8 @@ import regex
 
 _CODE = regex.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,4}\.?|[IVXL]{1,6}\.?|[a-zđ]\)|[A-Z]\.?)$")
 _NUMBER = regex.compile(r"^[(]?[\d.,%]+[)]?$")
+# a code as OCR may give it ("1i" for "1.1", "1;2.3"): starts with a digit, short, no space
+_READ_CODE = regex.compile(r"^\d[\w.,;:]{0,8}$")
 MIN_COLUMNS = 3
 MIN_LINES = 3
 
@@ -222,7 +224,7 @@ def _grid(lines: list[VisualLine], rivers: list[float], height: float) -> TableG
         cells = [""] * width
         for column, text in _runs(line, rivers, height, header):
             cells[column] = f"{cells[column]} {text}".strip()
-        if header and _CODE.match(cells[0]):
+        if header and _READ_CODE.match(cells[0]):
             header = False
         if rows and not _starts_row(rows[-1], cells, header):
             rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
@@ -234,7 +236,7 @@ def _grid(lines: list[VisualLine], rivers: list[float], height: float) -> TableG
                     rows[-1][i] = f"{rows[-1][i]} {cell}".strip()
                     cells[i] = ""
         rows.append(cells)
-    if sum(1 for row in rows if _CODE.match(row[0])) < 2:
+    if sum(1 for row in rows if _READ_CODE.match(row[0])) < 2:
         return None
     return TableGrid(
         rows=rows,

@@ -261,7 +261,7 @@ def _lines(words: list[TsvWord]) -> list[VisualLine]:
             (
                 other
                 for other in reversed(out[-4:])
-                if abs(_middle(other) - _middle(line)) <= height * 0.5 and (line.x0 >= other.x1 or line.x1 <= other.x0)
+                if abs(_middle(other) - _middle(line)) <= height * 0.5 and not _overlap(line, other)
             ),
             None,
         )
@@ -270,6 +270,11 @@ def _lines(words: list[TsvWord]) -> list[VisualLine]:
         else:
             out.append(line)
     return sorted(out, key=_middle)
+
+
+def _overlap(a: VisualLine, b: VisualLine) -> bool:
+    """Whether any word of one line stands over a word of the other."""
+    return any(x.x0 < y.x1 and y.x0 < x.x1 for x in a.words for y in b.words)
 
 
 def _middle(line: VisualLine) -> float:
