@@ -21,7 +21,7 @@ from cchc_extract.errors import NoTextError
 from cchc_extract.evaluate import load_gold, score_document
 from cchc_extract.models import Report
 from cchc_extract.readers import ocr
-from cchc_extract.readers.ocr import OcrSettings, is_garbage, wants_ocr
+from cchc_extract.readers.ocr import OcrSettings, wants_ocr
 from cchc_extract.readers.ocrtext import fix_text, harmonize_tables, ocr_file, repair_codes, split_joined
 
 from .conftest import CORPUS, GOLD, ROOT
@@ -149,12 +149,9 @@ def test_a_header_repeated_on_each_page_and_codes_across_pages_are_put_right():
     assert second == [header[0], ["1.1.1", "Số nhiệm vụ", "Nhiệm vụ", "25"]]
 
 
-def test_a_text_layer_that_is_not_text_goes_to_ocr():
-    assert is_garbage("\ufffd\ufffd\ue001\ue002 " * 20)
-    assert not is_garbage("Quyết định số 01/QĐ-UBND ngày 02/01/2024 của UBND xã Hoàng Cát")
-    assert wants_ocr("auto", []) and wants_ocr("auto", ["\ue001\ue002\ue003" * 10])
-    assert not wants_ocr("auto", ["Báo cáo kết quả cải cách hành chính năm 2024"])
-    assert wants_ocr("always", ["Báo cáo"]) and not wants_ocr("never", [])
+def test_a_page_goes_to_ocr_when_its_text_layer_is_not_usable():
+    assert wants_ocr("auto", usable=False) and not wants_ocr("auto", usable=True)
+    assert wants_ocr("always", usable=True) and not wants_ocr("never", usable=False)
 
 
 def test_tesseract_gets_a_plain_image_on_stdin_and_one_thread(monkeypatch):

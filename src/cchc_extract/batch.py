@@ -98,7 +98,9 @@ _QUEUED_PER_WORKER = 32
 # --- workers ------------------------------------------------------------------
 
 
-def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any, ocr: Any = None) -> None:
+def _worker(
+    slot: int, tasks: Any, results: Any, running: Any, since: Any, encoding: str = "auto", ocr: Any = None
+) -> None:
     """Extract the files handed out on ``tasks``; send each outcome on this worker's own pipe.
 
     What the worker is doing is written to shared memory (``running[slot]``, the task,
@@ -117,7 +119,7 @@ def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any, ocr: 
         running[slot] = index
         started = time.perf_counter()
         try:
-            report = extract(path, ocr=ocr)
+            report = extract(path, encoding=encoding, ocr=ocr)
             seconds = time.perf_counter() - started
             text = to_json(report, indent=None)
             # the rows are built here, in parallel, so that the one writer only inserts them
@@ -146,7 +148,8 @@ def _widen(pipe: Any) -> None:
 class _Pool:
     """Worker processes that can be killed one at a time when a document runs too long."""
 
-    def __init__(self, jobs: int, ocr: Any = None):
+    def __init__(self, jobs: int, encoding: str = "auto", ocr: Any = None):
+        self.encoding = encoding  # of text files, for every worker
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         if self.context.get_start_method() == "fork":
             from .pipeline import warm_up
@@ -172,7 +175,9 @@ class _Pool:
         receive, send = self.context.Pipe(duplex=False)
         _widen(send)
         process = self.context.Process(
-            target=_worker, args=(slot, self.tasks, send, self.running, self.since, self.ocr), daemon=True
+            target=_worker,
+            args=(slot, self.tasks, send, self.running, self.since, self.encoding, self.ocr),
+            daemon=True,
         )
         process.start()
         send.close()  # the worker holds the sending end; a dead worker reads as end of file
@@ -226,12 +231,14 @@ def run_batch(
     timeout: float = 120.0,
     jsonl: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    encoding: str = "auto",
     ocr: str = "auto",
 ) -> Summary:
     """Extract every report under ``inputs`` into ``store``; return what happened to each file.
 
-    ``ocr``: when scanned pages and images are read by OCR; each worker reads the pages of
-    one document a share of the CPUs at a time, so that the workers together fill them.
+    ``encoding`` is that of the text files (``auto`` recognises each). ``ocr``: when scanned
+    pages and images are read by OCR; each worker reads the pages of one document a share of
+    the CPUs at a time, so that the workers together fill them.
     """
     files, missing = discover(inputs)
     summary = Summary()
@@ -261,7 +268,7 @@ def run_batch(
     workers = max(1, min(jobs or os.cpu_count() or 1, total))
     from .readers.ocr import OcrSettings
 
-    pool = _Pool(workers, OcrSettings(mode=ocr, jobs=max(1, (os.cpu_count() or 1) // workers)))
+    pool = _Pool(workers, encoding, OcrSettings(mode=ocr, jobs=max(1, (os.cpu_count() or 1) // workers)))
     try:
         _drive(pool, todo, store, timeout, jsonl, summary, progress)
     except BaseException:

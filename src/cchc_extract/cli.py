@@ -20,6 +20,7 @@ import typer
 from . import __version__
 from .errors import CchcError, OutputError, first_line
 from .export import schema_json, summary, to_json, write_csv
+from .legacy import TEXT_ENCODINGS
 from .pipeline import extract as run_extract
 
 if TYPE_CHECKING:
@@ -29,6 +30,12 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Turn Vietnamese administrative-reform (CCHC) reports into structured, checkable data.",
+)
+
+
+_ENCODING_HELP = (
+    "Encoding of a text file: auto (UTF-8, else the legacy encoding it reads best in, with a warning), "
+    "utf-8, utf-16, cp1258, tcvn3, vni, viscii or vps. DOCX and PDF files say their own."
 )
 
 
@@ -61,12 +68,14 @@ def extract_command(
         Path | None, typer.Option("--csv", help="Also write one CSV per table (UTF-8 with BOM) into this folder.")
     ] = None,
     password: Annotated[str | None, typer.Option("--password", help="Password of an encrypted PDF.")] = None,
+    encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
     ocr: Annotated[str, typer.Option("--ocr", help=OCR_HELP)] = "auto",
 ) -> None:
     """Extract one report: a summary for a person, or the contract JSON with --json."""
     try:
         with _page_progress(sys.stderr.isatty()) as update:
-            result = run_extract(report, with_text=with_text, password=password, ocr=_ocr_settings(ocr, update))
+            settings = _ocr_settings(ocr, update)
+            result = run_extract(report, with_text=with_text, password=password, encoding=encoding, ocr=settings)
         if csv_dir is not None:
             written = write_csv(result, csv_dir, force=force)
             typer.echo(f"wrote {len(written)} CSV file(s) to {csv_dir}", err=True)
@@ -173,6 +182,7 @@ def batch_command(
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take.")] = 120.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
     ocr: Annotated[str, typer.Option("--ocr", help=OCR_HELP)] = "auto",
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
@@ -180,6 +190,8 @@ def batch_command(
     from .batch import run_batch, summary_text
     from .export.database import hide_password, open_store
 
+    if encoding not in TEXT_ENCODINGS:
+        raise _fail(CchcError(None, f"unknown --encoding {encoding!r}", "use one of " + ", ".join(TEXT_ENCODINGS)))
     started = time.perf_counter()
     try:
         store = open_store(db)
@@ -193,7 +205,9 @@ def batch_command(
         raise _fail(OutputError(jsonl, f"cannot be written: {exc.strerror or exc}")) from None
     try:
         with _progress(show) as update:
-            summary = run_batch(inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, ocr=ocr)
+            summary = run_batch(
+                inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, encoding=encoding, ocr=ocr
+            )
     except KeyboardInterrupt:
         typer.echo(
             "cchc-extract: batch interrupted; every document stored is whole: run the same command again to finish",
@@ -261,6 +275,44 @@ def gold_draft_command(
         write_output(json.dumps(draft, ensure_ascii=False, indent=1), out, force)
     except CchcError as error:
         raise _fail(error) from None
+
+
+@app.command("gold-docbin")
+def gold_docbin_command(
+    corpus: Annotated[Path, typer.Argument(help="Folder of documents; those with a gold file become training data.")],
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files, matched by file stem.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The .spacy file to write.")],
+    lang: Annotated[str, typer.Option("--lang", help="Tokenizer: xx (any language) or vi (no pyvi).")] = "xx",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+) -> None:
+    """Write spaCy training data from gold: a DocBin whose span groups hold the gold records (needs the spacy extra)."""
+    try:
+        from .spacy import gold_docs  # spaCy is imported here, and only here
+    except ImportError as exc:
+        raise _fail(CchcError(None, str(exc))) from None
+    from spacy.tokens import DocBin
+
+    from .evaluate import pair_corpus
+
+    if out.exists() and not force:
+        raise _fail(OutputError(out, "already exists", "use --force to overwrite it"))
+    try:
+        pairs = pair_corpus(corpus, gold)
+        if not pairs:
+            raise CchcError(corpus, f"no document here has a gold file in {gold}")
+        docs = gold_docs(pairs, lang)
+    except CchcError as error:
+        raise _fail(error) from None
+    except ImportError as exc:  # spaCy has no such language, or it needs a package
+        raise _fail(CchcError(None, f"--lang {lang}: {first_line(exc)}")) from None
+    try:
+        DocBin(docs=docs).to_disk(out)
+    except OSError as exc:
+        raise _fail(OutputError(out, f"cannot be written: {exc.strerror or exc}")) from None
+    counts = ", ".join(
+        f"{sum(len(d.spans.get(f'cchc_{k}', [])) for d in docs)} {k}" for k in ("references", "figures", "sections")
+    )
+    typer.echo(f"wrote {len(docs)} document(s) to {out}: {counts}", err=True)
 
 
 def _eval_text(data: dict[str, Any]) -> str:

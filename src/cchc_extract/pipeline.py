@@ -9,6 +9,7 @@ from .checks import run_checks
 from .extract import build_table, find_references
 from .extract.figures import find_figures
 from .extract.grids import find_grids
+from .extract.references import mark_self
 from .extract.tables import has_named_columns
 from .models import ParseWarning, Report, Source, Table
 from .normalize import Document, normalize
@@ -16,12 +17,21 @@ from .readers import Block, RawDocument, read
 from .segment import Layout, segment, unique_id
 
 
-def extract(path: str | Path, *, with_text: bool = False, password: str | None = None, ocr: Any = None) -> Report:
+def extract(
+    path: str | Path,
+    *,
+    with_text: bool = False,
+    password: str | None = None,
+    encoding: str = "auto",
+    ocr: Any = None,
+) -> Report:
     """Read a report file and return its records (raises ``CchcError`` on bad input).
 
-    ``ocr``: when scanned pages and images are read by OCR (see ``readers.read``).
+    ``encoding`` is that of a text file: ``auto`` (recognised), utf-8, utf-16, cp1258,
+    tcvn3, vni, viscii or vps. ``ocr``: when scanned pages and images are read by OCR
+    (see ``readers.read``).
     """
-    return extract_raw(read(path, password=password, ocr=ocr), with_text=with_text)
+    return extract_raw(read(path, password=password, encoding=encoding, ocr=ocr), with_text=with_text)
 
 
 def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:
@@ -31,11 +41,15 @@ def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:
 
 def extract_document(doc: Document, *, with_text: bool = False) -> Report:
     layout = segment(doc)
-    exclude = set(layout.own_numbers)
+    start, end = layout.extent
+    exclude = {*layout.own_numbers, (0, start), (end, len(doc.text) + 1)} - {(0, 0)}
     references, ref_warnings = find_references(doc.text, layout.section_at, doc.page_at, exclude)
+    references = mark_self(doc.text, references, layout.own, layout.captions(doc))
     tables, table_warnings = extract_tables(doc, layout)
-    not_narrative = [r.span for r in references] + [t.span for t in tables if t.span]
-    figures = find_figures(doc, [layout.body], layout.section_at, not_narrative)
+    # running text of the body and the appendices, and table cells of text ("0 đồng đối với
+    # cá nhân ..."); a number alone in its cell has no unit after it, so is no figure
+    regions = [layout.body] + [a.extent for a in layout.appendices]
+    figures = find_figures(doc, regions, layout.section_at, [r.span for r in references])
     raw = doc.raw
     warnings = [ParseWarning(code=c, message=m, page=p) for c, m, p in raw.warnings]
     warnings += [ParseWarning(code=c, message=m) for c, m in layout.warnings]
@@ -59,9 +73,12 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
         figures=figures,
         tables=tables,
         warnings=warnings,
+        extent=layout.extent,
         text=doc.text if with_text else None,
     )
-    return report.model_copy(update={"checks": run_checks(report)})
+    # the rules may read the text (whether a "skipped" number stands inside a line)
+    checks = run_checks(report if with_text else report.model_copy(update={"text": doc.text}))
+    return report.model_copy(update={"checks": checks})
 
 
 # A small report that passes through every stage, so that the patterns each stage

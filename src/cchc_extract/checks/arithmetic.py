@@ -14,24 +14,26 @@ import math
 
 import regex
 
+from .. import patternbook
 from ..models import Check, Figure, Report, Table, TableRow
 
-_TOTAL_ROW = regex.compile(r"(?i)^\s*tổng(?:\s+số|\s+cộng)?(?!\p{L})")
-# "đạt 105,1%" is often the share of a target reached, which may pass 100; "= 99 %"
-# and "chiếm" are always a part of a whole.
 _PERCENT = regex.compile(r"(\d+(?:[.,]\d+)?)\s?%")
-_ACHIEVED = regex.compile(r"(?i)(?<!\p{L})(?:đạt|ước\s+đạt)(?!\p{L})")
+
+
+@patternbook.derived
+def _of_a_target() -> regex.Pattern[str]:
+    words = patternbook.units().target_words
+    return regex.compile(rf"(?i)(?<!\p{{L}})(?:{patternbook.alternation(words, ignore_case=True)})(?!\p{{L}})")
 
 
 def _part_of_whole(figure: Figure) -> bool:
-    return not _ACHIEVED.search(figure.text)
+    """ "= 99 %" and "chiếm" give a part of a whole; "đạt 105,1%", "bằng 117,6% dự toán" the
+    share of a target reached, which may pass 100 (patterns/units.yaml ``target_words``)."""
+    return not _of_a_target().search(figure.text)
 
 
-def _is_money(unit: str | None) -> bool:
-    from .. import patternbook
-
-    entry = patternbook.units().entry(unit or "")
-    return entry is not None and entry.family == "đồng"
+def _is_money(figure: Figure) -> bool:
+    return figure.unit_family == "đồng"
 
 
 def _fmt(value: float) -> str:
@@ -61,7 +63,7 @@ def _narrative_sums(figures: list[Figure]) -> list[Check]:
         added = sum(p.value for p in parts)
         if math.isclose(added, total.value, abs_tol=1e-6):
             continue
-        if added < total.value and _is_money(total.unit):
+        if added < total.value and _is_money(total):
             continue  # amounts listed "trong đó" are often a selection, not every part
         terms = " + ".join(_fmt(p.value) for p in parts)
         checks.append(
@@ -106,7 +108,7 @@ def _table_sums(table: Table) -> list[Check]:
         if row.code is not None:
             by_parent.setdefault(row.parent, []).append(row)
     for siblings in by_parent.values():
-        totals = [r for r in siblings if r.label and _TOTAL_ROW.match(r.label)]
+        totals = [r for r in siblings if r.label and patternbook.layout("total_row").match(r.label)]
         if len(totals) != 1 or totals[0].number is None:
             continue
         total = totals[0]
@@ -155,7 +157,7 @@ def percent_recompute(report: Report) -> list[Check]:
             continue
         base = by_span.get(f.share_base) if f.share_base else None
         total = base.value if base else f.of_total
-        if not total or (not _part_of_whole(f) and _is_money(f.unit)):
+        if not total or (not _part_of_whole(f) and _is_money(f)):
             continue
         computed = f.value / total * 100
         tolerance = 10 ** -_decimals(f.share_percent, f.text) + 1e-9

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, UnsupportedFormat
+from ..errors import CchcError, InputError, UnsupportedFormat
+from ..legacy import TEXT_ENCODINGS
 from .base import Block, RawDocument
 from .text import read_markdown, read_text
 
@@ -66,13 +67,19 @@ def supported_suffixes() -> list[str]:
     return sorted(READERS)
 
 
-def read(path: str | Path, *, password: str | None = None, ocr: OcrOption = None) -> RawDocument:
+def read(
+    path: str | Path, *, password: str | None = None, encoding: str = "auto", ocr: OcrOption = None
+) -> RawDocument:
     """Read a report file into blocks; raise a one-line ``CchcError`` on bad input.
 
-    ``password`` opens an encrypted PDF; ``ocr`` says when scanned pages and images are read
-    by OCR: "auto" (the default), "always", "never", or an ``ocr.OcrSettings``.
+    ``password`` opens an encrypted PDF. ``encoding`` is that of a text file (one of
+    ``legacy.TEXT_ENCODINGS``; ``auto`` recognises it); DOCX and PDF files say their own.
+    ``ocr`` says when scanned pages and images are read by OCR: "auto" (the default),
+    "always", "never", or an ``ocr.OcrSettings``.
     """
     path = Path(path)
+    if encoding not in TEXT_ENCODINGS:
+        raise CchcError(None, f"unknown encoding {encoding!r}", "use one of " + ", ".join(TEXT_ENCODINGS))
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise UnsupportedFormat(
@@ -99,6 +106,8 @@ def read(path: str | Path, *, password: str | None = None, ocr: OcrOption = None
         return _pdf(path, data, password, ocr)
     if reader is _image:
         return _image(path, data, ocr)
+    if reader in (read_text, read_markdown):
+        return reader(path, data, encoding)
     return reader(path, data)
 
 

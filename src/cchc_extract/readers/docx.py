@@ -5,7 +5,8 @@ a blank line follows it, as in a text report; automatic list numbers ("1.",
 "a)") are written back in front of the text, since Word stores them apart.
 Tables become tab-separated lines, merged cells written once (the rest of a
 merge is an empty cell), so the table reader sees the same grid as in a text
-report. Header and footer text stays out of the body; footnotes follow it.
+report. Header and footer text stays out of the body; footnotes follow it. Runs typed
+in TCVN3 or VNI fonts are converted to Unicode first (``fonts.py``).
 
 A DOCX is a ZIP file: it is inspected before anything is unpacked, and refused
 when its parts would inflate beyond ``MAX_UNPACKED`` bytes or ``MAX_RATIO`` times
@@ -26,6 +27,7 @@ from typing import Any
 
 from ..errors import InputError
 from .base import Block, RawDocument
+from .fonts import LegacyRuns
 
 MAX_UNPACKED = 200 * 1024 * 1024
 MAX_RATIO = 200
@@ -72,6 +74,8 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
         raise InputError(path, f"cannot be opened as a Word document: {exc}") from exc
     except Exception as exc:  # lxml errors inside a damaged part
         raise InputError(path, f"has a damaged part: {type(exc).__name__}: {exc}") from exc
+    runs = LegacyRuns(document.styles.element)
+    runs.convert(document.element.body)  # runs in TCVN3 or VNI fonts become Unicode
     styles = _Styles(document)
     numbering = _Numbering(document, styles)
     blocks: list[Block] = []
@@ -83,10 +87,15 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
         else:
             blocks.append(Block(numbering.prefix(item) + item.text, hints=_hints(item, styles)))
         blocks.append(Block(""))
-    for note in _footnotes(data):
+    for note in _footnotes(data, runs):
         blocks.extend([Block(note), Block("")])
     return RawDocument(
-        path=str(path), format="docx", sha256=hashlib.sha256(data).hexdigest(), blocks=blocks, encoding=None
+        path=str(path),
+        format="docx",
+        sha256=hashlib.sha256(data).hexdigest(),
+        blocks=blocks,
+        encoding=runs.encoding,
+        warnings=runs.warnings(),
     )
 
 
@@ -203,7 +212,7 @@ def _format(value: int, fmt: str) -> str:
     return str(value)
 
 
-def _footnotes(data: bytes) -> list[str]:
+def _footnotes(data: bytes, runs: LegacyRuns) -> list[str]:
     """Footnote texts, "[n] text", read without resolving entities."""
     from lxml import etree
 
@@ -213,6 +222,7 @@ def _footnotes(data: bytes) -> list[str]:
         xml = archive.read("word/footnotes.xml")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     root = etree.fromstring(xml, parser)
+    runs.convert(root)
     notes = []
     for note in root.findall(f"{W}footnote"):
         if note.get(f"{W}type") in ("separator", "continuationSeparator", "continuationNotice"):

@@ -23,7 +23,6 @@ import os
 import shutil
 import statistics
 import subprocess
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -42,9 +41,6 @@ INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
 DPI = 200
 # A page whose words Tesseract trusts less than this on average (0-100) gets a warning.
 LOW_CONFIDENCE = 80.0
-# A text layer is garbage when fewer than this share of its characters are letters,
-# digits, punctuation or spaces (fonts without a Unicode map give U+FFFD or private-use codes).
-READABLE_SHARE = 0.7
 TIMEOUT = 300.0  # seconds for one Tesseract run; a page that takes longer is reported
 
 
@@ -108,15 +104,6 @@ def tesseract_problem() -> str | None:
     if LANGUAGE not in listed.stdout.split():
         return f"Tesseract has no Vietnamese model ({INSTALL})"
     return None
-
-
-def is_garbage(text: str) -> bool:
-    """A text layer that is mostly not text: codes of a font without a Unicode map."""
-    visible = [c for c in text if not c.isspace()]
-    if len(visible) < 20:
-        return False
-    readable = sum(1 for c in visible if unicodedata.category(c)[0] in "LNP" and c != "\ufffd")
-    return readable < READABLE_SHARE * len(visible)
 
 
 # --- running Tesseract --------------------------------------------------------
@@ -334,12 +321,10 @@ def no_text(path: Path, pages: int, why: str) -> NoTextError:
     return NoTextError(path, f"no text could be read from its {what}: {why}")
 
 
-def wants_ocr(mode: str, lines: list[str]) -> bool:
-    """Whether a PDF page goes to OCR: ``always``; or under ``auto`` when its text layer is
-    empty or garbage."""
-    if mode == "always":
-        return True
-    return mode == "auto" and (not any(t.strip() for t in lines) or is_garbage("\n".join(lines)))
+def wants_ocr(mode: str, *, usable: bool) -> bool:
+    """Whether a PDF page goes to OCR: ``always``; under ``auto``, when its text layer is not
+    usable (empty, or in no encoding that reads as Vietnamese: ``textlayer.usable``)."""
+    return mode == "always" or (mode == "auto" and not usable)
 
 
 def nothing_read_because(mode: str, tried: bool) -> str:

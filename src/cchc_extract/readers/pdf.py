@@ -17,10 +17,12 @@ From the character boxes the reader rebuilds what a text report has:
   page numbers) are dropped;
 - tables become tab-separated rows, merged cells written once.
 
-Pages without a usable text layer are read by OCR (ocr.py; ``--ocr``); a page
-from which nothing could be read is a warning naming it, and a document from which
-nothing could be read is an error of its own (``no_text``). An encrypted PDF is a
-clear error unless its password is given.
+A text layer in TCVN3 or VNI bytes is converted; one that reads as Vietnamese in no
+known encoding counts as no text (``textlayer.py``). Pages without a usable text
+layer are read by OCR (ocr.py; ``--ocr``); a page from which nothing could be read
+is a warning naming it, and a document from which nothing could be read is an error
+of its own (``no_text``). An encrypted PDF is a clear error unless its password is
+given.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 import regex
 
 from ..errors import InputError
+from . import textlayer
 from .base import Block, RawDocument
 from .ocr import (
     OcrPage,
@@ -90,11 +93,19 @@ def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | Oc
         for index in range(len(pdf)):
             page = pdf[index]
             lines = _page_lines(page, index + 1)
-            if wants_ocr(options.mode, [line.text for line in lines]):
+            garbled = bool(lines) and not textlayer.usable(lines)
+            if wants_ocr(options.mode, usable=bool(lines) and not garbled):
                 scanned.append(index)
                 pages.append([])
+                if garbled:
+                    problem = "its text layer reads as Vietnamese in no known encoding; it was read by OCR"
+                    warnings.append(("page.garbled", f"page {index + 1}: {problem}", index + 1))
                 continue
-            if not lines:
+            if garbled:
+                problem = "its text layer reads as Vietnamese in no known encoding; it was skipped"
+                warnings.append(("page.garbled", f"page {index + 1}: {problem}", index + 1))
+                lines = []  # no usable text: like a page without a text layer
+            elif not lines:
                 warnings.append(
                     ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
                 )
@@ -109,6 +120,8 @@ def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | Oc
         pdf.close()
     if table_pages:
         _tables(data, password, table_pages, pages)
+    # TCVN3 or VNI text layers become Unicode (OCR gives Unicode already)
+    encoding = textlayer.convert_pages([lines for k, lines in enumerate(pages) if k not in scanned])
     if not any(line.text.strip() or line.cells for lines in pages for line in lines):
         raise no_text(path, len(pages), nothing_read_because(options.mode, bool(scanned)))
     _drop_furniture(pages)
@@ -121,6 +134,7 @@ def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | Oc
         pages=len(pages),
         ocr=bool(scanned),
         warnings=warnings,
+        encoding=encoding,
     )
 
 
