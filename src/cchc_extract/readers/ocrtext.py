@@ -259,6 +259,10 @@ def harmonize_tables(tables: list[list[list[str]]]) -> None:
     """
     if not tables:
         return
+    for rows in tables:  # the code column's name misread ("STI1T"): the table stage looks for "STT"
+        for row in rows[: _first_coded(rows)]:
+            if row and 2 <= len(row[0]) <= 6 and _edits(row[0].upper(), "STT") <= 2:
+                row[0] = "STT"
     first = tables[0]
     header = first[: _first_coded(first)]
     for rows in tables[1:]:
@@ -267,18 +271,17 @@ def harmonize_tables(tables: list[list[list[str]]]) -> None:
             score, best = max(scored, default=(0.0, rows[i]))
             if score >= 0.8:
                 rows[i] = list(best)
-    cells = [row[0] if row else "" for rows in tables for row in rows]
+    body = [row for rows in tables for row in rows if row]
+    cells = [row[0] for row in body]
     if sum(1 for c in cells if _CODE.match(_clean_code(c))) < max(2, len(cells) // 3):
         return  # the first column holds no codes
-    repaired = iter(repair_codes(cells))
-    for rows in tables:
-        for row in rows:
-            if row:
-                row[0] = next(repaired)
+    for row, code in zip(body, repair_codes(cells), strict=True):
+        row[0] = code
 
 
 def _first_coded(rows: list[list[str]]) -> int:
-    return next((i for i, row in enumerate(rows) if row and _CODE.match(_clean_code(row[0]))), len(rows))
+    """The first row below the header: its first cell starts with a digit, as codes do even misread."""
+    return next((i for i, row in enumerate(rows) if row and _clean_code(row[0])[:1].isdigit()), len(rows))
 
 
 def _similarity(a: list[str], b: list[str]) -> float:
