@@ -351,11 +351,46 @@ def read_scanned_pages(pdf: Any, indexes: list[int], options: OcrSettings) -> It
         import numpy as np
 
         for index in indexes:
-            bitmap = pdf[index].render(scale=options.dpi / 72, grayscale=True)
+            page = pdf[index]
+            scan = _embedded_scan(page, options.dpi)
+            if scan is not None:
+                yield PageImage(scan[0], scan[1], index + 1)
+                continue
+            bitmap = page.render(scale=options.dpi / 72, grayscale=True)
             pixels = np.ascontiguousarray(bitmap.to_numpy().reshape(bitmap.height, bitmap.width, -1)[:, :, 0])
             yield PageImage(pixels, options.dpi, index + 1)
 
     yield from ocr_pages(images(), len(indexes), options)
+
+
+def _embedded_scan(page: Any, dpi: int) -> tuple[Any, float] | None:
+    """The page's scan as stored, when the page is one image over the whole of it: decoding it
+    costs a tenth of rendering the page (10 ms against 100 for a 200 dpi JPEG). A finer scan is
+    brought down to ``dpi``; anything else (several images, a rotated or cropped one) is None."""
+    import numpy as np
+    import pypdfium2.raw as pdfium_c
+
+    objects = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1))
+    if len(objects) != 1:
+        return None
+    image = objects[0]
+    width, height = page.get_size()
+    left, bottom, right, top = image.get_bounds()
+    if abs(left) > 2 or abs(bottom) > 2 or abs(right - width) > 2 or abs(top - height) > 2:
+        return None
+    try:
+        grey = image.get_bitmap(render=False).to_pil().convert("L")
+    except Exception:  # an image PDFium cannot decode alone (a mask, an odd filter): render the page
+        return None
+    resolution = grey.width / (width / 72)
+    if abs(grey.height / (height / 72) - resolution) > resolution * 0.02 or resolution < dpi * 0.7:
+        return None  # stretched, or too coarse to read without scaling up
+    if resolution > dpi * 1.05:
+        from PIL import Image
+
+        size = (round(grey.width * dpi / resolution), round(grey.height * dpi / resolution))
+        grey, resolution = grey.resize(size, Image.Resampling.LANCZOS), float(dpi)
+    return np.asarray(grey).copy(), resolution
 
 
 def ocr_warnings(page: OcrPage) -> list[tuple[str, str, int | None]]:
