@@ -101,6 +101,7 @@ def _page_progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not show:
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with contextlib.ExitStack() as stack:
@@ -111,7 +112,8 @@ def _page_progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
             nonlocal bar, task
             if bar is None:
                 columns = (TextColumn("OCR pages"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-                bar = stack.enter_context(Progress(*columns, transient=True))
+                # on stderr: stdout carries the report, often into a file or a pipe
+                bar = stack.enter_context(Progress(*columns, transient=True, console=Console(stderr=True)))
                 task = bar.add_task("ocr", total=total)
             bar.update(task, completed=done, total=total)  # type: ignore[arg-type]
 
