@@ -310,3 +310,13 @@ def test_a_batch_stores_scans_mixed_pdfs_and_images_and_counts_what_had_no_text(
         failures = connection.execute("SELECT path, kind FROM failures ORDER BY path").fetchall()
     assert {Path(p).name: bool(v) for p, v in stored.items()} == {"scan.pdf": True, "mixed.pdf": True, "page.png": True}
     assert [(Path(p).name, kind) for p, kind in failures] == [("blank.pdf", "no_text"), ("blank.png", "no_text")]
+
+
+def test_a_page_read_with_low_confidence_gets_a_warning_naming_it():
+    low = ocr.OcrPage(4, [ocr.OcrLine("Báo cáo", 0, 10, 10)], confidence=61.5)
+    sure = ocr.OcrPage(5, [ocr.OcrLine("Báo cáo", 0, 10, 10)], confidence=95.0)
+    [(code, message, page)] = ocr.ocr_warnings(low)
+    assert (code, page) == ("ocr.low_confidence", 4) and "62 %" in message
+    assert ocr.ocr_warnings(sure) == []
+    empty = ocr.OcrPage(6, [], None)
+    assert [(w[0], w[2]) for w in ocr.ocr_warnings(empty)] == [("page.no_text", 6)]

@@ -1,13 +1,14 @@
-"""Ruled tables in a page image: straighten the page, find the grid, read it cell by cell.
+"""Ruled tables in a page image: straighten the page, find the grid, read it column by column.
 
 OpenCV (``pip install 'cchc-extract[ocr]'``, the headless wheel from PyPI) does the
 image work: it finds the ruling lines with morphology (a long thin opening keeps
-lines and drops letters) and turns the page level. Reading a whole table as one
-page loses what matters most in an appendix: codes such as "1.1" came out as "11",
-and ruling lines as stray marks in cells. So each cell is cut out with the lines
-erased, the cells are stacked in one image with white between them (one Tesseract
-run for all of a table's cells, not one per cell), and the code and figure columns
-are read a second time with only digits, dots, commas and "%" allowed.
+lines and drops letters) and turns the page level. Reading a whole table as part of
+the page loses what matters most in an appendix: codes such as "1.1" came out as
+"11", and ruling lines as stray marks in cells. So the lines are erased, each column
+is cut out as a strip (the codes with the labels beside them), the strips are stacked
+and read in one Tesseract run, and a column of figures with a misread cell is read
+again with only digits, dots, commas and "%" allowed (see ``read_cells`` for what was
+measured). The codes are then repaired from their order (``ocrtext.repair_codes``).
 
 Cells merged across columns or rows (the header "Kết quả thống kê" over "Đơn vị
 tính" and "Số liệu") are written once, in their first row and column, the others

@@ -8,7 +8,7 @@ scan takes more than a second to compress). Nothing is written to disk, nothing 
 cached, and no model is downloaded: the Vietnamese model is Debian's.
 
 Each page image is straightened first when OpenCV is installed (the ``ocr`` extra),
-and its ruled tables are cut out and read cell by cell (see ``imagetable.py``);
+and its ruled tables are cut out and read column by column (see ``imagetable.py``);
 the rest of the page is read in one pass, Tesseract's TSV giving every word with
 its box and confidence. Without OpenCV, or where a table has no ruling lines, the
 word boxes are grouped into rows and columns (``boxgrid.py``). Lines come back in
@@ -36,8 +36,8 @@ from .ocrtext import fix_text, harmonize_tables
 MODES = ("auto", "always", "never")
 LANGUAGE = "vie"
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
-# Pages of a PDF are rasterized at this resolution (see README, "Scanned reports": 200 and
-# 300 dpi read the seed's scans equally well; 300 costs half as much time again).
+# Pages are read at this resolution (README, "Scanned reports": at 250 and 300 dpi the seed's
+# scan cost 1.3 and 1.6 times the CPU and its tables read worse).
 DPI = 200
 # A page whose words Tesseract trusts less than this on average (0-100) gets a warning.
 LOW_CONFIDENCE = 80.0
@@ -178,7 +178,7 @@ def ocr_pages(images: Iterable[PageImage], total: int, options: OcrSettings) -> 
 
 
 def ocr_page(image: PageImage) -> OcrPage:
-    """One page: straightened, ruled tables read cell by cell, the rest in one Tesseract pass."""
+    """One page: straightened, ruled tables read column by column, the rest in one Tesseract pass."""
     from . import imagetable
 
     pixels, dpi = image.pixels, image.dpi
