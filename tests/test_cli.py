@@ -214,3 +214,16 @@ def test_unwritable_outputs_are_one_line_errors(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 2 and "cannot be written" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_eval_floors_per_type_and_field(tmp_path):
+    from .conftest import CORPUS, GOLD
+
+    ok = run("eval", str(CORPUS), "--gold", str(GOLD), "--floor", "references=0.9", "--floor", "references.date=0.9")
+    assert ok.returncode == 0, ok.stderr
+    high = run("eval", str(CORPUS), "--gold", str(GOLD), "--floor", "references=1.01")
+    assert high.returncode == 1 and "references 1.000 < 1.01" in high.stderr
+    typo = run("eval", str(CORPUS), "--gold", str(GOLD), "--floor", "referencs=0.5")
+    assert typo.returncode == 1 and "referencs not measured" in typo.stderr
+    bad = run("eval", str(CORPUS), "--gold", str(GOLD), "--floor", "references")
+    assert bad.returncode == 2 and "TYPE=NUMBER" in bad.stderr

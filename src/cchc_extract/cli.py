@@ -144,9 +144,26 @@ def eval_command(
     diff: Annotated[
         str | None, typer.Option("--diff", help="Show what was missed and extra for this document (file name).")
     ] = None,
+    floor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--floor",
+            help="TYPE=X or TYPE.FIELD=X: exit 1 when that record type's F1 (or that field's accuracy) is below X.",
+        ),
+    ] = None,
 ) -> None:
     """Score the extraction against hand-made gold: precision, recall, F1 per record type."""
     from .evaluate import evaluate, pair_corpus
+
+    floors: dict[str, float] = {}
+    for item in floor or []:
+        name, _, value = item.partition("=")
+        try:
+            floors[name.strip()] = float(value)
+        except ValueError:
+            raise _fail(
+                CchcError(None, f"--floor {item!r} is not TYPE=NUMBER", "e.g. --floor references=0.98")
+            ) from None
 
     if mode not in ("key", "strict"):
         raise _fail(CchcError(None, f"unknown --mode {mode!r}", "use key or strict"))
@@ -171,6 +188,13 @@ def eval_command(
     low = {k: v["f1"] for k, v in data["by_type"].items() if min_f1 is not None and v["f1"] < min_f1}
     if low:
         typer.echo(f"cchc-extract: F1 below {min_f1}: " + ", ".join(f"{k} {v:.3f}" for k, v in low.items()), err=True)
+        raise typer.Exit(1)
+    measured = {k: v["f1"] for k, v in data["by_type"].items()} | {k: v["accuracy"] for k, v in data["fields"].items()}
+    missing = [name for name in floors if name not in measured]
+    under = {name: measured[name] for name, least in floors.items() if name in measured and measured[name] < least}
+    if missing or under:
+        said = [f"{k} {v:.3f} < {floors[k]}" for k, v in under.items()] + [f"{k} not measured" for k in missing]
+        typer.echo("cchc-extract: below the floor: " + ", ".join(said), err=True)
         raise typer.Exit(1)
 
 

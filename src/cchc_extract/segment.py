@@ -460,17 +460,30 @@ def _place_date(header: _Header, text: str) -> None:
 
 
 def _split_at_motto(cells: list[_Cell]) -> list[_Cell]:
-    """Two columns read as one line ("TỈNH ỦY BẮC NINH ĐẢNG CỘNG SẢN VIỆT NAM"): cut at the motto."""
+    """Two columns read as one line: cut a cell where the motto begins ("TỈNH ỦY BẮC NINH ĐẢNG
+    CỘNG SẢN VIỆT NAM"), where "Số:" begins after the issuer's name ("BAN CHỈ ĐẠO ... Số:
+    /BC-BCĐ"), and after the motto's last words ("... Hạnh phúc Lâm Đồng, ngày ...")."""
     out = []
     for cell in cells:
-        match = _layout("motto").search(cell.text)
-        if match and match.start() > 0:
-            left = cell.text[: match.start()].rstrip()
-            out.append(_Cell(cell.line, cell.start, left))
-            out.append(_Cell(cell.line, cell.start + match.start(), cell.text[match.start() :]))
-        else:
-            out.append(cell)
+        cuts = sorted(
+            {
+                m.start()
+                for m in (_layout("motto").search(cell.text), _NUMBER_INSIDE.search(cell.text))
+                if m and m.start() > 0
+            }
+            | {m.end() for m in [_MOTTO_END.search(cell.text)] if m and cell.text[m.end() :].strip()}
+        )
+        bounds = [0, *cuts, len(cell.text)]
+        for a, b in itertools.pairwise(bounds):
+            piece = cell.text[a:b]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                out.append(_Cell(cell.line, cell.start + a + lead, piece.strip()))
     return out
+
+
+_NUMBER_INSIDE = regex.compile(r"(?<=\s)Số\s*:")
+_MOTTO_END = regex.compile(r"(?i)Hạnh\s+phúc\s*-*")
 
 
 def _bodies(cells: list[_Cell], anchor: int) -> tuple[str | None, str | None]:
@@ -591,15 +604,18 @@ def _sections(
     ("I. Bộ, ngành" in a cell, or "I." in one cell and its title in the next)."""
     found: list[tuple[int, int, str, str, str, str, str | None, int]] = []  # line, last line, id, ...
     stack: list[tuple[str, str, str]] = []  # level (the form, and a decimal's depth), id, number
-    quoted = 0  # lines left of a passage quoted from another text
+    quoted = depth = 0  # lines left of a passage quoted from another text, and quotes open
     for i in range(first, stop):
         text = lines[i].strip()
         if quoted:
             # an amendment quotes the text it puts in ("“3. Thu nhập từ ...”"): the numbers
             # there are the other text's, not headings of this document
-            quoted = 0 if _QUOTE_END.search(text) else quoted - 1
+            depth += _quote_balance(text)
+            quoted = 0 if depth <= 0 else quoted - 1
             continue
-        if _QUOTE_OPEN.match(text) and not _QUOTE_END.search(text, 1):
+        if _QUOTE_OPEN.match(text) and not _QUOTE_CLOSE.search(text, 1):
+            # the line opens a quotation it does not close ("“Ngày không hẹn” trong ..." does)
+            depth = max(1, _quote_balance(text))
             quoted = _QUOTED_LINES
             continue
         heading = _heading_at(doc, lines, i, stop, in_tables)
@@ -649,7 +665,16 @@ def _within(doc: Document, section: Section, end: int) -> Section:
 
 
 _QUOTE_OPEN = regex.compile(r"^[“\"]")
-_QUOTE_END = regex.compile(r"[”\"][.;,:)]*\s*$")
+_QUOTE_CLOSE = regex.compile(r"[”\"]")
+
+
+def _quote_balance(text: str) -> int:
+    """How many quotations a line leaves open (negative: closes): curly quotes by pair,
+    straight ones by their parity, opening where the line starts with one."""
+    straight = text.count('"') % 2
+    return text.count("“") - text.count("”") + (straight if text.startswith('"') else -straight)
+
+
 _QUOTED_LINES = 150  # a quotation left open ends here, so that it cannot swallow the rest
 
 
@@ -660,9 +685,16 @@ def _heading_at(
     doc: Document, lines: list[str], i: int, stop: int, in_tables: bool
 ) -> tuple[str, str, str, int] | None:
     """The heading on line ``i`` (form, number, title, its last line), if it is one. A line of
-    a table is one only in an appendix, and only in the Roman form: the numeral of a group of
-    rows. "I" without its dot in a numbered column is a row's number, not a heading."""
+    a table is one only in the Roman form, the numeral of a group of rows: a row of its own
+    ("I.\tLĩnh vực: ..."), or, in an appendix, a cell ("I. Bộ, ngành") or two ("I." | title).
+    "I" without its dot in a numbered column is a row's number, not a heading."""
     text = lines[i]
+    if "\t" in text:  # a table row: "I.\tLĩnh vực: ..." groups the rows under it
+        cells = [c.strip() for c in text.split("\t") if c.strip()]
+        if len(cells) == 2 and _ROMAN_CELL.match(cells[0]) and cells[1][:1].isalpha():
+            return "roman", cells[0].rstrip("."), _clean_title(cells[1]), i
+        hit = _heading(cells[0]) if len(cells) == 1 else None
+        return ("roman", hit[1]["number"], _clean_title(hit[1]["title"]), i) if hit and hit[0] == "roman" else None
     if not doc.in_cell(i):
         hit = _heading(text)
         if not hit:
@@ -745,7 +777,7 @@ def _find_closing(lines: list[str], start: int, stop: int) -> int | None:
 
 
 def _read_closing(lines: list[str], first: int, stop: int) -> dict:
-    out: dict = {"recipients": [], "signing_authority": []}
+    out: dict = {"recipients": [], "signing_authority": [], "first_line": first}
     i = first
     recipient_lines: set[int] = set()
     while i < stop:
@@ -799,6 +831,9 @@ def _attachment(lines: list[str], closing: dict, stop: int) -> int | None:
     """Where a document attached after the signature starts (the "KẾ HOẠCH" or "QUY ĐỊNH" a
     decision issues, under its caption "Ban hành kèm theo Quyết định số ..."): the first line
     of text after the signature block that is not one of its recipients."""
+    captioned = _captioned_type_line(lines, closing.get("first_line", 0), stop)
+    if captioned is not None:
+        return captioned
     last = closing.get("last_line")
     if last is None:
         return None
@@ -811,6 +846,32 @@ def _attachment(lines: list[str], closing: dict, stop: int) -> int | None:
             return None  # the recipients after the signature: no attachment before them
         return k
     return None
+
+
+def _captioned_type_line(lines: list[str], first: int, stop: int) -> int | None:
+    """Where a document attached after the signature starts, by its caption "(Ban hành kèm
+    theo Quyết định số ...)": at the title lines above the caption ("KẾ HOẠCH ...", "Phần I.
+    DANH MỤC ..."), however the signature block before it was laid out."""
+    caption = regex.compile(r"(?i)kèm\s+theo")
+    for i in range(first + 1, stop):
+        typed = _doc_type_line(lines, i, i + 1)
+        if typed and len(typed[2]) <= 200 and any(caption.search(lines[k]) for k in range(i, min(stop, i + 5))):
+            return i  # "KẾ HOẠCH" with "(Kèm theo ...)" under it or at the end of its title
+        if not _CAPTION.match(lines[i].strip()):
+            continue
+        start = i
+        for k in range(i - 1, max(first, i - 6), -1):
+            text = lines[k].strip()
+            if not text:
+                continue
+            if not (is_upper(text) or _doc_type_line(lines, k, k + 1) or (_heading(text) and len(text) < 40)):
+                break
+            start = k
+        return start if start < i else None
+    return None
+
+
+_CAPTION = regex.compile(r"(?i)^[(\[]?\s*(?:ban\s+hành\s+)?kèm\s+theo\s+\p{L}+")
 
 
 def _recipient(text: str) -> str:
@@ -848,7 +909,7 @@ def _appendices(doc: Document, lines: list[str], starts: list[int], end_line: in
                 break
             k += 1
         label = lines[i].strip()
-        base = slug(label)
+        base = slug(label)[:40].rstrip("-")  # an attached document is labelled by its first line
         appendix_id = unique_id(base, used, "-")
         line = doc.lines[i]
         end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
