@@ -41,7 +41,7 @@ _ENCODING_HELP = (
 
 def _fail(error: CchcError) -> typer.Exit:
     typer.echo(f"cchc-extract: error: {error.line()}", err=True)
-    return typer.Exit(2)
+    return typer.Exit(error.exit_status)
 
 
 def write_output(text: str, out: Path | None, force: bool) -> None:
@@ -69,16 +69,55 @@ def extract_command(
     ] = None,
     password: Annotated[str | None, typer.Option("--password", help="Password of an encrypted PDF.")] = None,
     encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
+    ocr: Annotated[str, typer.Option("--ocr", help=OCR_HELP)] = "auto",
 ) -> None:
     """Extract one report: a summary for a person, or the contract JSON with --json."""
     try:
-        result = run_extract(report, with_text=with_text, password=password, encoding=encoding)
+        with _page_progress(sys.stderr.isatty()) as update:
+            settings = _ocr_settings(ocr, update)
+            result = run_extract(report, with_text=with_text, password=password, encoding=encoding, ocr=settings)
         if csv_dir is not None:
             written = write_csv(result, csv_dir, force=force)
             typer.echo(f"wrote {len(written)} CSV file(s) to {csv_dir}", err=True)
         write_output(to_json(result) if json_ or with_text else summary(result), out, force)
     except CchcError as error:
         raise _fail(error) from None
+
+
+OCR_HELP = "When to read pages by OCR (Tesseract): auto (pages without a usable text layer, and images), always, never."
+
+
+def _ocr_settings(mode: str, progress: Callable[[int, int], None] | None = None, jobs: int | None = None) -> Any:
+    from .readers.ocr import MODES, OcrSettings
+
+    if mode not in MODES:
+        raise _fail(CchcError(None, f"unknown --ocr {mode!r}", "use " + ", ".join(MODES)))
+    return OcrSettings(mode=mode, progress=progress, jobs=jobs)
+
+
+@contextlib.contextmanager
+def _page_progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar over the pages OCR reads, on a terminal; it appears only once OCR starts."""
+    if not show:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with contextlib.ExitStack() as stack:
+        bar: Progress | None = None
+        task = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal bar, task
+            if bar is None:
+                columns = (TextColumn("OCR pages"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+                # on stderr: stdout carries the report, often into a file or a pipe
+                bar = stack.enter_context(Progress(*columns, transient=True, console=Console(stderr=True)))
+                task = bar.add_task("ocr", total=total)
+            bar.update(task, completed=done, total=total)  # type: ignore[arg-type]
+
+        yield update
 
 
 @app.command("schema")
@@ -170,8 +209,10 @@ def batch_command(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take.")] = 120.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
+    ocr: Annotated[str, typer.Option("--ocr", help=OCR_HELP)] = "auto",
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
+    _ocr_settings(ocr)  # an unknown mode is refused before anything starts
     from .batch import run_batch, summary_text
     from .export.database import hide_password, open_store
 
@@ -191,7 +232,7 @@ def batch_command(
     try:
         with _progress(show) as update:
             summary = run_batch(
-                inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, encoding=encoding
+                inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, encoding=encoding, ocr=ocr
             )
     except KeyboardInterrupt:
         typer.echo(
