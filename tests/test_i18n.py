@@ -26,7 +26,7 @@ TEMPLATES = SOURCE / "export" / "templates"
 # what a message id looks like: a family, then dotted lower-case words
 _ID = regex.compile(r"^(?:word|kind|severity|check|warning|error|remedy|summary|html|cli)\.[a-z0-9_.]+$")
 _TEMPLATE_ID = regex.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']\s*[,)]""")
-_ERRORS = {"CchcError", "InputError", "UnsupportedFormat", "PatternError", "OutputError", "GoldError"}
+_ERRORS = {"CchcError", "InputError", "UnsupportedFormat", "PatternError", "OutputError", "GoldError", "NoTextError"}
 
 
 def run(*args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -210,3 +210,13 @@ def test_values_are_shown_one_way_missing_numbers_dates():
     with i18n.use_language("en"):
         assert i18n.show(1234.5) == "1,234.5" and i18n.more(15, 25) == "… and 10 more"
     assert i18n.parse_language("en_US.UTF-8") == "en" and i18n.parse_language("fr") is None
+
+
+def test_a_page_warning_names_its_page_in_every_language():
+    from cchc_extract.models import ParseWarning
+
+    for lang, start in (("vi", "trang 7 "), ("en", "page 7 ")):
+        with i18n.use_language(lang):
+            for variant in (None, "nothing_found"):
+                message = ParseWarning.of("page.no_text", variant, page=7).message
+                assert message.startswith(start) and "{" not in message

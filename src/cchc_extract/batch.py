@@ -101,7 +101,14 @@ _QUEUED_PER_WORKER = 32
 
 
 def _worker(
-    slot: int, tasks: Any, results: Any, running: Any, since: Any, encoding: str = "auto", html: str | None = None
+    slot: int,
+    tasks: Any,
+    results: Any,
+    running: Any,
+    since: Any,
+    encoding: str = "auto",
+    html: str | None = None,
+    ocr: Any = None,
 ) -> None:
     """Extract the files handed out on ``tasks``; send each outcome on this worker's own pipe.
 
@@ -121,7 +128,7 @@ def _worker(
         running[slot] = index
         started = time.perf_counter()
         try:
-            report = extract(path, encoding=encoding, with_text=html is not None)
+            report = extract(path, encoding=encoding, with_text=html is not None, ocr=ocr)
             seconds = time.perf_counter() - started
             page = _review_page(report, Path(html)) if html is not None else None
             report = report.model_copy(update={"text": None}) if html is not None else report
@@ -163,9 +170,10 @@ def _widen(pipe: Any) -> None:
 class _Pool:
     """Worker processes that can be killed one at a time when a document runs too long."""
 
-    def __init__(self, jobs: int, encoding: str = "auto", html: str | None = None):
+    def __init__(self, jobs: int, encoding: str = "auto", html: str | None = None, ocr: Any = None):
         self.encoding = encoding  # of text files, for every worker
         self.html = html  # the folder of review pages, if any
+        self.ocr = ocr  # when scanned pages are read by OCR (an ocr.OcrSettings)
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         if self.context.get_start_method() == "fork":
             from .pipeline import warm_up
@@ -191,7 +199,7 @@ class _Pool:
         _widen(send)
         process = self.context.Process(
             target=_worker,
-            args=(slot, self.tasks, send, self.running, self.since, self.encoding, self.html),
+            args=(slot, self.tasks, send, self.running, self.since, self.encoding, self.html, self.ocr),
             daemon=True,
         )
         process.start()
@@ -248,12 +256,15 @@ def run_batch(
     progress: Callable[[int, int], None] | None = None,
     encoding: str = "auto",
     html: Path | None = None,
+    ocr: str = "auto",
 ) -> Summary:
     """Extract every report under ``inputs`` into ``store``; return what happened to each file.
 
     ``encoding`` is that of the text files (``auto`` recognises each). ``html``: a folder
     where each report extracted gets its review page (``summary.pages`` lists them); a
     stored report whose page is not in that folder's index is extracted again for it.
+    ``ocr``: when scanned pages and images are read by OCR; each worker reads the pages of
+    one document a share of the CPUs at a time, so that the workers together fill them.
     """
     files, missing = discover(inputs)
     summary = Summary()
@@ -285,7 +296,11 @@ def run_batch(
         progress(0, total)
     if not todo:
         return summary
-    pool = _Pool(max(1, min(jobs or os.cpu_count() or 1, total)), encoding, str(html) if html is not None else None)
+    workers = max(1, min(jobs or os.cpu_count() or 1, total))
+    from .readers.ocr import OcrSettings
+
+    ocr_settings = OcrSettings(mode=ocr, jobs=max(1, (os.cpu_count() or 1) // workers))
+    pool = _Pool(workers, encoding, str(html) if html is not None else None, ocr_settings)
     try:
         _drive(pool, todo, store, timeout, jsonl, summary, progress)
     except BaseException:
@@ -400,12 +415,14 @@ def _drive(
 
 def summary_text(summary: Summary, seconds: float) -> str:
     rate = summary.done / seconds if seconds > 0 else 0.0
+    unreadable = sum(1 for o in summary.outcomes if o.status == "failed" and o.kind == "no_text")
     lines = [
         t(
-            "cli.batch.summary",
+            "cli.batch.summary.no_text" if unreadable else "cli.batch.summary",
             done=summary.done,
             skipped=summary.skipped,
             failed=summary.failed,
+            unreadable=unreadable,
             seconds=round(seconds, 1),
             rate=round(rate, 1),
         )

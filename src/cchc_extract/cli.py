@@ -8,6 +8,7 @@ without ``--force``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import glob
 import json
 import os
@@ -63,6 +64,9 @@ class Format(StrEnum):
     docx = "docx"
     doc = "doc"
     pdf = "pdf"
+    png = "png"
+    jpeg = "jpeg"
+    tiff = "tiff"
 
 
 class CsvDialect(StrEnum):
@@ -104,7 +108,7 @@ def _say(error: CchcError) -> None:
 
 def _fail(error: CchcError) -> typer.Exit:
     _say(error)
-    return typer.Exit(2)
+    return typer.Exit(error.exit_status)
 
 
 def write_output(text: str, out: Path | None, force: bool) -> None:
@@ -158,7 +162,7 @@ def extract_command(
     reports: Annotated[
         list[Path],
         typer.Argument(
-            help="Report files (.txt, .md, .docx, .doc, .pdf) or globs; - reads one from standard input.",
+            help="Report files (.txt, .md, .docx, .doc, .pdf, .png, .jpg, .tif) or globs; - for standard input.",
             metavar="REPORT",
             show_default=False,
         ),
@@ -199,6 +203,7 @@ def extract_command(
     ] = None,
     password: Annotated[str | None, typer.Option("--password", help="Password of an encrypted PDF.")] = None,
     encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
+    ocr: Annotated[str, typer.Option("--ocr", help=OCR_HELP)] = "auto",
     lang: Lang = None,
 ) -> None:
     """Extract reports: a summary for a person, the contract JSON with --json, a review page with --html.
@@ -212,6 +217,7 @@ def extract_command(
         raise _fail(CchcError(None, "error.cli.stdin_alone"))
     # the review page needs the text; the JSON has it only when asked
     reading = {"with_text": with_text or html is not None, "password": password, "encoding": encoding}
+    ocr_mode = _ocr_settings(ocr)  # an unknown mode is refused before anything is read
     try:
         _refuse_existing(out, force)
         if html is not None and not several:
@@ -220,10 +226,12 @@ def extract_command(
         raise _fail(error) from None
     outputs: list[str] = []
     pages: list[Any] = []
-    failed = False
+    failures: list[int] = []
     for name in names:
         try:
-            report = _extract_one(name, format_.value if format_ else None, reading)
+            with _page_progress(sys.stderr.isatty()) as update:
+                reading["ocr"] = dataclasses.replace(ocr_mode, progress=update)
+                report = _extract_one(name, format_.value if format_ else None, reading)
             if html is not None:
                 pages.append(_write_page(report, html, several, force))
             if not with_text and report.text is not None:
@@ -234,7 +242,7 @@ def extract_command(
                 typer.echo(t("cli.csv_written", count=len(written), folder=str(folder)), err=True)
         except CchcError as error:
             _say(error)
-            failed = True
+            failures.append(error.exit_status)
             continue
         if json_ or with_text:
             outputs.append(to_json(report, indent=None if several else 2))
@@ -247,8 +255,9 @@ def extract_command(
             write_output(("\n" if json_ or with_text else "\n\n").join(outputs), out, force)
     except CchcError as error:
         raise _fail(error) from None
-    if failed:
-        raise typer.Exit(2)
+    if failures:
+        # 2 when some input was bad; 3 when the only trouble was reports with nothing to read
+        raise typer.Exit(min(failures))
 
 
 def _write_page(report: Report, target: Path, several: bool, force: bool) -> Any:
@@ -272,6 +281,44 @@ def _write_index(folder: Path, entries: list[Any]) -> None:
 
     listed = update_index(folder, entries)
     typer.echo(t("cli.html_written", count=len(entries), listed=listed, folder=str(folder)), err=True)
+
+
+OCR_HELP = "When to read pages by OCR (Tesseract): auto (pages without a usable text layer, and images), always, never."
+
+
+def _ocr_settings(mode: str) -> Any:
+    """The ``ocr.OcrSettings`` for --ocr; an unknown mode is refused in one line."""
+    from .readers.ocr import settings
+
+    try:
+        return settings(mode)
+    except CchcError as error:
+        raise _fail(error) from None
+
+
+@contextlib.contextmanager
+def _page_progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar over the pages OCR reads, on a terminal; it appears only once OCR starts."""
+    if not show:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with contextlib.ExitStack() as stack:
+        bar: Progress | None = None
+        task = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal bar, task
+            if bar is None:
+                columns = (TextColumn(t("cli.ocr_progress")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+                # on stderr: stdout carries the report, often into a file or a pipe
+                bar = stack.enter_context(Progress(*columns, transient=True, console=Console(stderr=True)))
+                task = bar.add_task("ocr", total=total)
+            bar.update(task, completed=done, total=total)  # type: ignore[arg-type]
+
+        yield update
 
 
 @app.command("schema", epilog="Example:\n\n  cchc-extract schema --out cchc-report.schema.json")
@@ -386,9 +433,11 @@ def batch_command(
         Path | None,
         typer.Option("--html", help="Also write a review page per report into this folder, and an index.html."),
     ] = None,
+    ocr: Annotated[str, typer.Option("--ocr", help=OCR_HELP)] = "auto",
     lang: Lang = None,
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
+    _ocr_settings(ocr)  # an unknown mode is refused before anything starts
     from .batch import run_batch, summary_text
     from .export.database import hide_password, open_store
 
@@ -397,7 +446,7 @@ def batch_command(
             CchcError(
                 None,
                 "error.encoding.unknown",
-                "remedy.encoding.choose",
+                "remedy.choose",
                 value=encoding,
                 choices=", ".join(TEXT_ENCODINGS),
             )
@@ -421,7 +470,15 @@ def batch_command(
     try:
         with _progress(show) as update:
             summary = run_batch(
-                inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, encoding=encoding, html=html
+                inputs,
+                store,
+                jobs=jobs,
+                timeout=timeout,
+                jsonl=handle,
+                progress=update,
+                encoding=encoding,
+                html=html,
+                ocr=ocr,
             )
         if html is not None:
             _write_index(html, summary.pages)

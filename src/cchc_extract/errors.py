@@ -25,6 +25,7 @@ class CchcError(Exception):
     """
 
     kind = "error"
+    exit_status = 2
 
     def __init__(self, path: str | Path | None, problem: str, remedy: str | None = None, **args: Any):
         self.path = str(path) if path is not None else None
@@ -70,3 +71,10 @@ class OutputError(CchcError):
     def unwritable(cls, path: str | Path, exc: OSError) -> OutputError:
         """``path`` cannot be written, for the reason the system gave."""
         return cls(path, "error.output.unwritable", reason=exc.strerror or str(exc))
+
+
+class NoTextError(CchcError):
+    """Nothing could be read: no text layer, and OCR off, not installed, or blind to the page."""
+
+    kind = "no_text"
+    exit_status = 3

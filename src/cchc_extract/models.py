@@ -198,9 +198,10 @@ class ParseWarning(Record):
     def of(
         cls, code: str, variant: str | None = None, *, page: int | None = None, span: Span | None = None, **args: Any
     ) -> ParseWarning:
-        """A warning whose message is ``warning.<code>`` (or ``warning.<code>.<variant>``) of the catalogue."""
+        """A warning whose message is ``warning.<code>`` (or ``warning.<code>.<variant>``) of the catalogue;
+        ``page`` fills its ``{page}`` too."""
         message_id = f"warning.{code}.{variant}" if variant else f"warning.{code}"
-        return cls(code=code, message=t(message_id, **args), page=page, span=span)
+        return cls(code=code, message=t(message_id, page=page, **args), page=page, span=span)
 
 
 class Report(Record):

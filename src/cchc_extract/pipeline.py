@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from . import patternbook
 from .checks import run_checks
@@ -24,14 +25,16 @@ def extract(
     password: str | None = None,
     encoding: str = "auto",
     format: str | None = None,
+    ocr: Any = None,
 ) -> Report:
     """Read a report file and return its records (raises ``CchcError`` on bad input).
 
     ``encoding`` is that of a text file: ``auto`` (recognised), utf-8, utf-16, cp1258,
-    tcvn3, vni, viscii or vps. ``format`` ("txt", "md", "docx", "doc", "pdf") reads the
-    file as that format whatever its suffix says.
+    tcvn3, vni, viscii or vps. ``format`` ("txt", "md", "docx", "doc", "pdf", "png", "jpeg",
+    "tiff") reads the file as that format whatever its suffix says. ``ocr``: when scanned
+    pages and images are read by OCR (see ``readers.read``).
     """
-    raw = read(path, password=password, encoding=encoding, format=format)
+    raw = read(path, password=password, encoding=encoding, format=format, ocr=ocr)
     return extract_raw(raw, with_text=with_text)
 
 
@@ -43,12 +46,13 @@ def extract_text(
     with_text: bool = False,
     password: str | None = None,
     encoding: str = "auto",
+    ocr: Any = None,
 ) -> Report:
     """Extract a report given as text, or as the bytes of a file, rather than a path.
 
     A ``str`` is the report's text (``format`` "txt" or "md"); ``bytes`` may be any
-    format (``format=None``: recognised from the bytes, text when they are no PDF, DOCX
-    or .doc). ``name`` stands for the file in ``source.path`` and in errors.
+    format (``format=None``: recognised from the bytes, text when they are no PDF, DOCX,
+    .doc or image). ``name`` stands for the file in ``source.path`` and in errors.
     """
     if isinstance(text, str):
         if format not in ("txt", "md"):
@@ -56,7 +60,7 @@ def extract_text(
         data, encoding = text.encode("utf-8"), "utf-8"
     else:
         data = text
-    raw = read_data(data, format, name=name, password=password, encoding=encoding)
+    raw = read_data(data, format, name=name, password=password, encoding=encoding, ocr=ocr)
     return extract_raw(raw, with_text=with_text)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import CchcError, InputError, UnsupportedFormat
 from ..legacy import TEXT_ENCODINGS
@@ -17,6 +18,7 @@ from .base import Block, RawDocument
 from .text import read_markdown, read_text
 
 Reader = Callable[[Path, bytes], RawDocument]
+OcrOption = Any  # "auto", "always", "never" or an ocr.OcrSettings (imported only when OCR may run)
 
 
 def _docx(path: Path, data: bytes) -> RawDocument:
@@ -31,10 +33,16 @@ def _doc(path: Path, data: bytes) -> RawDocument:
     return read_doc(path, data)
 
 
-def _pdf(path: Path, data: bytes, password: str | None = None) -> RawDocument:
+def _pdf(path: Path, data: bytes, password: str | None = None, ocr: OcrOption = None) -> RawDocument:
     from .pdf import read_pdf  # pypdfium2 (and pdfplumber, for tables) only when a PDF comes
 
-    return read_pdf(path, data, password)
+    return read_pdf(path, data, password, ocr)
+
+
+def _image(path: Path, data: bytes, ocr: OcrOption = None) -> RawDocument:
+    from .image import read_image  # Pillow, numpy and Tesseract only when an image comes
+
+    return read_image(path, data, ocr)
 
 
 READERS: dict[str, Reader] = {
@@ -45,14 +53,36 @@ READERS: dict[str, Reader] = {
     ".docx": _docx,
     ".doc": _doc,
     ".pdf": _pdf,
+    ".png": _image,
+    ".jpg": _image,
+    ".jpeg": _image,
+    ".tif": _image,
+    ".tiff": _image,
 }
 
 MAX_BYTES = 200 * 1024 * 1024
 
 # format names, as --format takes them, and the suffix whose reader reads each
-FORMATS = {"txt": ".txt", "md": ".md", "docx": ".docx", "doc": ".doc", "pdf": ".pdf"}
+FORMATS = {
+    "txt": ".txt",
+    "md": ".md",
+    "docx": ".docx",
+    "doc": ".doc",
+    "pdf": ".pdf",
+    "png": ".png",
+    "jpeg": ".jpeg",
+    "tiff": ".tiff",
+}
 # what a format's bytes start with, for data that comes without a name (standard input)
-_SIGNATURES = {b"%PDF": "pdf", b"PK\x03\x04": "docx", b"\xd0\xcf\x11\xe0": "doc"}
+_SIGNATURES = {
+    b"%PDF": "pdf",
+    b"PK\x03\x04": "docx",
+    b"\xd0\xcf\x11\xe0": "doc",
+    b"\x89PNG": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"II*\x00": "tiff",
+    b"MM\x00*": "tiff",
+}
 
 
 def supported_suffixes() -> list[str]:
@@ -60,17 +90,17 @@ def supported_suffixes() -> list[str]:
 
 
 def guess_format(data: bytes) -> str:
-    """The format of nameless bytes: PDF, DOCX and .doc by their signature, else text."""
+    """The format of nameless bytes: PDF, DOCX, .doc and images by their signature, else text."""
     return next((name for magic, name in _SIGNATURES.items() if data.startswith(magic)), "txt")
 
 
 def _reader(path: Path, format: str | None) -> Reader:
-    """The reader for ``format`` ("txt", "md", "docx", "doc", "pdf"), else for the file's suffix."""
+    """The reader for ``format`` (one of ``FORMATS``), else for the file's suffix."""
     if format is not None:
         suffix = FORMATS.get(format.lower().lstrip("."))
         if suffix is None:
             raise UnsupportedFormat(
-                path, "error.format.unknown", "remedy.format.choose", value=format, choices=", ".join(FORMATS)
+                path, "error.format.unknown", "remedy.choose", value=format, choices=", ".join(FORMATS)
             )
         return READERS[suffix]
     reader = READERS.get(path.suffix.lower())
@@ -86,13 +116,20 @@ def _reader(path: Path, format: str | None) -> Reader:
 
 
 def read(
-    path: str | Path, *, password: str | None = None, encoding: str = "auto", format: str | None = None
+    path: str | Path,
+    *,
+    password: str | None = None,
+    encoding: str = "auto",
+    format: str | None = None,
+    ocr: OcrOption = None,
 ) -> RawDocument:
     """Read a report file into blocks; raise a one-line ``CchcError`` on bad input.
 
     ``password`` opens an encrypted PDF. ``encoding`` is that of a text file (one of
     ``legacy.TEXT_ENCODINGS``; ``auto`` recognises it); DOCX and PDF files say their own.
-    ``format`` ("txt", "md", "docx", "doc", "pdf") reads the file as that, whatever its suffix.
+    ``format`` (one of ``FORMATS``) reads the file as that, whatever its suffix.
+    ``ocr`` says when scanned pages and images are read by OCR: "auto" (the default),
+    "always", "never", or an ``ocr.OcrSettings``.
     """
     path = Path(path)
     _check_encoding(encoding)
@@ -110,7 +147,7 @@ def read(
         raise InputError(path, "error.input.permission") from exc
     except OSError as exc:
         raise InputError(path, "error.input.unreadable", reason=exc.strerror or str(exc)) from exc
-    return _read(reader, path, data, password, encoding)
+    return _read(reader, path, data, password, encoding, ocr)
 
 
 def read_data(
@@ -120,6 +157,7 @@ def read_data(
     name: str = "<data>",
     password: str | None = None,
     encoding: str = "auto",
+    ocr: OcrOption = None,
 ) -> RawDocument:
     """Read a report given as bytes (standard input, a database, a web request), as ``read``
     reads a file. ``format`` defaults to what the bytes look like (see ``guess_format``);
@@ -128,21 +166,23 @@ def read_data(
     if len(data) > MAX_BYTES:
         raise InputError(name, "error.input.too_large", size=str(len(data)), limit=str(MAX_BYTES))
     path = Path(name)
-    return _read(_reader(path, format or guess_format(data)), path, data, password, encoding)
+    return _read(_reader(path, format or guess_format(data)), path, data, password, encoding, ocr)
 
 
 def _check_encoding(encoding: str) -> None:
     if encoding not in TEXT_ENCODINGS:
         raise CchcError(
-            None, "error.encoding.unknown", "remedy.encoding.choose", value=encoding, choices=", ".join(TEXT_ENCODINGS)
+            None, "error.encoding.unknown", "remedy.choose", value=encoding, choices=", ".join(TEXT_ENCODINGS)
         )
 
 
-def _read(reader: Reader, path: Path, data: bytes, password: str | None, encoding: str) -> RawDocument:
+def _read(reader: Reader, path: Path, data: bytes, password: str | None, encoding: str, ocr: OcrOption) -> RawDocument:
     if not data.strip():
         raise InputError(path, "error.input.empty")
     if reader is _pdf:
-        return _pdf(path, data, password)
+        return _pdf(path, data, password, ocr)
+    if reader is _image:
+        return _image(path, data, ocr)
     if reader in (read_text, read_markdown):
         return reader(path, data, encoding)
     return reader(path, data)
