@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CchcError, first_line
+from .errors import CchcError, InputError, first_line
 from .export.database import Store
 from .i18n import number, t
 from .readers import supported_suffixes
@@ -117,33 +117,57 @@ def _worker(
     without a message per start. A result, once sent, sits in the pipe even if the
     worker dies next; a killed worker can only break its own pipe, dropped with it.
     """
-    from .export import to_json
-    from .export.database import document_rows
-    from .pipeline import extract
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
     while (task := tasks.get()) is not None:
-        index, path = task
+        index, path, sha = task
         since[slot] = time.monotonic()
         running[slot] = index
-        started = time.perf_counter()
-        try:
-            report = extract(path, encoding=encoding, with_text=html is not None, ocr=ocr)
-            seconds = time.perf_counter() - started
-            page = _review_page(report, Path(html)) if html is not None else None
-            report = report.model_copy(update={"text": None}) if html is not None else report
-            text = to_json(report, indent=None)
-            # the rows are built here, in parallel, so that the one writer only inserts them
-            payload: dict[str, Any] = {"status": "done", "json": text, "rows": document_rows(report, text, seconds)}
-            payload["page"] = page
-        except CchcError as error:
-            payload = {"status": "failed", "kind": error.kind, "message": error.line()}
-        except Exception as error:  # a bug must not stop the batch: record it with its type
-            payload = {"status": "failed", "kind": "crash", "message": f"{type(error).__name__}: {error}"}
-        payload.setdefault("seconds", time.perf_counter() - started)
-        payload["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        payload = process_file(path, sha, encoding, html, ocr)
         results.send((index, payload))
         running[slot] = -1
+
+
+def process_file(
+    path: str, sha: str | None, encoding: str = "auto", html: str | None = None, ocr: Any = None
+) -> dict[str, Any]:
+    """One document's work, wherever it runs (a worker process of the batch, a Dask worker):
+    extract it and turn it into rows; return a payload of plain values for the writer.
+
+    ``sha``: the file's sha256 as the batch read it; a file that reads otherwise here (it
+    changed since, or the path names another file on a Dask worker's machine) is a
+    failure, so that what is stored is always what was planned. The review page, if
+    any, is written into the folder ``html``.
+    """
+    from .export import to_json
+    from .export.database import document_rows
+    from .identity import text_fingerprint
+    from .pipeline import extract
+
+    started = time.perf_counter()
+    try:
+        report = extract(path, encoding=encoding, with_text=True, ocr=ocr)
+        seconds = time.perf_counter() - started
+        if sha is not None and report.source.sha256 != sha:
+            raise InputError(path, "error.batch.changed")
+        text = report.text or ""
+        fingerprint = text_fingerprint(text[report.extent[0] : report.extent[1]] if report.extent else text)
+        page = _review_page(report, Path(html)) if html is not None else None
+        report = report.model_copy(update={"text": None})
+        report_json = to_json(report, indent=None)
+        # the rows are built here, in parallel, so that the one writer only inserts them
+        payload: dict[str, Any] = {
+            "status": "done",
+            "json": report_json,
+            "rows": document_rows(report, report_json, seconds, fingerprint),
+            "page": page,
+        }
+    except CchcError as error:
+        payload = {"status": "failed", "kind": error.kind, "message": error.line()}
+    except Exception as error:  # a bug must not stop the batch: record it with its type
+        payload = {"status": "failed", "kind": "crash", "message": f"{type(error).__name__}: {error}"}
+    payload.setdefault("seconds", time.perf_counter() - started)
+    payload["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return payload
 
 
 def _review_page(report: Any, folder: Path) -> Any:
@@ -246,6 +270,9 @@ class _Pool:
             pipe.close()
 
 
+ENGINES = ("pool", "dask")
+
+
 def run_batch(
     inputs: Iterable[str],
     store: Store,
@@ -257,6 +284,9 @@ def run_batch(
     encoding: str = "auto",
     html: Path | None = None,
     ocr: str = "auto",
+    engine: str = "pool",
+    scheduler: str | None = None,
+    parquet: Path | None = None,
 ) -> Summary:
     """Extract every report under ``inputs`` into ``store``; return what happened to each file.
 
@@ -265,9 +295,48 @@ def run_batch(
     stored report whose page is not in that folder's index is extracted again for it.
     ``ocr``: when scanned pages and images are read by OCR; each worker reads the pages of
     one document a share of the CPUs at a time, so that the workers together fill them.
+    ``engine``: ``pool``, this machine's worker processes, or ``dask``, the workers of a
+    Dask cluster (``scheduler``, its address; none: a cluster of ``jobs`` workers started
+    here; see ``dask_engine``). ``parquet``: a folder that also receives every document
+    stored, as Parquet datasets (see ``export.parquet``).
+    """
+    if engine not in ENGINES:
+        raise CchcError(None, "error.batch.engine", "remedy.choose", value=engine, choices=", ".join(ENGINES))
+    sink = None
+    if parquet is not None:
+        from .export.parquet import ParquetSink
+
+        sink = ParquetSink(parquet)
+    summary = Summary()
+    try:
+        todo = _plan(inputs, store, summary, html, sink)
+        if progress:
+            progress(0, len(todo))
+        if todo:
+            writer = Writer(store, todo, summary, jsonl, progress, sink)
+            html_folder = str(html) if html is not None else None
+            if engine == "dask":
+                from .dask_engine import run_on_dask
+
+                run_on_dask(writer, jobs, timeout, encoding, html_folder, ocr, scheduler)
+            else:
+                _run_pool(writer, jobs, timeout, encoding, html_folder, ocr)
+    finally:
+        if sink is not None:
+            sink.close(store)
+    return summary
+
+
+def _plan(
+    inputs: Iterable[str], store: Store, summary: Summary, html: Path | None, sink: Any
+) -> list[tuple[Path, str]]:
+    """The files to extract, each with its sha256: those the database does not hold yet.
+
+    Inputs that match nothing and files that cannot be read are recorded as failures;
+    stored files are skipped (and, for ``--parquet``, written to it from the database
+    if it lacks them: a batch killed after a commit, or run before without it).
     """
     files, missing = discover(inputs)
-    summary = Summary()
     for outcome in missing:
         summary.failed += 1
         summary.outcomes.append(outcome)
@@ -278,6 +347,7 @@ def run_batch(
 
         known &= set(indexed(html))
     todo: list[tuple[Path, str]] = []
+    stored: list[str] = []
     for path in files:
         sha = _hash(path)
         if sha is None:
@@ -288,43 +358,116 @@ def run_batch(
         elif sha in known:
             summary.skipped += 1
             summary.outcomes.append(Outcome(str(path), "skipped"))
+            stored.append(sha)
         else:
             known.add(sha)
             todo.append((path, sha))
-    total = len(todo)
-    if progress:
-        progress(0, total)
-    if not todo:
-        return summary
-    workers = max(1, min(jobs or os.cpu_count() or 1, total))
+    if sink is not None:
+        sink.catch_up(store, stored)
+    return todo
+
+
+class Writer:
+    """The batch's one writer, whatever runs the extraction: it stores the documents
+    extracted in groups (at most ``_GROUP``, or ``_GROUP_SECONDS`` old), each document
+    whole or absent, then appends them to ``--jsonl`` and ``--parquet``, and records
+    what happened to each file."""
+
+    def __init__(
+        self,
+        store: Store,
+        todo: list[tuple[Path, str]],
+        summary: Summary,
+        jsonl: Any = None,
+        progress: Callable[[int, int], None] | None = None,
+        parquet: Any = None,
+    ):
+        self.store, self.todo, self.summary = store, todo, summary
+        self.jsonl, self.progress, self.parquet = jsonl, progress, parquet
+        self.finished = 0
+        self.extracted: list[tuple[int, dict[str, Any]]] = []  # waiting for the next commit
+        self.oldest = 0.0
+
+    def path(self, index: int) -> str:
+        return str(self.todo[index][0])
+
+    @property
+    def unfinished(self) -> bool:
+        return self.finished < len(self.todo)
+
+    def take(self, index: int, payload: dict[str, Any]) -> None:
+        """A task's result: kept for the next commit, or its failure recorded."""
+        self.summary.peak_memory_kb = max(self.summary.peak_memory_kb, payload.get("maxrss", 0))
+        if payload["status"] == "done":
+            if not self.extracted:
+                self.oldest = time.monotonic()
+            self.extracted.append((index, payload))
+        else:
+            outcome = Outcome(self.path(index), "failed", payload["seconds"], payload["kind"], payload["message"])
+            self.record(index, outcome)
+
+    def due(self) -> bool:
+        """Whether the documents waiting make a group to commit now."""
+        return bool(self.extracted) and (
+            len(self.extracted) >= _GROUP
+            or time.monotonic() - self.oldest >= _GROUP_SECONDS
+            or self.finished + len(self.extracted) == len(self.todo)
+        )
+
+    def record(self, index: int, outcome: Outcome) -> None:
+        self.finished += 1
+        self.summary.outcomes.append(outcome)
+        if outcome.status == "done":
+            self.summary.done += 1
+        else:
+            self.summary.failed += 1
+            self.store.fail(outcome.path, self.todo[index][1], outcome.kind or "error", outcome.message or "")
+        if self.progress:
+            self.progress(self.finished, len(self.todo))
+
+    def commit(self) -> None:
+        """Write the extracted documents in one commit; a document counts as done once stored."""
+        errors = self.store.write([payload["rows"] for _, payload in self.extracted])
+        stored = []
+        for (index, payload), error in zip(self.extracted, errors, strict=True):
+            path = self.path(index)
+            if error is None:
+                stored.append(payload["rows"])
+                if self.jsonl is not None:
+                    self.jsonl.write(payload["json"] + "\n")
+                if payload.get("page") is not None:
+                    self.summary.pages.append(payload["page"])
+                self.record(index, Outcome(path, "done", seconds=payload["seconds"]))
+            else:
+                message = f"{path}: {t('error.batch.refused', reason=first_line(error))}"
+                self.record(index, Outcome(path, "failed", payload["seconds"], "database", message))
+        if self.jsonl is not None:
+            self.jsonl.flush()
+        if self.parquet is not None:
+            self.parquet.add(stored)
+        self.extracted.clear()
+
+
+def _run_pool(writer: Writer, jobs: int | None, timeout: float, encoding: str, html: str | None, ocr: str) -> None:
+    """The built-in engine: worker processes on this machine."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(writer.todo)))
     from .readers.ocr import OcrSettings
 
     ocr_settings = OcrSettings(mode=ocr, jobs=max(1, (os.cpu_count() or 1) // workers))
-    pool = _Pool(workers, encoding, str(html) if html is not None else None, ocr_settings)
+    pool = _Pool(workers, encoding, html, ocr_settings)
     try:
-        _drive(pool, todo, store, timeout, jsonl, summary, progress)
+        _drive(pool, writer, timeout)
     except BaseException:
         pool.close(now=True)  # what was committed stays; the next run does the rest
         raise
     pool.close()
-    return summary
 
 
-def _drive(
-    pool: _Pool,
-    todo: list[tuple[Path, str]],
-    store: Store,
-    timeout: float,
-    jsonl: Any,
-    summary: Summary,
-    progress: Callable[[int, int], None] | None,
-) -> None:
+def _drive(pool: _Pool, writer: Writer, timeout: float) -> None:
+    todo = writer.todo
     pending: Iterator[int] = iter(range(len(todo)))
     in_flight = 0
-    finished = 0
     capacity = len(pool.processes) * _QUEUED_PER_WORKER
-    extracted: list[tuple[int, dict[str, Any]]] = []  # waiting for the next commit
-    oldest = 0.0
     settled: set[int] = set()  # tasks whose outcome is known
     checked = 0.0
 
@@ -334,41 +477,11 @@ def _drive(
             index = next(pending, None)
             if index is None:
                 return
-            pool.tasks.put((index, str(todo[index][0])))
+            pool.tasks.put((index, str(todo[index][0]), todo[index][1]))
             in_flight += 1
 
-    def record(index: int, outcome: Outcome) -> None:
-        nonlocal finished
-        finished += 1
-        summary.outcomes.append(outcome)
-        if outcome.status == "done":
-            summary.done += 1
-        else:
-            summary.failed += 1
-            store.fail(outcome.path, todo[index][1], outcome.kind or "error", outcome.message or "")
-        if progress:
-            progress(finished, len(todo))
-
-    def commit() -> None:
-        """Write the extracted documents in one commit; a document counts as done once stored."""
-        errors = store.write([payload["rows"] for _, payload in extracted])
-        for (index, payload), error in zip(extracted, errors, strict=True):
-            path = str(todo[index][0])
-            if error is None:
-                if jsonl is not None:
-                    jsonl.write(payload["json"] + "\n")
-                if payload.get("page") is not None:
-                    summary.pages.append(payload["page"])
-                record(index, Outcome(path, "done", seconds=payload["seconds"]))
-            else:
-                message = f"{path}: {t('error.batch.refused', reason=first_line(error))}"
-                record(index, Outcome(path, "failed", payload["seconds"], "database", message))
-        if jsonl is not None:
-            jsonl.flush()
-        extracted.clear()
-
     feed()
-    while finished < len(todo):
+    while writer.unfinished:
         events = pool.results(timeout=0.2)
         now = time.monotonic()
         for task, payload in events:
@@ -376,19 +489,10 @@ def _drive(
                 continue  # stopped for its time limit just as it finished: already recorded
             settled.add(task)
             in_flight -= 1
-            summary.peak_memory_kb = max(summary.peak_memory_kb, payload.get("maxrss", 0))
-            if payload["status"] == "done":
-                if not extracted:
-                    oldest = now
-                extracted.append((task, payload))
-            else:
-                failed = Outcome(str(todo[task][0]), "failed", payload["seconds"], payload["kind"], payload["message"])
-                record(task, failed)
-        if extracted and (
-            len(extracted) >= _GROUP or now - oldest >= _GROUP_SECONDS or finished + len(extracted) == len(todo)
-        ):
+            writer.take(task, payload)
+        if writer.due():
             feed()  # the workers go on while the group is written
-            commit()
+            writer.commit()
         if events and now - checked < 0.1:
             feed()
             continue  # time limits and dead workers are looked at ten times a second
@@ -406,10 +510,10 @@ def _drive(
             file = todo[running][0]
             if overdue:
                 message = f"{file}: {t('error.batch.timeout', seconds=timeout)}"
-                record(running, Outcome(str(file), "failed", timeout, "timeout", message))
+                writer.record(running, Outcome(str(file), "failed", timeout, "timeout", message))
             else:
                 message = f"{file}: {t('error.batch.died')}"
-                record(running, Outcome(str(file), "failed", 0.0, "crash", message))
+                writer.record(running, Outcome(str(file), "failed", 0.0, "crash", message))
         feed()
 
 

@@ -69,6 +69,11 @@ class Format(StrEnum):
     tiff = "tiff"
 
 
+class Engine(StrEnum):
+    pool = "pool"
+    dask = "dask"
+
+
 class CsvDialect(StrEnum):
     excel = "excel"
     excel_vn = "excel-vn"
@@ -416,7 +421,9 @@ def eval_command(
     epilog=(
         "Examples:\n\n"
         "  cchc-extract batch archive/ --db results.sqlite --jobs 2\n\n"
-        "  cchc-extract batch 'reports/**/*.docx' --jsonl records.jsonl --html pages/"
+        "  cchc-extract batch 'reports/**/*.docx' --jsonl records.jsonl --html pages/\n\n"
+        "  cchc-extract batch archive/ --engine dask --scheduler tcp://10.0.0.5:8786 --db postgresql://... "
+        "--parquet lake/"
     ),
 )
 def batch_command(
@@ -434,10 +441,33 @@ def batch_command(
         typer.Option("--html", help="Also write a review page per report into this folder, and an index.html."),
     ] = None,
     ocr: Annotated[str, typer.Option("--ocr", help=OCR_HELP)] = "auto",
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="pool: worker processes on this machine (the default); dask: the workers of a Dask cluster.",
+        ),
+    ] = Engine.pool,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="tcp://HOST:8786",
+            help="The Dask scheduler's address (--engine dask; without it, a cluster of --jobs workers here).",
+        ),
+    ] = None,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(
+            "--parquet", help="Also write every stored document into this folder as Parquet datasets, one per kind."
+        ),
+    ] = None,
     lang: Lang = None,
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
     _ocr_settings(ocr)  # an unknown mode is refused before anything starts
+    if scheduler is not None and engine != Engine.dask:
+        raise _fail(CchcError(None, "error.batch.scheduler_without_dask"))
     from .batch import run_batch, summary_text
     from .export.database import hide_password, open_store
 
@@ -479,6 +509,9 @@ def batch_command(
                 encoding=encoding,
                 html=html,
                 ocr=ocr,
+                engine=engine.value,
+                scheduler=scheduler,
+                parquet=parquet,
             )
         if html is not None:
             _write_index(html, summary.pages)
@@ -531,6 +564,106 @@ def _progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
             bar.update(task, completed=done, total=total, rate=f"{done / elapsed:.1f}" if elapsed > 0 else "-")
 
         yield update
+
+
+def _open_existing_store(db: str) -> Any:
+    """The database a query reads: an SQLite file that exists (a query never makes one), or a URL."""
+    from .errors import InputError
+    from .export.database import open_store
+
+    if "://" not in db and not Path(db).exists():
+        raise _fail(InputError(db, "error.input.missing"))
+    try:
+        return open_store(db)
+    except CchcError as error:
+        raise _fail(error) from None
+
+
+@app.command(
+    "cites",
+    epilog="Examples:\n\n  cchc-extract cites 61/2018/NĐ-CP --db results.sqlite\n\n"
+    "  cchc-extract cites 01/QĐ-UBND/2024 --db postgresql://cchc@db/archive --json",
+)
+def cites_command(
+    key: Annotated[str, typer.Argument(help="The cited document's key, as in references[].key: 61/2018/NĐ-CP.")],
+    db: Annotated[str, typer.Option("--db", help="SQLite file, or a postgresql:// URL.")] = "results.sqlite",
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON object per citing report, per line.")] = False,
+    lang: Lang = None,
+) -> None:
+    """List the reports that cite a document (each report once, whatever its renderings), oldest first."""
+    from .export.citations import cites
+
+    store = _open_existing_store(db)
+    try:
+        looked_up, reports = cites(store, key)
+    finally:
+        store.close()
+    if json_out:
+        for report in reports:
+            typer.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, default=str))
+        return
+    if not reports:
+        typer.echo(t("cli.cites.none", key=looked_up))
+        return
+    typer.echo(t("cli.cites.title", key=looked_up, count=len(reports)))
+    for report in reports:
+        number = "/".join(p for p in (report.number or "—", report.symbol) if p)
+        typer.echo(
+            t(
+                "cli.cites.row",
+                date=report.date,
+                issuer=report.issuer,
+                document=f"{report.doc_type or '—'} {number}",
+                mentions=report.mentions,
+                files=len(report.paths),
+            )
+        )
+        for path in report.paths:
+            typer.echo(f"      {path}")
+
+
+@app.command(
+    "cited",
+    epilog=(
+        "Examples:\n\n  cchc-extract cited --db results.sqlite\n\n"
+        "  cchc-extract cited --db results.sqlite --limit 100 --json"
+    ),
+)
+def cited_command(
+    db: Annotated[str, typer.Option("--db", help="SQLite file, or a postgresql:// URL.")] = "results.sqlite",
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many keys to list.")] = 20,
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON object per cited key, per line.")] = False,
+    lang: Lang = None,
+) -> None:
+    """Rank the documents cited by the most reports (each report once, whatever its renderings)."""
+    from .export.citations import cited
+
+    store = _open_existing_store(db)
+    try:
+        ranked = cited(store, limit)
+    finally:
+        store.close()
+    if json_out:
+        for entry in ranked:
+            typer.echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False, default=str))
+        return
+    if not ranked:
+        typer.echo(t("cli.cited.none"))
+        return
+    typer.echo(t("cli.cited.title", count=len(ranked)))
+    width = max(len(entry.key) for entry in ranked)
+    for entry in ranked:
+        typer.echo(
+            t(
+                "cli.cited.row",
+                reports=entry.reports,
+                mentions=entry.mentions,
+                key=entry.key.ljust(width),
+                type=entry.doc_type,
+                date=entry.date,
+                issuer=entry.issuer,
+            )
+        )
 
 
 @app.command(

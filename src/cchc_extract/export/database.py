@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError, first_line
+from ..identity import report_identity
 from ..models import Report, TableRow
 
 _TYPES = {
@@ -46,7 +47,10 @@ CREATE TABLE IF NOT EXISTS documents (
     schema_version TEXT NOT NULL,
     extracted_at TEXT NOT NULL,
     seconds {real},
-    report TEXT NOT NULL
+    report TEXT NOT NULL,
+    identity TEXT,
+    fingerprint TEXT,
+    report_key TEXT
 );
 CREATE TABLE IF NOT EXISTS sections (
     document TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
@@ -146,15 +150,38 @@ CREATE INDEX IF NOT EXISTS failures_sha256 ON failures (sha256);
 _ADDED_COLUMNS = (
     ("doc_references", "self_mention", "INTEGER NOT NULL DEFAULT 0"),
     ("figures", "unit_family", "TEXT"),
+    ("documents", "identity", "TEXT"),
+    ("documents", "fingerprint", "TEXT"),
+    ("documents", "report_key", "TEXT"),
+)
+# Indexes on added columns: made once the columns are there.
+_ADDED_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS documents_report_key ON documents (report_key)",
+    "CREATE INDEX IF NOT EXISTS documents_identity ON documents (identity)",
+    "CREATE INDEX IF NOT EXISTS documents_fingerprint ON documents (fingerprint)",
 )
 
+# One row per cited key and citing report: the renderings of one report (its .txt, .docx,
+# .pdf) share a report_key and count once, shown by the first of them by path (a document
+# stored before report keys is a report of its own); mentions: in the rendering that cites
+# the key most often; renderings: how many of the report's files cite it.
 _VIEW = """
 {create} citations AS
-SELECT r.key AS cited_key, r.doc_type AS cited_type, d.sha256 AS document, d.path, d.issuer, d.date,
-       COUNT(*) AS mentions
-FROM doc_references r JOIN documents d ON d.sha256 = r.document
-WHERE r.key IS NOT NULL AND r.self_mention = 0
-GROUP BY r.key, r.doc_type, d.sha256, d.path, d.issuer, d.date
+SELECT cited_key, cited_type, report_key, document, path, issuer, date, mentions, renderings
+FROM (
+    SELECT per_file.*,
+           ROW_NUMBER() OVER (PARTITION BY cited_key, cited_type, report_key ORDER BY path, document) AS rank,
+           MAX(file_mentions) OVER (PARTITION BY cited_key, cited_type, report_key) AS mentions,
+           COUNT(*) OVER (PARTITION BY cited_key, cited_type, report_key) AS renderings
+    FROM (
+        SELECT r.key AS cited_key, r.doc_type AS cited_type, COALESCE(d.report_key, d.sha256) AS report_key,
+               d.sha256 AS document, d.path, d.issuer, d.date, COUNT(*) AS file_mentions
+        FROM doc_references r JOIN documents d ON d.sha256 = r.document
+        WHERE r.key IS NOT NULL AND r.self_mention = 0
+        GROUP BY r.key, r.doc_type, d.report_key, d.sha256, d.path, d.issuer, d.date
+    ) per_file
+) ranked
+WHERE rank = 1
 """
 
 
@@ -180,7 +207,11 @@ _DOCUMENT_COLUMNS = (
     "extracted_at",
     "seconds",
     "report",
+    "identity",
+    "fingerprint",
+    "report_key",
 )
+_IDENTITY, _FINGERPRINT, _REPORT_KEY = (_DOCUMENT_COLUMNS.index(c) for c in ("identity", "fingerprint", "report_key"))
 _SECTION_COLUMNS = ("document", "ordinal", "id", "number", "level", "title", "parent", "span_start", "span_end", "page")
 _REFERENCE_COLUMNS = (
     "document",
@@ -230,8 +261,15 @@ def _sha(document: DocumentRows) -> str:
     return str(document[0][2][0][0])  # the first value of the documents row
 
 
-def document_rows(report: Report, report_json: str, seconds: float | None = None) -> DocumentRows:
-    """The rows that store one report, ready to insert: plain values a worker process can send."""
+def document_rows(
+    report: Report, report_json: str, seconds: float | None = None, fingerprint: str | None = None
+) -> DocumentRows:
+    """The rows that store one report, ready to insert: plain values a worker process can send.
+
+    ``fingerprint``: ``identity.text_fingerprint`` of the report's text, by which its
+    renderings are known when the header does not tell who issued what when; the
+    ``report_key`` is left for ``Store.write`` to settle against what is stored.
+    """
     sha = report.source.sha256
     m = report.metadata
     document = (
@@ -253,6 +291,9 @@ def document_rows(report: Report, report_json: str, seconds: float | None = None
         _now(),
         seconds,
         report_json,
+        report_identity(m),
+        fingerprint,
+        None,  # report_key
     )
     return [
         ("documents", _DOCUMENT_COLUMNS, [document]),
@@ -345,7 +386,10 @@ class Store:
             for table, column, kind in _ADDED_COLUMNS:
                 if column not in self._columns(cursor, table):
                     cursor.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-            # the view is made again: an earlier version's counted mentions of a report's own number
+            for statement in _ADDED_INDEXES:
+                cursor.execute(statement)
+            # the view is made again: an earlier version's counted mentions of a report's own number,
+            # and counted files, not reports
             cursor.execute("DROP VIEW IF EXISTS citations")
             cursor.execute(_VIEW.format(create="CREATE VIEW"))
 
@@ -390,6 +434,7 @@ class Store:
             if self.dialect == "sqlite" and not self.connection.in_transaction:
                 cursor.execute("BEGIN")  # else the first savepoint's release would commit
             new = [d for d in documents if not self._stored(cursor, _sha(d))]
+            self._assign_report_keys(cursor, new)
             cursor.execute("SAVEPOINT documents")
             try:
                 self._insert_all(cursor, new)
@@ -399,6 +444,43 @@ class Store:
                 return [self._write_one(cursor, d) for d in documents]
             cursor.execute("RELEASE SAVEPOINT documents")
         return [None] * len(documents)
+
+    def _assign_report_keys(self, cursor: Any, documents: Sequence[DocumentRows]) -> None:
+        """Give each document the ``report_key`` of its report: that of a stored rendering (or
+        of one earlier in this group) with the same identity, else with the same text
+        fingerprint, else its identity, else its fingerprint. A key, once given, never
+        changes: a later rendering takes the key its report already has."""
+        if not documents:
+            return
+        rows = [d[0][2][0] for d in documents]
+        identities = sorted({r[_IDENTITY] for r in rows if r[_IDENTITY]})
+        fingerprints = sorted({r[_FINGERPRINT] for r in rows if r[_FINGERPRINT]})
+        by_identity: dict[str, str] = {}
+        by_fingerprint: dict[str, str] = {}
+        lookups = (("identity", identities, by_identity), ("fingerprint", fingerprints, by_fingerprint))
+        for column, values, known in lookups:
+            for start in range(0, len(values), 500):
+                part = values[start : start + 500]
+                cursor.execute(
+                    f"SELECT {column}, MIN(report_key) FROM documents WHERE {column} IN"
+                    f" ({', '.join([self.mark] * len(part))}) AND report_key IS NOT NULL GROUP BY {column}",
+                    part,
+                )
+                known.update(cursor.fetchall())
+        for document, row in zip(documents, rows, strict=True):
+            identity, fingerprint = row[_IDENTITY], row[_FINGERPRINT]
+            key = (
+                by_identity.get(identity or "")
+                or by_fingerprint.get(fingerprint or "")
+                or identity
+                or fingerprint
+                or row[0]
+            )
+            if identity:
+                by_identity.setdefault(identity, key)
+            if fingerprint:
+                by_fingerprint.setdefault(fingerprint, key)
+            document[0][2][0] = (*row[:_REPORT_KEY], key, *row[_REPORT_KEY + 1 :])
 
     def _stored(self, cursor: Any, sha: str) -> bool:
         cursor.execute(f"SELECT 1 FROM documents WHERE sha256 = {self.mark}", (sha,))
@@ -426,6 +508,24 @@ class Store:
         finally:
             cursor.execute("RELEASE SAVEPOINT document")
         return None
+
+    def stored_documents(self, shas: Sequence[str]) -> list[tuple[Any, ...]]:
+        """(report JSON, extracted_at, seconds, fingerprint, report_key) of the stored documents
+        among ``shas``, from which their rows can be made again."""
+        with self.transaction() as cursor:
+            cursor.execute(
+                "SELECT report, extracted_at, seconds, fingerprint, report_key FROM documents"
+                f" WHERE sha256 IN ({', '.join([self.mark] * len(shas))}) ORDER BY sha256",
+                list(shas),
+            )
+            return list(cursor.fetchall()) if shas else []
+
+    def failures(self) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        """The columns and rows of ``failures``, oldest first."""
+        columns = ("path", "sha256", "kind", "message", "failed_at")
+        with self.transaction() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)} FROM failures ORDER BY failed_at, path")
+            return columns, list(cursor.fetchall())
 
     def fail(self, path: str, sha256: str, kind: str, message: str) -> None:
         """Record a file that could not be read; a second failure of the same file replaces the first."""
@@ -479,6 +579,24 @@ def open_store(target: str) -> Store:
         return Store(connection)
     except sqlite3.DatabaseError as exc:
         raise OutputError(path, "error.db.sqlite", reason=str(exc)) from exc
+
+
+def schema_columns() -> dict[str, list[tuple[str, str]]]:
+    """Each table's columns with their SQL type as PostgreSQL names it (INTEGER, REAL, DATE,
+    TEXT), in the schema's order: for exporters that keep the database's types."""
+    types = {"real": "REAL", "date": "DATE", "serial": "INTEGER"}
+    tables: dict[str, list[tuple[str, str]]] = {}
+    for statement in _SCHEMA.format(**types).split(";"):
+        head, _, body = statement.partition("(")
+        if "CREATE TABLE" not in head:
+            continue
+        name = head.split()[-1]
+        tables[name] = [
+            (line.split()[0], line.split()[1].rstrip(","))
+            for line in body.splitlines()
+            if line.strip() and not line.split()[0].isupper() and not line.strip().startswith(")")
+        ]
+    return tables
 
 
 def hide_password(url: str) -> str:
