@@ -4,6 +4,7 @@ nothing; Parquet beside the database."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -191,3 +192,45 @@ def test_dask_into_postgresql_with_parquet_gives_the_rows_of_the_pool(tmp_path):
         assert keys == connection.execute("SELECT path, report_key FROM documents ORDER BY path").fetchall()
     assert sorted(cited) == [(1,), (2,)]  # the seed's two renderings, the plan's one: two reports
     assert_parquet_matches_sqlite(tmp_path / "pq", sqlite_db, volatile=True)
+
+
+def test_the_core_commands_never_import_dask_or_pyarrow(tmp_path):
+    db = tmp_path / "r.sqlite"
+    script = (
+        "import json, sys\n"
+        "from cchc_extract.cli import main\n"
+        "try:\n"
+        "    main(json.loads(sys.argv[1]))\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'pyarrow'))\n"
+        "print(json.dumps(heavy), file=sys.stderr)\n"
+    )
+    for args in (
+        [str(CORPUS / "002_lam_son_province_2025.txt"), "--json"],
+        ["batch", str(CORPUS / "002_lam_son_province_2025.txt"), "--db", str(db), "--quiet"],
+        ["cites", "61/2018/NĐ-CP", "--db", str(db)],
+        ["cited", "--db", str(db)],
+    ):
+        proc = subprocess.run([sys.executable, "-c", script, json.dumps(args)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stderr.strip().splitlines()[-1]) == [], args
+
+
+@pytest.mark.parametrize(
+    ("missing", "option", "says"),
+    [
+        ("distributed", ["--engine", "dask"], "pip install 'cchc-extract[dask]'"),
+        ("pyarrow", ["--parquet", "lake"], "pip install 'cchc-extract[parquet]'"),
+    ],
+)
+def test_an_extra_not_installed_is_one_line_naming_it(tmp_path, missing, option, says):
+    script = (
+        f"import sys; sys.modules[{missing!r}] = None\n"  # as if it were not installed
+        "from cchc_extract.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    args = ["batch", str(CORPUS / "002_lam_son_province_2025.txt"), "--db", str(tmp_path / "r.sqlite"), *option]
+    proc = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and says in proc.stderr

@@ -302,6 +302,10 @@ def run_batch(
     """
     if engine not in ENGINES:
         raise CchcError(None, "error.batch.engine", "remedy.choose", value=engine, choices=", ".join(ENGINES))
+    if engine == "dask" and scheduler is None:
+        from .dask_engine import start_fork_server
+
+        start_fork_server()  # the local cluster's workers get ready while the files are hashed
     sink = None
     if parquet is not None:
         from .export.parquet import ParquetSink

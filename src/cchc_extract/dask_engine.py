@@ -17,7 +17,9 @@ worker it runs on is recorded as a failure). A client killed with ``kill -9`` lo
 it had not committed, which the next run extracts again; it doubles nothing, since the
 database skips what it holds.
 
-Each worker compiles the patterns once, when it joins (``_WarmUp``). A document that
+Each worker compiles the patterns once: a local cluster's workers are forked from a fork
+server that has compiled them (``start_fork_server``), workers started apart compile them
+as they join (``_WarmUp``). A document that
 runs past ``--timeout`` is given up by its task, which returns what it finished and the
 files it had not begun; the client records the failure, hands those files out again and
 restarts that worker, which is the only way to stop the extraction still running there.
@@ -43,11 +45,11 @@ from .i18n import language, t, use_language
 # between 1 and _MOST_FILES files: long enough that Dask's cost per task (a few ms) does
 # not count, short enough that a dead worker loses little and the tail of the batch is
 # spread over the workers.
-_TASK_SECONDS = 1.0
-_FIRST_FILES = 8
+_TASK_SECONDS = 0.3
+_FIRST_FILES = 4
 _MOST_FILES = 64
-# tasks submitted per worker thread: one running, the next ones already on the worker
-_TASKS_PER_THREAD = 3
+# tasks submitted per worker thread: one running, the next one already on the worker
+_TASKS_PER_THREAD = 2
 
 
 try:
@@ -143,7 +145,8 @@ def run_on_dask(
             cluster.close()
         raise CchcError(scheduler, "error.batch.scheduler", reason=first_line(exc)) from exc
     try:
-        client.register_plugin(_WarmUp())
+        if scheduler is not None:  # a local cluster's workers come forked with the patterns ready
+            client.register_plugin(_WarmUp())
         _Driver(client, writer, _settings(encoding, html, ocr, timeout)).run()
     finally:
         with contextlib.suppress(Exception):
@@ -159,16 +162,32 @@ def run_on_dask(
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
+# what the fork server of a local cluster imports before it forks a worker (Dask's own
+# choice, and the package with its patterns compiled)
+_PRELOAD = ["distributed", "numpy", "cchc_extract._preload"]
+
+
+def start_fork_server() -> None:
+    """Start the fork server that a local cluster's workers are forked from, so that it
+    imports the package and compiles the patterns (``_preload``) while the batch hashes its
+    files; nothing where the system has no fork server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
+    forkserver.ensure_running()
+
+
 def _local_cluster(workers: int) -> Any:
     """A cluster on this machine: ``workers`` processes of one thread each.
 
-    Where the system has a fork server, the workers are forked from it, and it has imported
-    the package and compiled the patterns (``_preload``) first: each worker starts in
-    milliseconds with the patterns ready, where a spawned worker imports everything and
-    compiles them again (about a second of start-up on two cores, more than the rest of
-    a batch of a thousand text reports costs Dask; benchmarks/bench_dask.py). A plain fork
-    of this process is no choice: it has threads by then (Dask's event loop), and a fork
-    that copies a lock another thread holds can hang the worker.
+    Where the system has a fork server, the workers are forked from it (``start_fork_server``):
+    each starts in milliseconds with the patterns ready, where a spawned worker imports
+    everything and compiles them again (about a second of start-up on two cores, more than
+    the rest of a batch of a thousand text reports costs Dask; benchmarks/bench_dask.py). A
+    plain fork of this process is no choice: it has threads by then (Dask's event loop), and
+    a fork that copies a lock another thread holds can hang the worker.
     """
     import dask
     import distributed
@@ -177,14 +196,13 @@ def _local_cluster(workers: int) -> Any:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     config = {
         "distributed.worker.multiprocessing-method": method,
-        # what a worker does beside its tasks, passed to it by its nanny: a profiler sampling
-        # its threads every 10 ms costs a document-sized share of the time (WORKER_CONFIG)
+        # what a worker does beside its tasks, passed to it by its nanny (WORKER_CONFIG)
         **WORKER_CONFIG,
     }
     with dask.config.set(config):
         if method == "forkserver":
-            # Dask names what its fork server imports first; the package and its patterns join it
-            get_mp_context().set_forkserver_preload(["distributed", "numpy", "cchc_extract._preload"])
+            get_mp_context().set_forkserver_preload(_PRELOAD)  # in case it is not running yet
+            start_fork_server()
         return distributed.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
