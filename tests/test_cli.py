@@ -213,3 +213,13 @@ def test_unwritable_outputs_are_one_line_errors(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 2 and "cannot be written" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_file_whose_name_starts_with_a_dash_is_read_after_double_dash(tmp_path):
+    (tmp_path / "-rf.txt").write_bytes(SEED.read_bytes())
+    proc = run("--", "-rf.txt", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("-rf.txt  (txt")
+    proc = run("--json", "--", "-rf.txt", cwd=tmp_path)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["source"]["path"] == "-rf.txt"
+    assert (tmp_path / "-rf.txt").exists()

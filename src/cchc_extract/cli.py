@@ -279,12 +279,18 @@ def _root(
 
 
 def _route(argv: list[str]) -> list[str]:
-    """Make ``cchc-extract REPORT ...`` mean ``cchc-extract extract REPORT ...``."""
+    """Make ``cchc-extract REPORT ...`` mean ``cchc-extract extract REPORT ...``.
+
+    After ``--`` everything is a file name, so ``cchc-extract -- -rf.doc`` extracts the
+    file ``-rf.doc``.
+    """
     commands = {c.name for c in app.registered_commands}
-    first = next((a for a in argv if not a.startswith("-")), None)
-    if first is None or first in commands:
-        return argv
-    return ["extract", *argv]
+    for arg in argv:
+        if arg == "--":
+            return ["extract", *argv]
+        if not arg.startswith("-"):
+            return argv if arg in commands else ["extract", *argv]
+    return argv
 
 
 def main(argv: list[str] | None = None) -> None:

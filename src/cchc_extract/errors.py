@@ -50,3 +50,15 @@ class OutputError(CchcError):
     """Writing the result would overwrite something, or the target is unwritable."""
 
     kind = "output"
+
+
+class OptionError(CchcError):
+    """An option's value is out of its range (``--jobs 0``, ``--timeout nan``)."""
+
+    kind = "option"
+
+
+class InternalError(CchcError):
+    """A bug in cchc-extract met on this file: reported in one line, and the file named, so it can be sent."""
+
+    kind = "internal"

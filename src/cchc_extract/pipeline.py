@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checks import run_checks
+from .errors import CchcError, InternalError, first_line
 from .extract import build_table, find_references
 from .extract.figures import find_figures
 from .extract.grids import find_grids
@@ -16,8 +17,20 @@ from .segment import Layout, segment, unique_id
 
 
 def extract(path: str | Path, *, with_text: bool = False, password: str | None = None) -> Report:
-    """Read a report file and return its records (raises ``CchcError`` on bad input)."""
-    return extract_raw(read(path, password=password), with_text=with_text)
+    """Read a report file and return its records; raises only ``CchcError``.
+
+    Bad input is an ``InputError`` (or another ``CchcError``); an exception from a
+    stage after reading is a bug met on this file, raised as ``InternalError`` naming
+    the file, with the original as its cause.
+    """
+    raw = read(path, password=password)
+    try:
+        return extract_raw(raw, with_text=with_text)
+    except CchcError:
+        raise
+    except Exception as exc:
+        problem = f"cchc-extract failed on this file: {type(exc).__name__}: {first_line(exc)}"
+        raise InternalError(path, problem, "a bug: please report it with the file") from exc
 
 
 def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per line or paragraph: small, and one object for the collector
 class Block:
     """One line or paragraph of a report as the format gave it.
 

@@ -17,8 +17,9 @@ From the character boxes the reader rebuilds what a text report has:
   page numbers) are dropped;
 - tables become tab-separated rows, merged cells written once.
 
-A page without text is a warning naming it (OCR comes later); an encrypted PDF is
-a clear error unless its password is given.
+A page without text is a warning naming it (OCR comes later), and so is a page
+PDFium cannot load, or whose tables pdfplumber cannot read (its lines are kept);
+an encrypted PDF is a clear error unless its password is given.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 
 import regex
 
-from ..errors import InputError
+from ..errors import InputError, first_line
 from .base import Block, RawDocument
 
 TABLE_PATHS = 8  # a page drawing at least this many path objects may hold a ruled table
@@ -72,20 +73,38 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
     pages: list[list[_Line]] = []
     table_pages: list[int] = []
     try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            lines = _page_lines(page, index + 1)
+        count = len(pdf)
+        for index in range(count):
+            try:
+                page = pdf[index]
+                lines = _page_lines(page, index + 1)
+                ruled = _draws_table(page)
+            except (pdfium.PdfiumError, ValueError, OverflowError) as exc:
+                # one damaged page (a "/Type /Page" rewritten, a broken content stream): the others are read
+                warnings.append(
+                    (
+                        "page.unreadable",
+                        f"page {index + 1} cannot be read ({first_line(exc)}); it was skipped",
+                        index + 1,
+                    )
+                )
+                pages.append([])
+                continue
             if not lines:
                 warnings.append(
                     ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
                 )
-            if _draws_table(page):
+            if ruled:
                 table_pages.append(index)
             pages.append(lines)
     finally:
         pdf.close()
+    if count == 0:
+        raise InputError(path, "is a PDF without pages")
+    if len(warnings) == count and all(code == "page.unreadable" for code, _, _ in warnings):
+        raise InputError(path, f"is a PDF none of whose {count} page(s) can be read: {warnings[0][1]}")
     if table_pages:
-        _tables(data, password, table_pages, pages)
+        warnings.extend(_tables(data, password, table_pages, pages))
     _drop_furniture(pages)
     blocks = _blocks(pages)
     return RawDocument(
@@ -164,27 +183,68 @@ def _draws_table(page: Any) -> bool:
     return any(count >= TABLE_PATHS for count, _ in enumerate(paths, start=1))
 
 
-def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[list[_Line]]) -> None:
-    """Replace the text inside each ruled table by the table's rows (pdfplumber, these pages only)."""
+def _tables(
+    data: bytes, password: str | None, indexes: list[int], pages: list[list[_Line]]
+) -> list[tuple[str, str, int | None]]:
+    """Replace the text inside each ruled table by the table's rows (pdfplumber, these pages only).
+
+    pdfminer, under pdfplumber, parses the file on its own and may fail where PDFium
+    did not (a broken cross-reference table, a bad dictionary) with almost any type
+    of exception. Tables are an improvement on lines already read: a page whose tables
+    cannot be read keeps its lines, and a warning says so.
+    """
     import io
 
     import pdfplumber
 
-    with pdfplumber.open(io.BytesIO(data), password=password or "", pages=[i + 1 for i in indexes]) as plumber:
-        for index, page in zip(indexes, plumber.pages, strict=True):
-            for table in page.find_tables():
-                x0, top, x1, bottom = table.bbox
-                rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
-                rows = [[_dehyphenate(c) for c in row] for row in rows if any(row)]
-                if not rows:
-                    continue
-                kept = [
-                    line
-                    for line in pages[index]
-                    if not (top - 2 <= line.bottom <= bottom + 2 and x0 - 2 <= (line.x0 + line.x1) / 2 <= x1 + 2)
-                ]
-                kept.append(_Line("", x0, x1, top, index + 1, cells=rows))
-                pages[index] = sorted(kept, key=lambda line: line.bottom)
+    _quiet_pdfminer()
+    warnings: list[tuple[str, str, int | None]] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data), password=password or "", pages=[i + 1 for i in indexes]) as plumber:
+            by_number = {page.page_number: page for page in plumber.pages}
+            for index in indexes:
+                page = by_number.get(index + 1)
+                try:
+                    if page is None:
+                        raise LookupError("pdfplumber does not see this page")
+                    _page_tables(page, index, pages)
+                except Exception as exc:  # any pdfminer failure, see above
+                    warnings.append(_tables_lost(f"page {index + 1}", exc, index + 1))
+    except Exception as exc:  # the document as pdfminer sees it
+        warnings.append(_tables_lost("pages " + ", ".join(str(i + 1) for i in indexes), exc, indexes[0] + 1))
+    return warnings
+
+
+def _tables_lost(where: str, exc: Exception, page: int) -> tuple[str, str, int | None]:
+    problem = f"{type(exc).__name__}: {first_line(exc)}"
+    return ("page.tables_unreadable", f"the tables of {where} cannot be read ({problem}); kept as lines", page)
+
+
+def _quiet_pdfminer() -> None:
+    """pdfminer logs a warning for every oddity it survives (74 lines for one damaged file);
+    without a handler of its own Python prints them on stderr. A null handler keeps them
+    off the terminal and still lets an application that configures logging see them."""
+    import logging
+
+    logger = logging.getLogger("pdfminer")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
+def _page_tables(page: Any, index: int, pages: list[list[_Line]]) -> None:
+    for table in page.find_tables():
+        x0, top, x1, bottom = table.bbox
+        rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
+        rows = [[_dehyphenate(c) for c in row] for row in rows if any(row)]
+        if not rows:
+            continue
+        kept = [
+            line
+            for line in pages[index]
+            if not (top - 2 <= line.bottom <= bottom + 2 and x0 - 2 <= (line.x0 + line.x1) / 2 <= x1 + 2)
+        ]
+        kept.append(_Line("", x0, x1, top, index + 1, cells=rows))
+        pages[index] = sorted(kept, key=lambda line: line.bottom)
 
 
 def _drop_furniture(pages: list[list[_Line]]) -> None:
