@@ -319,7 +319,9 @@ def check_word_ole(path: Path, data: bytes) -> None:
     except CchcError:
         raise
     except Exception as exc:  # olefile on a damaged container: any of several types
-        raise InputError(path, f"is a damaged OLE file: {first_line(exc)}") from exc
+        # its OSError says what is wrong; other types come from deep inside and say nothing useful
+        why = first_line(exc) if isinstance(exc, OSError) else f"olefile: {type(exc).__name__}"
+        raise InputError(path, f"is a damaged OLE file ({why})") from exc
     if head != b"\xec\xa5":
         raise InputError(path, "is a damaged Word .doc (its WordDocument stream lacks the Word signature)")
 
