@@ -14,24 +14,28 @@ and running the batch again finishes the rest.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import glob
 import hashlib
+import math
 import multiprocessing as mp
 import multiprocessing.connection as mp_connection
 import os
 import resource
 import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CchcError, first_line
+from .errors import CchcError, InputError, OptionError, first_line
 from .export.database import Store
-from .readers import supported_suffixes
+from .readers import open_regular, supported_suffixes
 
 
 @dataclass
@@ -55,8 +59,25 @@ class Summary:
         return sorted((o for o in self.outcomes if o.status == "done"), key=lambda o: -o.seconds)[:n]
 
 
+MAX_JOBS = 64
+
+
+def check_options(jobs: int | None, timeout: float) -> int | None:
+    """Refuse a worker count outside 1..64 and a time limit that is not a positive finite number;
+    return the worker count to use (None: the CPU count, at most 64)."""
+    if jobs is not None and not 1 <= jobs <= MAX_JOBS:
+        raise OptionError(None, f"--jobs must be between 1 and {MAX_JOBS}, not {jobs}")
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise OptionError(None, f"--timeout must be a number of seconds above 0, not {timeout}")
+    return jobs
+
+
 def discover(inputs: Iterable[str]) -> tuple[list[Path], list[Outcome]]:
-    """Files from paths, folders (recursive) and globs; inputs that match nothing are failures."""
+    """Files from paths, folders (recursive) and globs; inputs that match nothing are failures.
+
+    Anything named that is not a folder is taken, FIFOs and devices too: reading it
+    refuses it with a clear line, and the batch records it instead of passing it over.
+    """
     suffixes = set(supported_suffixes())
     files: list[Path] = []
     missing: list[Outcome] = []
@@ -69,49 +90,62 @@ def discover(inputs: Iterable[str]) -> tuple[list[Path], list[Outcome]]:
             continue
         for candidate in candidates:
             if candidate.is_dir():
-                files.extend(sorted(p for p in candidate.rglob("*") if p.is_file() and p.suffix.lower() in suffixes))
-            elif candidate.is_file():
+                files.extend(sorted(p for p in candidate.rglob("*") if p.suffix.lower() in suffixes and not p.is_dir()))
+            elif candidate.exists():
                 files.append(candidate)
     unique = list(dict.fromkeys(files))
     return unique, missing
 
 
-def _hash(path: Path) -> str | None:
+def _hash(path: Path) -> str:
+    """The file's sha256; a file that cannot be read, or is no regular file, is an ``InputError``."""
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
-    except OSError:
-        return None
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc
     return digest.hexdigest()
 
 
 # Extracted documents are committed in groups: at most this many, or as old as this.
 _GROUP = 64
 _GROUP_SECONDS = 0.5
-# Files handed to each worker ahead: enough to keep it busy while the writer commits a
-# group (tens of milliseconds), few enough that memory stays bounded by the work in flight.
-_QUEUED_PER_WORKER = 32
+# Each worker has its own queue of tasks, kept this many seconds of work deep (by the
+# mean time of the documents so far), between 2 and 32 files: enough to keep it busy
+# while the writer commits a group, few enough that a slow file holds up little
+# behind it and memory stays bounded by the work in flight.
+_QUEUED_SECONDS = 0.25
+_QUEUED_MIN, _QUEUED_MAX = 2, 32
+_QUEUED_BYTES = 32 * 1024  # and never more path bytes than a pipe holds without blocking
 
 
 # --- workers ------------------------------------------------------------------
 
 
-def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any) -> None:
-    """Extract the files handed out on ``tasks``; send each outcome on this worker's own pipe.
+def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any, lifeline: tuple[int, int] | None) -> None:
+    """Extract the files sent on this worker's own ``tasks`` pipe; send each outcome on ``results``.
 
-    What the worker is doing is written to shared memory (``running[slot]``, the task,
-    and ``since[slot]``, when it began), so that the parent can enforce the time limit
-    without a message per start. A result, once sent, sits in the pipe even if the
-    worker dies next; a killed worker can only break its own pipe, dropped with it.
+    What the worker is running is written to shared memory (``since[slot]``, when it
+    began, then ``running[slot]``, the task), so that the parent can enforce the time
+    limit without a message per start; the parent reads it again once the worker is
+    dead, when it can no longer change. A result, once sent, sits in the pipe even if
+    the worker dies next.
     """
     from .export import to_json
     from .export.database import document_rows
     from .pipeline import extract
 
+    _die_with_parent(lifeline)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
-    while (task := tasks.get()) is not None:
+    while True:
+        try:
+            task = tasks.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if task is None:
+            return
         index, path = task
         since[slot] = time.monotonic()
         running[slot] = index
@@ -132,8 +166,47 @@ def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any) -> No
         running[slot] = -1
 
 
+_PR_SET_PDEATHSIG = 1
+_PARENT_DEATH_SIGNAL = sys.platform.startswith("linux")  # elsewhere the lifeline pipe alone
+
+
+def _die_with_parent(lifeline: tuple[int, int] | None) -> None:
+    """Make this worker die with the batch that started it, however that ends (kill -9 too).
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``).
+    Everywhere, a thread waits on a pipe whose only writer is the parent: when the
+    parent dies the pipe reads as closed, and the thread kills the worker's process
+    group (the worker and whatever it started, such as LibreOffice). The worker leads
+    a process group of its own, so that the parent can stop it and its children at once.
+    """
+    parent = os.getppid()
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    if _PARENT_DEATH_SIGNAL:
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if lifeline is not None:
+        read_end, write_end = lifeline
+        os.close(write_end)  # the fork's copy: the parent must be the pipe's only writer
+        threading.Thread(target=_watch_parent, args=(read_end,), daemon=True, name="lifeline").start()
+    if os.getppid() != parent:  # the parent died before any of this was in place
+        os._exit(1)
+
+
+def _watch_parent(read_end: int) -> None:
+    with contextlib.suppress(OSError):
+        while os.read(read_end, 1):
+            pass
+    with contextlib.suppress(OSError):
+        os.killpg(os.getpgid(0), signal.SIGKILL)
+    os._exit(1)
+
+
 def _widen(pipe: Any) -> None:
-    """Give a result pipe a 1 MB buffer (Linux), so that a worker seldom waits for the
+    """Give a pipe a 1 MB buffer (Linux), so that a worker seldom waits for the
     parent to read while it writes to the database; elsewhere the default stays."""
     try:
         import fcntl
@@ -143,11 +216,25 @@ def _widen(pipe: Any) -> None:
         pass
 
 
+@dataclass
+class _Worker:
+    """One worker process, its two pipes, and the tasks sent to it that are not settled yet."""
+
+    process: Any
+    tasks: Any  # the sending end of its task pipe
+    results: Any  # the receiving end of its result pipe
+    queued: deque[int] = field(default_factory=deque)
+    queued_bytes: int = 0
+
+
 class _Pool:
-    """Worker processes that can be killed one at a time when a document runs too long."""
+    """Worker processes, each with a task queue of its own, so that the parent always knows
+    which tasks a worker holds: a worker killed for its time limit, or dead, takes no
+    shared state with it, and what it held but had not begun goes to the others."""
 
     def __init__(self, jobs: int):
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
+        self.lifeline: tuple[int, int] | None = None
         if self.context.get_start_method() == "fork":
             from .pipeline import warm_up
 
@@ -155,66 +242,118 @@ class _Pool:
             # what exists now lives as long as the batch: the collector of each worker
             # need not go through it again and again (nor copy its pages by touching them)
             gc.freeze()
-        # written directly by the caller: a queue with a feeder thread waits for the GIL while
-        # the parent writes to the database, and the workers starve (the driver bounds the
-        # tasks in flight itself)
-        self.tasks = self.context.SimpleQueue()
+            self.lifeline = os.pipe()  # the parent keeps the write end open until it exits
         self.running = self.context.Array("q", [-1] * jobs, lock=False)  # task index per slot, -1 idle
         self.since = self.context.Array("d", [0.0] * jobs, lock=False)  # when that task began (monotonic)
-        self.processes: list[Any] = [None] * jobs
-        self.pipes: list[Any] = [None] * jobs
+        self.workers: list[_Worker] = []
         for slot in range(jobs):
-            self._spawn(slot)
+            self.workers.append(self._spawn(slot))
 
-    def _spawn(self, slot: int) -> None:
+    def _spawn(self, slot: int) -> _Worker:
         self.running[slot] = -1
         receive, send = self.context.Pipe(duplex=False)
+        task_receive, task_send = self.context.Pipe(duplex=False)
         _widen(send)
+        _widen(task_send)
         process = self.context.Process(
-            target=_worker, args=(slot, self.tasks, send, self.running, self.since), daemon=True
+            target=_worker,
+            args=(slot, task_receive, send, self.running, self.since, self.lifeline),
+            daemon=True,
         )
         process.start()
         send.close()  # the worker holds the sending end; a dead worker reads as end of file
-        self.processes[slot], self.pipes[slot] = process, receive
+        task_receive.close()
+        return _Worker(process, task_send, receive)
 
-    def results(self, timeout: float) -> list[tuple[int, dict[str, Any]]]:
-        """(task index, payload) for every result that has come, waiting up to ``timeout``."""
-        out: list[tuple[int, dict[str, Any]]] = []
-        ready: list[Any] = mp_connection.wait(self.pipes, timeout)
+    def send(self, slot: int, index: int, path: str) -> None:
+        worker = self.workers[slot]
+        worker.queued.append(index)
+        worker.queued_bytes += len(path)
+        with contextlib.suppress(OSError):  # a dead worker: the liveness check gives its tasks to the others
+            worker.tasks.send((index, path))
+
+    def settle(self, slot: int, index: int, path: str) -> None:
+        worker = self.workers[slot]
+        with contextlib.suppress(ValueError):
+            worker.queued.remove(index)  # the head, as a worker runs its tasks in order
+            worker.queued_bytes -= len(path)
+
+    def results(self, timeout: float) -> list[tuple[int, int, dict[str, Any]]]:
+        """(slot, task index, payload) for every result that has come, waiting up to ``timeout``."""
+        by_pipe = {id(w.results): slot for slot, w in enumerate(self.workers)}
+        out: list[tuple[int, int, dict[str, Any]]] = []
+        ready: list[Any] = mp_connection.wait([w.results for w in self.workers], timeout)
         for pipe in ready:
-            try:
-                while True:  # everything this worker has sent so far
-                    out.append(pipe.recv())
-                    if not pipe.poll():
-                        break
-            except (EOFError, OSError):
-                pass  # the worker died: the liveness check in the driver records it
+            out.extend(self._drain(by_pipe[id(pipe)], pipe))
+        return out
+
+    def _drain(self, slot: int, pipe: Any) -> list[tuple[int, int, dict[str, Any]]]:
+        out = []
+        try:
+            while pipe.poll():  # everything this worker has sent so far
+                index, payload = pipe.recv()
+                out.append((slot, index, payload))
+        except (EOFError, OSError):
+            pass  # the worker died: the liveness check in the driver records it
         return out
 
     def running_since(self, slot: int) -> tuple[int | None, float]:
         index = self.running[slot]
         return (index if index >= 0 else None), self.since[slot]
 
-    def kill(self, slot: int) -> None:
-        """Stop the worker in ``slot`` (what it ran is lost) and start a fresh one there."""
-        self.processes[slot].kill()
-        self.processes[slot].join(timeout=5)
-        self.pipes[slot].close()
-        self._spawn(slot)
+    def stop(self, slot: int) -> tuple[list[tuple[int, int, dict[str, Any]]], int | None, float, list[int]]:
+        """Kill the worker in ``slot`` (and whatever it started) and start a fresh one there.
+
+        Returns what it had sent and not yet read, the task it was running when it died
+        and when that began (read once it is dead, so they cannot change any more), and
+        the tasks it held; the caller settles each.
+        """
+        worker = self.workers[slot]
+        _kill_group(worker.process)
+        worker.process.join(timeout=5)
+        sent = self._drain(slot, worker.results)
+        running, began = self.running_since(slot)
+        held = list(worker.queued)
+        worker.results.close()
+        worker.tasks.close()
+        self.workers[slot] = self._spawn(slot)
+        return sent, running, began, held
 
     def close(self, *, now: bool = False) -> None:
         """Let the workers finish and exit; ``now``: stop them at once (the batch was interrupted)."""
         if not now:
-            for _ in self.processes:
-                self.tasks.put(None)
-        for process in self.processes:
+            for worker in self.workers:
+                with contextlib.suppress(OSError):
+                    worker.tasks.send(None)
+        for worker in self.workers:
             if now:
-                process.kill()
-            process.join(timeout=2)
-            if process.is_alive():
-                process.kill()
-        for pipe in self.pipes:
-            pipe.close()
+                _kill_group(worker.process)
+            worker.process.join(timeout=2)
+            if worker.process.is_alive():
+                _kill_group(worker.process)
+                worker.process.join(timeout=2)
+        for worker in self.workers:
+            worker.results.close()
+            worker.tasks.close()
+        if self.lifeline is not None:
+            for fd in self.lifeline:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            self.lifeline = None
+
+
+def _kill_group(process: Any) -> None:
+    """SIGKILL a worker's process group (it leads one: see ``_die_with_parent``), or the worker alone."""
+    if process.pid is None:
+        return
+    try:
+        if os.getpgid(process.pid) == process.pid:
+            os.killpg(process.pid, signal.SIGKILL)
+            return
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        process.kill()
 
 
 def run_batch(
@@ -227,21 +366,25 @@ def run_batch(
     progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
     """Extract every report under ``inputs`` into ``store``; return what happened to each file."""
+    check_options(jobs, timeout)
     files, missing = discover(inputs)
     summary = Summary()
     for outcome in missing:
         summary.failed += 1
         summary.outcomes.append(outcome)
         store.fail(outcome.path, "", outcome.kind or "input", outcome.message or "")
+    store.forget_stored_failures()  # failures of files stored since (by this batch or another)
     known = store.known()
     todo: list[tuple[Path, str]] = []
     for path in files:
-        sha = _hash(path)
-        if sha is None:
+        try:
+            sha = _hash(path)
+        except CchcError as error:
             summary.failed += 1
-            summary.outcomes.append(Outcome(str(path), "failed", kind="input", message="cannot be read"))
-            store.fail(str(path), "", "input", f"{path}: cannot be read")
-        elif sha in known:
+            summary.outcomes.append(Outcome(str(path), "failed", kind=error.kind, message=error.line()))
+            store.fail(str(path), "", error.kind, error.line())
+            continue
+        if sha in known:
             summary.skipped += 1
             summary.outcomes.append(Outcome(str(path), "skipped"))
         else:
@@ -252,9 +395,9 @@ def run_batch(
         progress(0, total)
     if not todo:
         return summary
-    pool = _Pool(max(1, min(jobs or os.cpu_count() or 1, total)))
+    pool = _Pool(max(1, min(jobs or min(os.cpu_count() or 1, MAX_JOBS), total)))
     try:
-        _drive(pool, todo, store, timeout, jsonl, summary, progress)
+        _Driver(pool, todo, store, timeout, jsonl, summary, progress).run()
     except BaseException:
         pool.close(now=True)  # what was committed stays; the next run does the rest
         raise
@@ -262,104 +405,142 @@ def run_batch(
     return summary
 
 
-def _drive(
-    pool: _Pool,
-    todo: list[tuple[Path, str]],
-    store: Store,
-    timeout: float,
-    jsonl: Any,
-    summary: Summary,
-    progress: Callable[[int, int], None] | None,
-) -> None:
-    pending: Iterator[int] = iter(range(len(todo)))
-    in_flight = 0
-    finished = 0
-    capacity = len(pool.processes) * _QUEUED_PER_WORKER
-    extracted: list[tuple[int, dict[str, Any]]] = []  # waiting for the next commit
-    oldest = 0.0
-    settled: set[int] = set()  # tasks whose outcome is known
-    checked = 0.0
+class _Driver:
+    """Hands tasks to the workers, collects their results, commits groups, enforces the time limit."""
 
-    def feed() -> None:
-        nonlocal in_flight
-        while in_flight < capacity:
-            index = next(pending, None)
-            if index is None:
+    def __init__(
+        self,
+        pool: _Pool,
+        todo: list[tuple[Path, str]],
+        store: Store,
+        timeout: float,
+        jsonl: Any,
+        summary: Summary,
+        progress: Callable[[int, int], None] | None,
+    ):
+        self.pool, self.todo, self.store, self.timeout = pool, todo, store, timeout
+        self.jsonl, self.summary, self.progress = jsonl, summary, progress
+        self.pending: deque[int] = deque(range(len(todo)))  # not sent to any worker
+        self.settled: set[int] = set()
+        self.finished = 0
+        self.extracted: list[tuple[int, dict[str, Any]]] = []  # waiting for the next commit
+        self.oldest = 0.0
+        self.seconds = (0.0, 0)  # the documents' total time and count, for the queue depth
+
+    def path(self, index: int) -> str:
+        return str(self.todo[index][0])
+
+    def depth(self) -> int:
+        total, count = self.seconds
+        if not count:
+            return _QUEUED_MIN * 2
+        return max(_QUEUED_MIN, min(_QUEUED_MAX, int(_QUEUED_SECONDS / max(total / count, 1e-4))))
+
+    def feed(self) -> None:
+        """Top up each worker's queue, the emptiest first."""
+        depth = self.depth()
+        while self.pending:
+            slot = min(range(len(self.pool.workers)), key=lambda k: len(self.pool.workers[k].queued))
+            worker = self.pool.workers[slot]
+            if len(worker.queued) >= depth or worker.queued_bytes >= _QUEUED_BYTES:
                 return
-            pool.tasks.put((index, str(todo[index][0])))
-            in_flight += 1
+            index = self.pending.popleft()
+            self.pool.send(slot, index, self.path(index))
 
-    def record(index: int, outcome: Outcome) -> None:
-        nonlocal finished
-        finished += 1
-        summary.outcomes.append(outcome)
+    def record(self, index: int, outcome: Outcome) -> None:
+        self.finished += 1
+        self.summary.outcomes.append(outcome)
         if outcome.status == "done":
-            summary.done += 1
+            self.summary.done += 1
         else:
-            summary.failed += 1
-            store.fail(outcome.path, todo[index][1], outcome.kind or "error", outcome.message or "")
-        if progress:
-            progress(finished, len(todo))
+            self.summary.failed += 1
+            self.store.fail(outcome.path, self.todo[index][1], outcome.kind or "error", outcome.message or "")
+        if self.progress:
+            self.progress(self.finished, len(self.todo))
 
-    def commit() -> None:
+    def take(self, slot: int, index: int, payload: dict[str, Any]) -> None:
+        """A worker's result for one task."""
+        self.pool.settle(slot, index, self.path(index))
+        if index in self.settled:
+            return
+        self.settled.add(index)
+        total, count = self.seconds
+        self.seconds = (total + payload.get("seconds", 0.0), count + 1)
+        self.summary.peak_memory_kb = max(self.summary.peak_memory_kb, payload.get("maxrss", 0))
+        if payload["status"] == "done":
+            if not self.extracted:
+                self.oldest = time.monotonic()
+            self.extracted.append((index, payload))
+        else:
+            path = self.path(index)
+            self.record(index, Outcome(path, "failed", payload["seconds"], payload["kind"], payload["message"]))
+
+    def commit(self) -> None:
         """Write the extracted documents in one commit; a document counts as done once stored."""
-        errors = store.write([payload["rows"] for _, payload in extracted])
-        for (index, payload), error in zip(extracted, errors, strict=True):
-            path = str(todo[index][0])
+        errors = self.store.write([payload["rows"] for _, payload in self.extracted])
+        for (index, payload), error in zip(self.extracted, errors, strict=True):
+            path = self.path(index)
             if error is None:
-                if jsonl is not None:
-                    jsonl.write(payload["json"] + "\n")
-                record(index, Outcome(path, "done", seconds=payload["seconds"]))
+                if self.jsonl is not None:
+                    self.jsonl.write(payload["json"] + "\n")
+                self.record(index, Outcome(path, "done", seconds=payload["seconds"]))
             else:
                 message = f"{path}: the database refused it: {first_line(error)}"
-                record(index, Outcome(path, "failed", payload["seconds"], "database", message))
-        if jsonl is not None:
-            jsonl.flush()
-        extracted.clear()
+                self.record(index, Outcome(path, "failed", payload["seconds"], "database", message))
+        if self.jsonl is not None:
+            self.jsonl.flush()
+        self.extracted.clear()
 
-    feed()
-    while finished < len(todo):
-        events = pool.results(timeout=0.2)
-        now = time.monotonic()
-        for task, payload in events:
-            if task in settled:
-                continue  # stopped for its time limit just as it finished: already recorded
-            settled.add(task)
-            in_flight -= 1
-            summary.peak_memory_kb = max(summary.peak_memory_kb, payload.get("maxrss", 0))
-            if payload["status"] == "done":
-                if not extracted:
-                    oldest = now
-                extracted.append((task, payload))
-            else:
-                failed = Outcome(str(todo[task][0]), "failed", payload["seconds"], payload["kind"], payload["message"])
-                record(task, failed)
-        if extracted and (
-            len(extracted) >= _GROUP or now - oldest >= _GROUP_SECONDS or finished + len(extracted) == len(todo)
-        ):
-            feed()  # the workers go on while the group is written
-            commit()
-        if events and now - checked < 0.1:
-            feed()
-            continue  # time limits and dead workers are looked at ten times a second
-        checked = now
-        for slot, process in enumerate(pool.processes):
-            running, began = pool.running_since(slot)
-            overdue = running is not None and time.monotonic() - began > timeout
-            if not overdue and process.is_alive():
+    def run(self) -> None:
+        self.feed()
+        checked = 0.0
+        while self.finished < len(self.todo):
+            events = self.pool.results(timeout=0.2)
+            for slot, index, payload in events:
+                self.take(slot, index, payload)
+            now = time.monotonic()
+            if self.extracted and (
+                len(self.extracted) >= _GROUP
+                or now - self.oldest >= _GROUP_SECONDS
+                or self.finished + len(self.extracted) == len(self.todo)
+            ):
+                self.feed()  # the workers go on while the group is written
+                self.commit()
+            if events and now - checked < 0.1:
+                self.feed()
+                continue  # time limits and dead workers are looked at ten times a second
+            checked = now
+            for slot in range(len(self.pool.workers)):
+                self.watch(slot)
+            self.feed()
+
+    def watch(self, slot: int) -> None:
+        """Stop a worker past the time limit, or replace a dead one, and settle what it held."""
+        running, began = self.pool.running_since(slot)
+        overdue = running is not None and time.monotonic() - began > self.timeout
+        if not overdue and self.pool.workers[slot].process.is_alive():
+            return
+        died = not overdue
+        sent, running, began, held = self.pool.stop(slot)
+        for _, index, payload in sent:
+            self.take(slot, index, payload)
+        for index in reversed(held):
+            if index in self.settled:
                 continue
-            pool.kill(slot)
-            if running is None or running in settled:
+            if index != running:
+                self.pending.appendleft(index)  # never begun: another worker takes it
                 continue
-            settled.add(running)
-            in_flight -= 1
-            file = todo[running][0]
-            if overdue:
-                message = f"{file}: took longer than {timeout:g} s; the worker was stopped"
-                record(running, Outcome(str(file), "failed", timeout, "timeout", message))
-            else:
-                record(running, Outcome(str(file), "failed", 0.0, "crash", f"{file}: the worker process died"))
-        feed()
+            path = self.path(index)
+            ran = time.monotonic() - began
+            if died:
+                self.settled.add(index)
+                self.record(index, Outcome(path, "failed", ran, "crash", f"{path}: the worker process died"))
+            elif ran > self.timeout:
+                self.settled.add(index)
+                message = f"{path}: took longer than {self.timeout:g} s; the worker was stopped"
+                self.record(index, Outcome(path, "failed", self.timeout, "timeout", message))
+            else:  # the task looked overdue as the worker moved on to this one: it runs again
+                self.pending.appendleft(index)
 
 
 def summary_text(summary: Summary, seconds: float) -> str:

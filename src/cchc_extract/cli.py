@@ -131,19 +131,24 @@ def eval_command(
 def batch_command(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or globs.")],
     db: Annotated[str, typer.Option("--db", help="SQLite file, or a postgresql:// URL.")] = "results.sqlite",
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: CPU count).")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", help="Worker processes, 1 to 64 (default: the CPU count).")
+    ] = None,
     jsonl: Annotated[
         Path | None, typer.Option("--jsonl", help="Also append one contract JSON object per line to this file.")
     ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take.")] = 120.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds one document may take (above 0; default 120).")
+    ] = 120.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
-    from .batch import run_batch, summary_text
+    from .batch import check_options, run_batch, summary_text
     from .export.database import hide_password, open_store
 
     started = time.perf_counter()
     try:
+        check_options(jobs, timeout)  # before anything is created
         store = open_store(db)
     except CchcError as error:
         raise _fail(error) from None
@@ -165,6 +170,8 @@ def batch_command(
     except store.errors as exc:  # the database itself failed (disk full, server gone)
         problem = f"database failed: {first_line(exc)}; every document stored is whole"
         raise _fail(OutputError(hide_password(db), problem)) from None
+    except CchcError as error:
+        raise _fail(error) from None
     finally:
         store.close()
         if handle:
