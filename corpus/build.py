@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import regex
@@ -159,10 +160,15 @@ def _widths(table, rows: list[list[str]]) -> None:  # type: ignore[no-untyped-de
 
 
 def build_pdf(docx_path: Path, folder: Path) -> Path:
+    return convert(docx_path, folder, "pdf")
+
+
+def convert(path: Path, folder: Path, to: str) -> Path:
+    """LibreOffice's rendering of a document as ``to`` ("pdf", "doc") in ``folder``."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise SystemExit(
-            "LibreOffice (soffice) is needed for the PDF renderings: apt-get install libreoffice-writer-nogui"
+            f"LibreOffice (soffice) is needed for {to} renderings: apt-get install libreoffice-writer-nogui"
         )
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
@@ -171,16 +177,16 @@ def build_pdf(docx_path: Path, folder: Path) -> Path:
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                to,
                 "--outdir",
                 str(folder),
-                str(docx_path),
+                str(path),
             ],
             check=True,
             capture_output=True,
             timeout=180,
         )
-    return folder / (docx_path.stem + ".pdf")
+    return folder / f"{path.stem}.{to}"
 
 
 def sources() -> list[Path]:
@@ -199,13 +205,18 @@ def build(folder: Path, pdf: bool = True) -> list[Path]:
     return written
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--no-pdf", action="store_true", help="only the DOCX renderings")
+def command_line(description: str, build_into: Callable[[Path, bool], list[Path]], out: Path, what: str) -> None:
+    """Parse ``--out`` and ``--no-pdf``, build, and list what was written."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, default=out)
+    parser.add_argument("--no-pdf", action="store_true", help=f"only the {what}")
     args = parser.parse_args()
-    for path in build(args.out, pdf=not args.no_pdf):
+    for path in build_into(args.out, not args.no_pdf):
         print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+
+
+def main() -> None:
+    command_line(__doc__.splitlines()[0], build, OUT, "DOCX renderings")
 
 
 if __name__ == "__main__":

@@ -109,3 +109,75 @@ def test_every_gold_file_is_valid_and_has_its_document(gold_path):
     gold = load_gold(gold_path)
     assert gold.document and (CORPUS / gold.document).exists()
     assert not gold.draft, "a draft must be corrected by reading before it is gold"
+
+
+# --- gold written to the annotation guide (../shared/real-dev/gold) ---------------
+
+_LETTER = """ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH MẪU\tĐộc lập - Tự do - Hạnh phúc
+Số: 12/KH-UBND\tMẫu, ngày 05 tháng 3 năm 2025
+KẾ HOẠCH
+Thực hiện công tác cải cách hành chính
+I. MỤC ĐÍCH
+1. Nội dung
+Thực hiện Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ, tiếp nhận 10 hồ sơ.
+II. TỔ CHỨC THỰC HIỆN
+Kế hoạch số 12/KH-UBND ngày 05/3/2025 được gửi các đơn vị.
+"""
+
+
+def _letter_report():
+    from cchc_extract.pipeline import extract_raw
+    from cchc_extract.readers import Block, RawDocument
+
+    return extract_raw(RawDocument(path="letter.txt", format="txt", sha256="0" * 64, blocks=[Block(_LETTER)]))
+
+
+def _guide_gold(**fields):
+    base = {"id": "p1", "source": "letter.txt", "metadata": {"number": "12", "symbol": "KH-UBND"}}
+    return Gold.model_validate({**base, **fields})
+
+
+def test_guide_gold_scores_roman_headings_only_by_their_numeral():
+    report = _letter_report()
+    assert [s.id for s in report.sections] == ["I", "I.1", "II"]
+    result = score_document(report, _guide_gold(sections=[{"id": "I", "title": "MỤC ĐÍCH"}, {"id": "II"}]))
+    assert (result.scores["sections"].tp, result.scores["sections"].fp) == (2, 0)
+
+
+def test_guide_gold_leaves_self_mentions_out_of_the_references():
+    report = _letter_report()
+    assert [r.self for r in report.references] == [False, True]
+    gold = _guide_gold(references=[{"number": "61", "year": 2018, "symbol": "NĐ-CP"}], self_mentions=1)
+    score = score_document(report, gold).scores["references"]
+    assert (score.tp, score.fp, score.fn) == (1, 0, 0)
+    # gold in the project's own shape counts every mention, its own number included
+    own = score_document(report, Gold.model_validate({"references": gold.model_dump()["references"]}))
+    assert own.scores["references"].fp == 1
+
+
+def test_skipped_figures_are_not_scored():
+    result = score_document(_letter_report(), _guide_gold(figures=[], figures_skipped=True))
+    assert "figures" not in result.scores
+    result = score_document(_letter_report(), _guide_gold(figures=[]))
+    assert result.scores["figures"].fp == 1
+
+
+def test_gold_is_paired_with_its_declared_source_in_a_sub_folder(tmp_path):
+    from cchc_extract.evaluate import pair_corpus
+
+    (tmp_path / "docs" / "site").mkdir(parents=True)
+    (tmp_path / "docs" / "site" / "a.md").write_text(_LETTER, encoding="utf-8")
+    (tmp_path / "docs" / "b.txt").write_text(_LETTER, encoding="utf-8")
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "a.json").write_text(json.dumps({"id": "a", "source": "site/a.md"}), encoding="utf-8")
+    (gold / "b.json").write_text(json.dumps({"document": "b.txt"}), encoding="utf-8")
+    pairs = pair_corpus(tmp_path / "docs", gold)
+    assert [(d.relative_to(tmp_path).as_posix(), g.name) for d, g in pairs] == [
+        ("docs/b.txt", "b.json"),
+        ("docs/site/a.md", "a.json"),
+    ]
+    (gold / "c.json").write_text(json.dumps({"id": "c", "source": "site/missing.md"}), encoding="utf-8")
+    with pytest.raises(GoldError, match=r"missing\.md"):
+        pair_corpus(tmp_path / "docs", gold)

@@ -28,7 +28,9 @@ CASES = {
     "đã hoàn thành 25/38 nhiệm vụ mà kế hoạch đã đề ra": [("25/38 nhiệm vụ", 25, "nhiệm vụ", None, 38)],
     "ban hành 01 văn bản": [("01 văn bản", 1, "văn bản", None, None)],
     "giải quyết 19.630 hồ sơ (đạt 96,55%).": [("19.630 hồ sơ (đạt 96,55%)", 19630, "hồ sơ", 96.55, None)],
-    "tiếp nhận 2.255 hồ sơ trực tuyến, đạt 61%.": [("2.255 hồ sơ trực tuyến, đạt 61%", 2255, "hồ sơ", 61, None)],
+    "tiếp nhận 2.255 hồ sơ trực tuyến, đạt 61%.": [
+        ("2.255 hồ sơ trực tuyến, đạt 61%", 2255, "hồ sơ trực tuyến", 61, None)
+    ],
     "tỷ lệ tăng 12,5%": [("12,5%", 12.5, "%", None, None)],
     "đưa 100% thủ tục hành chính lên Cổng": [("100%", 100, "%", None, None)],
     "Tổng số TTHC: 1.177 thủ tục": [("1.177 thủ tục", 1177, "thủ tục", None, None)],
@@ -90,8 +92,92 @@ def test_inline_parts_stop_at_the_clause_and_skip_parentheses(tmp_path):
     assert domestic.part_of == estimate.span
 
 
-def test_every_unit_example_gives_its_unit(tmp_path):
+def test_every_unit_example_gives_its_family(tmp_path):
     for entry in patternbook.units().entries:
         for example in entry.examples:
             got = figures_of(tmp_path, f"- {example}.")
-            assert got and got[0].unit == entry.unit, (entry.unit, example, got)
+            assert got and got[0].unit_family == entry.family, (entry.family, example, got)
+
+
+# Units as written in real published documents (../shared/real-dev): measures glued or
+# spaced, ranges, rates, scales, and the counted noun phrase up to where the sentence goes on.
+REAL = {
+    "gồm 32 gói đi-ốt phát quang, 32 thấu kính bằng nhựa; 01 điện trở (Resistor) gắn trên mạch": [
+        (32, "gói đi-ốt phát quang"),
+        (32, "thấu kính"),
+        (1, "điện trở"),
+    ],
+    "nguồn DC60V hoặc thấp hơn; trọng lượng 52gam; kích thước 1190.5mm x 18.7mm x 1.6mm; 32Ea": [
+        (60, "V"),
+        (52, "gam"),
+        (1190.5, "mm"),
+        (18.7, "mm"),
+        (1.6, "mm"),
+        (32, "Ea"),
+    ],
+    "hoạt động: -20°C đến +50°C; dòng điện: 150-200 mA; điện áp: 92.8 - 105.6 V; khoảng 200m-500m": [
+        (-20, "°C"),
+        (50, "°C"),
+        (150, "mA"),
+        (200, "mA"),
+        (92.8, "V"),
+        (105.6, "V"),
+        (200, "m"),
+        (500, "m"),
+    ],
+    "đối với 40 xã, phường trên địa bàn; hơn 200.000 nhà bị ngập, gần 20.000 hộ phải sơ tán": [
+        (40, "xã, phường"),
+        (200000, "nhà"),
+        (20000, "hộ"),
+    ],
+    "trên 3,5 triệu con gia súc; ước trên 4.500 tỷ đồng (chưa kể); báo cáo 02 lần/ngày (trước 9h00)": [
+        (3.5, "triệu con"),
+        (4500, "tỷ đồng"),
+        (2, "lần/ngày"),
+    ],
+    "bình quân 1.446.000 đồng/ha/năm; tối thiểu 02 GB/hộp thư điện tử; gửi quá 250 thư/10 phút": [
+        (1446000, "đồng/ha/năm"),
+        (2, "GB"),
+        (250, "thư"),
+    ],
+    "có 45 đơn vị hành chính cấp xã, gồm 42 xã và 03 phường; tối thiểu 09 (chín) ký tự trở lên": [
+        (45, "đơn vị hành chính cấp xã"),
+        (42, "xã"),
+        (3, "phường"),
+        (9, "ký tự"),
+    ],
+    "tỷ suất sinh đạt 2,1 con/phụ nữ; dưới 109 bé trai/100 bé gái sinh ra sống; 4 loại bệnh tật bẩm sinh phổ biến": [
+        (2.1, "con/phụ nữ"),
+        (109, "bé trai/100 bé gái"),
+        (4, "loại bệnh tật bẩm sinh"),
+    ],
+    "Trình độ: Trung cấp: 9 người = 90 %; 07 chỉ tiêu": [(9, "người"), (7, "chỉ tiêu")],
+}
+
+
+@pytest.mark.parametrize(("body", "expected"), REAL.items(), ids=[k[:30] for k in REAL])
+def test_units_as_written(tmp_path, body, expected):
+    assert [(f.value, f.unit) for f in figures_of(tmp_path, body)] == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Căn cứ Điều 34 Luật Doanh nghiệp và khoản 2 Điều 15 Luật Thuế",  # a name after the number
+        "trẻ em dưới 15 tuổi; trong 3 giai đoạn; gồm 9 tiểu mục",  # an age, a period, parts of a text
+        "theo tỷ lệ 1:2.000 và 1/500; phục vụ 24/7; thuộc nhóm 85.41",  # a scale, a time, an HS code
+        "Tuổi thọ: >30.000 giờ; Chỉ số hoàn màu: Ra=80.",
+    ],
+)
+def test_numbers_that_count_nothing(tmp_path, body):
+    assert figures_of(tmp_path, body) == []
+
+
+def test_a_family_joins_units_written_differently(tmp_path):
+    got = figures_of(tmp_path, "tiếp nhận 313 hồ sơ, trong đó: 302 hồ sơ trực tuyến, 11 hồ sơ trực tiếp.")
+    assert [(f.unit, f.unit_family) for f in got] == [
+        ("hồ sơ", "hồ sơ"),
+        ("hồ sơ trực tuyến", "hồ sơ"),
+        ("hồ sơ trực tiếp", "hồ sơ"),
+    ]
+    assert [f.part_of for f in got[1:]] == [got[0].span, got[0].span]

@@ -40,3 +40,23 @@ def test_every_record_text_is_the_text_at_its_span(path):
     for record in records:
         start, end = record.span
         assert text[start:end] == record.text, record
+
+
+@pytest.mark.parametrize(
+    ("capitals", "written"),
+    [
+        ("UBND XÃ HOÀNG CÁT", "UBND xã Hoàng Cát"),
+        ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", "Ủy ban nhân dân tỉnh Đắk Lắk"),
+        ("VĂN PHÒNG CHÍNH PHỦ", "Văn phòng Chính phủ"),
+        ("BỘ XÂY DỰNG", "Bộ Xây dựng"),  # an agency's own name starts with a capital
+        ("CỤC THUẾ", "Cục Thuế"),
+        ("SỞ NỘI VỤ TỈNH NGHỆ AN", "Sở Nội vụ tỉnh Nghệ An"),
+        ("ỦY BAN THƯỜNG VỤ QUỐC HỘI", "Ủy ban Thường vụ Quốc hội"),
+        ("TỈNH ỦY BẮC NINH", "Tỉnh ủy Bắc Ninh"),
+        ("Bộ Tài chính", "Bộ Tài chính"),  # mixed case is kept as written
+    ],
+)
+def test_a_body_in_capitals_is_recased_as_running_text_writes_it(capitals, written):
+    from cchc_extract.vietnamese import recase_body
+
+    assert recase_body(capitals) == written

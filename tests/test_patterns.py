@@ -102,7 +102,7 @@ def test_a_malformed_pattern_file_is_reported_whole(monkeypatch):
 )
 def test_date_form_examples_date_a_reference(example):
     refs, _ = find_references(f"Quyết định số 07/QĐ-UBND ngày {example} của UBND xã")
-    assert refs[0].date is not None and refs[0].text.endswith(example)
+    assert refs[0].date is not None and refs[0].text.endswith(f"{example} của UBND xã")
 
 
 def test_a_clerk_adds_a_type_code_without_touching_python(tmp_path, monkeypatch):
@@ -180,3 +180,20 @@ def test_alternation_agrees_with_a_plain_alternation_on_random_words():
         plain = regex.compile(f"(?:{_longest_first(words)})(?!b)")
         got, want = trie.search(text), plain.search(text)
         assert (got and got.span()) == (want and want.span()), (words, text)
+
+
+def _layout_cases():
+    for entry in patternbook.layout_entries():
+        yield from ((entry.id, x, True) for x in entry.examples)
+        yield from ((entry.id, x, False) for x in entry.counterexamples)
+
+
+@pytest.mark.parametrize(("name", "text", "found"), list(_layout_cases()), ids=lambda v: str(v)[:40])
+def test_layout_examples(name, text, found):
+    assert bool(patternbook.layout(name).search(text)) is found, (name, text)
+
+
+def test_every_layout_entry_has_examples_and_unknown_names_are_refused():
+    assert all(entry.examples for entry in patternbook.layout_entries())
+    with pytest.raises(Exception, match="no pattern 'nope'"):
+        patternbook.layout("nope")

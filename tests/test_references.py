@@ -21,7 +21,7 @@ CASES = {
         ("1361/UBND-VP/2024", "Công văn", "2024-05-02", "UBND huyện Hoàng Hóa")
     ],
     "Kế hoạch hành động số 22-KH/TU ngày 24/12/2021 của Ban Chấp hành Đảng bộ tỉnh thực hiện": [
-        ("22-KH/TU", "Kế hoạch", "2021-12-24", "Ban Chấp hành Đảng bộ tỉnh")
+        ("22-KH/TU", "Kế hoạch hành động", "2021-12-24", "Ban Chấp hành Đảng bộ tỉnh")
     ],
     "Thông tư liên tịch số 19/2012/TTLT-BTC-BKH&ĐT-BTTTT": [
         ("19/2012/TTLT-BTC-BKH&ĐT-BTTTT", "Thông tư liên tịch", None, None)
@@ -98,9 +98,33 @@ def test_impossible_date_is_kept_as_text_with_a_warning():
     assert [w[0] for w in warnings] == ["date.impossible"]
 
 
-def test_date_written_before_ban_hanh():
+def test_date_written_before_ban_hanh_gives_the_key_its_year_not_the_mention_a_date():
     refs, _ = find_references("Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND về triển khai")
-    assert refs[0].key == "38/KH-UBND/2024" and str(refs[0].date) == "2024-01-19"
+    assert refs[0].key == "38/KH-UBND/2024" and refs[0].date is None and refs[0].text == "kế hoạch số 38/KH-UBND"
+
+
+def test_two_documents_of_one_body_dated_once_share_the_date():
+    text = "Xét Tờ trình số 347/TTr-CP và Đề án số 348/ĐA-CP ngày 09 tháng 5 năm 2025, Báo cáo thẩm tra số 419/BC-UBPL"
+    refs, _ = find_references(text)
+    assert [(r.number, str(r.date)) for r in refs] == [("347", "2025-05-09"), ("348", "2025-05-09"), ("419", "None")]
+    # a law and a decree named together keep their own dates
+    refs, _ = find_references("Luật Đất đai số 31/2024/QH15 và Nghị định số 102/2024/NĐ-CP ngày 30/7/2024")
+    assert [str(r.date) for r in refs] == ["None", "2024-07-30"]
+
+
+def test_a_shared_issuer_must_fit_the_symbols_body():
+    text = (
+        "Nghị định 61/2018/NĐ-CP ngày 23/4/2018 và Thông tư số 01/2023/TT-VPCP ngày 05/4/2023 của Văn phòng "
+        "Chính phủ; Thông tư số 69/2017/TT-BTC ngày 07/7/2017 và Quyết định số 12/QĐ-BTC ngày 02/01/2024 của Bộ "
+        "trưởng Bộ Tài chính."
+    )
+    refs, _ = find_references(text)
+    assert [(r.number, r.issuer) for r in refs] == [
+        ("61", None),  # NĐ-CP: the Chính phủ, not its Văn phòng
+        ("01", "Văn phòng Chính phủ"),
+        ("69", "Bộ trưởng Bộ Tài chính"),
+        ("12", "Bộ trưởng Bộ Tài chính"),
+    ]
 
 
 def test_short_forms_resolve_to_one_earlier_reference_and_never_invent():
@@ -166,3 +190,88 @@ def test_issuer_stops_at_amounts_and_keeps_capitalised_names():
         "Nghị định số 87/2025/NĐ-CP ngày 11/4/2025 của Chính phủ khoảng 21 tỷ đồng"
     )
     assert [r.issuer for r in refs] == ["Ban Chỉ đạo Trung ương", "Chính phủ"]
+
+
+# Forms met in real published documents (../shared/real-dev), each a rule of the domain.
+REAL_FORMS = {
+    # a decimal number before the slash
+    "Nghị quyết số 66.7/2025/NQ-CP ngày 15 tháng 11 năm 2025 của Chính phủ": [
+        ("66.7/2025/NQ-CP", "Nghị quyết", "2025-11-15", "Chính phủ")
+    ],
+    # the slash after the year forgotten
+    "Thông tư số 49/2025TT-BCT ngày 09/9/2025 của Bộ trưởng Bộ Công Thương": [
+        ("49/2025/TT-BCT", "Thông tư", "2025-09-09", "Bộ trưởng Bộ Công Thương")
+    ],
+    # the number glued to "số" where bold markup split them
+    "Xét đề nghị của Chính phủ tại Tờ trình số347/TTr-CP": [("347/TTr-CP", "Tờ trình", None, None)],
+    # a named kind of a type, written in full, is the type
+    "Báo cáo thẩm tra số 419/BC-UBPLTP15 ngày 03 tháng 6 năm 2025 của Ủy ban Pháp luật và Tư pháp, Báo cáo": [
+        ("419/BC-UBPLTP15/2025", "Báo cáo thẩm tra", "2025-06-03", "Ủy ban Pháp luật và Tư pháp")
+    ],
+    "theo Quy chế phối hợp 49/QCPH-UBND-UBMT-HCTĐ và quy định hiện hành": [
+        ("49/QCPH-UBND-UBMT-HCTĐ", "Quy chế phối hợp", None, None)
+    ],
+    "Đơn đề nghị xác định mã số số 01/CV ngày 30/10/2025 của Công ty TNHH Mẫu": [
+        ("01/CV/2025", "Đơn đề nghị", "2025-10-30", "Công ty TNHH Mẫu")
+    ],
+    "theo QĐ số 2490/QĐ- BNN ngày 01/7/2025": [("2490/QĐ-BNN/2025", "Quyết định", "2025-07-01", None)],
+    # a form numbered like a document is not one
+    "kê khai theo mẫu số 03/TNDN ban hành kèm theo Thông tư số 80/2021/TT-BTC": [
+        ("80/2021/TT-BTC", "Thông tư", None, None)
+    ],
+    # the issuer phrase ends before a word that goes on with the sentence
+    "Quyết định số 206/QĐ-LĐTBXH ngày 11/3/2022 của Bộ trưởng Bộ Lao động - Thương binh và Xã hội chưa thay đổi": [
+        ("206/QĐ-LĐTBXH/2022", "Quyết định", "2022-03-11", "Bộ trưởng Bộ Lao động - Thương binh và Xã hội")
+    ],
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), REAL_FORMS.items(), ids=[t[:40] for t in REAL_FORMS])
+def test_reference_forms_of_real_documents(text, expected):
+    test_reference_forms(text, expected)
+
+
+def test_the_text_runs_to_the_end_of_the_issuer_phrase():
+    text = "Căn cứ Nghị định số 181/2025/NĐ-CP ngày 01/7/2025 của Chính phủ quy định về hoàn thuế;"
+    assert [r.text for r in find_references(text)[0]] == ["Nghị định số 181/2025/NĐ-CP ngày 01/7/2025 của Chính phủ"]
+    text = "tại Báo cáo thẩm tra số 419/BC-UBPLTP15 ngày 03/6/2025 của Ủy ban Pháp luật và Tư pháp, Báo cáo"
+    assert find_references(text)[0][0].text.endswith("của Ủy ban Pháp luật và Tư pháp")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Căn cứ Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15;",
+            ["Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15"],
+        ),
+        (
+            "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên tai và Luật Đê điều số 60/2020/QH14;",
+            ["Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên tai và Luật Đê điều số 60/2020/QH14"],
+        ),
+        ("Căn cứ Luật số 56/2024/QH15 và Luật số 90/2025/QH15;", ["Luật số 56/2024/QH15", "Luật số 90/2025/QH15"]),
+        ("Căn cứ Luật Đất đai, Luật Nhà ở số 27/2023/QH15;", ["Luật Nhà ở số 27/2023/QH15"]),
+        ("Luật Đất đai và Nghị định số 102/2024/NĐ-CP", ["Nghị định số 102/2024/NĐ-CP"]),
+    ],
+)
+def test_a_law_named_before_its_number(text, names):
+    assert [r.text for r in find_references(text)[0]] == names
+
+
+def test_one_issuer_closing_a_list_of_typed_mentions_is_every_items():
+    text = (
+        "Căn cứ Nghị định số 48/2013/NĐ-CP ngày 14/5/2013 và Nghị định số 92/2017/NĐ-CP ngày 07/8/2017 "
+        "của Chính phủ sửa đổi; Nghị định số 178/2024/NĐ-CP, Nghị định số 67/2025/NĐ-CP của Chính phủ; "
+        "Luật số 80/2015/QH13 ngày 22/6/2015 và Nghị định số 34/2016/NĐ-CP ngày 14/5/2016 của Chính phủ."
+    )
+    refs, _ = find_references(text)
+    assert [(r.number, r.issuer) for r in refs] == [
+        ("48", "Chính phủ"),
+        ("92", "Chính phủ"),
+        ("178", "Chính phủ"),
+        ("67", "Chính phủ"),
+        ("80", None),  # QH13: a law of the Quốc hội, not of the Chính phủ
+        ("34", "Chính phủ"),
+    ]
+    # the shared issuer is the item's, but its text ends at its own date
+    assert refs[0].text == "Nghị định số 48/2013/NĐ-CP ngày 14/5/2013"

@@ -71,7 +71,7 @@ def test_seed_appendix_and_section_of_offsets(seed):
     assert seed.appendices[0].title.startswith("Phụ lục 01b THỐNG KÊ SỐ LIỆU")
     sections = {r.text: r.section for r in seed.references}
     assert sections["ND 34"] == "appendix:phu-luc-01b"
-    assert sections["Kế hoạch hành động số 22-KH/TU ngày 24/12/2021"] == "IV.1"
+    assert sections["Kế hoạch hành động số 22-KH/TU ngày 24/12/2021 của Ban Chấp hành Đảng bộ tỉnh"] == "IV.1"
 
 
 HEADERS = {

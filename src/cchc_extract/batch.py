@@ -124,7 +124,15 @@ _QUEUED_BYTES = 32 * 1024  # and never more path bytes than a pipe holds without
 # --- workers ------------------------------------------------------------------
 
 
-def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any, lifeline: tuple[int, int] | None) -> None:
+def _worker(
+    slot: int,
+    tasks: Any,
+    results: Any,
+    running: Any,
+    since: Any,
+    lifeline: tuple[int, int] | None,
+    encoding: str = "auto",
+) -> None:
     """Extract the files sent on this worker's own ``tasks`` pipe; send each outcome on ``results``.
 
     What the worker is running is written to shared memory (``since[slot]``, when it
@@ -151,7 +159,7 @@ def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any, lifel
         running[slot] = index
         started = time.perf_counter()
         try:
-            report = extract(path)
+            report = extract(path, encoding=encoding)
             seconds = time.perf_counter() - started
             text = to_json(report, indent=None)
             # the rows are built here, in parallel, so that the one writer only inserts them
@@ -232,7 +240,8 @@ class _Pool:
     which tasks a worker holds: a worker killed for its time limit, or dead, takes no
     shared state with it, and what it held but had not begun goes to the others."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, encoding: str = "auto"):
+        self.encoding = encoding  # of text files, for every worker
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         self.lifeline: tuple[int, int] | None = None
         if self.context.get_start_method() == "fork":
@@ -257,7 +266,7 @@ class _Pool:
         _widen(task_send)
         process = self.context.Process(
             target=_worker,
-            args=(slot, task_receive, send, self.running, self.since, self.lifeline),
+            args=(slot, task_receive, send, self.running, self.since, self.lifeline, self.encoding),
             daemon=True,
         )
         process.start()
@@ -364,8 +373,12 @@ def run_batch(
     timeout: float = 120.0,
     jsonl: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    encoding: str = "auto",
 ) -> Summary:
-    """Extract every report under ``inputs`` into ``store``; return what happened to each file."""
+    """Extract every report under ``inputs`` into ``store``; return what happened to each file.
+
+    ``encoding`` is that of the text files (``auto`` recognises each).
+    """
     check_options(jobs, timeout)
     files, missing = discover(inputs)
     summary = Summary()
@@ -395,7 +408,7 @@ def run_batch(
         progress(0, total)
     if not todo:
         return summary
-    pool = _Pool(max(1, min(jobs or min(os.cpu_count() or 1, MAX_JOBS), total)))
+    pool = _Pool(max(1, min(jobs or min(os.cpu_count() or 1, MAX_JOBS), total)), encoding)
     try:
         _Driver(pool, todo, store, timeout, jsonl, summary, progress).run()
     except BaseException:

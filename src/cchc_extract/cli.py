@@ -20,6 +20,7 @@ import typer
 from . import __version__
 from .errors import CchcError, OutputError, first_line
 from .export import schema_json, summary, to_json, write_csv
+from .legacy import TEXT_ENCODINGS
 from .pipeline import extract as run_extract
 
 if TYPE_CHECKING:
@@ -29,6 +30,12 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Turn Vietnamese administrative-reform (CCHC) reports into structured, checkable data.",
+)
+
+
+_ENCODING_HELP = (
+    "Encoding of a text file: auto (UTF-8, else the legacy encoding it reads best in, with a warning), "
+    "utf-8, utf-16, cp1258, tcvn3, vni, viscii or vps. DOCX and PDF files say their own."
 )
 
 
@@ -61,10 +68,11 @@ def extract_command(
         Path | None, typer.Option("--csv", help="Also write one CSV per table (UTF-8 with BOM) into this folder.")
     ] = None,
     password: Annotated[str | None, typer.Option("--password", help="Password of an encrypted PDF.")] = None,
+    encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
 ) -> None:
     """Extract one report: a summary for a person, or the contract JSON with --json."""
     try:
-        result = run_extract(report, with_text=with_text, password=password)
+        result = run_extract(report, with_text=with_text, password=password, encoding=encoding)
         if csv_dir is not None:
             written = write_csv(result, csv_dir, force=force)
             typer.echo(f"wrote {len(written)} CSV file(s) to {csv_dir}", err=True)
@@ -141,11 +149,14 @@ def batch_command(
         float, typer.Option("--timeout", help="Seconds one document may take (above 0; default 120).")
     ] = 120.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
     from .batch import check_options, run_batch, summary_text
     from .export.database import hide_password, open_store
 
+    if encoding not in TEXT_ENCODINGS:
+        raise _fail(CchcError(None, f"unknown --encoding {encoding!r}", "use one of " + ", ".join(TEXT_ENCODINGS)))
     started = time.perf_counter()
     try:
         check_options(jobs, timeout)  # before anything is created
@@ -160,7 +171,9 @@ def batch_command(
         raise _fail(OutputError(jsonl, f"cannot be written: {exc.strerror or exc}")) from None
     try:
         with _progress(show) as update:
-            summary = run_batch(inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update)
+            summary = run_batch(
+                inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, encoding=encoding
+            )
     except KeyboardInterrupt:
         typer.echo(
             "cchc-extract: batch interrupted; every document stored is whole: run the same command again to finish",

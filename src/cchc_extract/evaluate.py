@@ -70,16 +70,36 @@ class GoldCheck(_GoldModel):
     where: list[str] = []
 
 
+class GoldNamedReference(_GoldModel):
+    """A document cited by name and date only ("Luật Tổ chức chính quyền địa phương ngày ...")."""
+
+    text: str
+    date: str | None = None
+
+
 class Gold(_GoldModel):
     document: str | None = None
     notes: str | None = None
     draft: bool = False
+    # the annotation guide's shape (../shared/design/annotation-guide.md): an id, the
+    # document's path under the corpus folder, and what the guide adds
+    id: str | None = None
+    source: str | None = None
+    self_mentions: int | None = None
+    named_references: list[GoldNamedReference] | None = None
+    figures_skipped: bool = False
     metadata: dict[str, Any] | None = None
     sections: list[GoldSection] | None = None  # type: ignore[valid-type]
     references: list[GoldReference] | None = None  # type: ignore[valid-type]
     figures: list[GoldFigure] | None = None  # type: ignore[valid-type]
     table_rows: list[GoldRow] | None = None  # type: ignore[valid-type]
     checks: list[GoldCheck] | None = None
+
+    @property
+    def follows_guide(self) -> bool:
+        """Written to the annotation guide, whose conventions then apply: sections are the
+        Roman headings only, and mentions of the document's own number are not references."""
+        return self.id is not None and self.document is None
 
 
 def load_gold(path: str | Path) -> Gold:
@@ -300,13 +320,24 @@ def _prediction_records(report: Report) -> dict[str, Any]:
     }
 
 
+def _as_the_guide_counts(pred: dict[str, Any]) -> dict[str, Any]:
+    """Predictions as the annotation guide counts records: Roman headings only, named by
+    their numeral at any depth; references identified by number and symbol (a short form
+    such as "Nghị định số 61" has no symbol), and no mention of the document's own number."""
+    sections = [{**s, "id": s["number"]} for s in pred["sections"] if s["form"] == "roman"]
+    references = [r for r in pred["references"] if not r.get("self") and r.get("symbol")]
+    return {**pred, "sections": sections, "references": references}
+
+
 def score_document(report: Report, gold: Gold, mode: Mode = "key", name: str | None = None) -> DocumentResult:
     """Score one report against its gold; record types the gold omits are not scored."""
     result = DocumentResult(name or report.source.path)
     pred = _prediction_records(report)
     gold_data = gold.model_dump(mode="json", exclude_unset=True)
+    if gold.follows_guide:
+        pred = _as_the_guide_counts(pred)
     for kind in RECORD_TYPES:
-        if gold_data.get(kind) is None:
+        if gold_data.get(kind) is None or (kind == "figures" and gold.figures_skipped):
             continue
         if kind == "metadata":
             score, fields, missed, extra = _metadata_score(gold_data["metadata"], pred["metadata"])
@@ -366,18 +397,36 @@ class Evaluation:
 
 
 def pair_corpus(corpus: Path, gold_dir: Path) -> list[tuple[Path, Path]]:
-    """Every document in ``corpus`` that has a gold file of the same stem, any format."""
+    """Every document under ``corpus`` that has a gold file: the gold's ``source`` (a path
+    under the corpus folder) where it names one, else any document of the same stem, in any
+    format and any sub-folder."""
     if not corpus.is_dir():
         raise GoldError(corpus, "is not a folder of documents")
     if not gold_dir.is_dir():
         raise GoldError(gold_dir, "is not a folder of gold files")
-    golds = {p.stem: p for p in gold_dir.glob("*.json")}
     suffixes = set(supported_suffixes())
-    return [
-        (doc, golds[doc.stem])
-        for doc in sorted(corpus.iterdir())
-        if doc.is_file() and doc.suffix.lower() in suffixes and doc.stem in golds
-    ]
+    documents = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    pairs = []
+    for gold_path in sorted(gold_dir.glob("*.json")):
+        source = _declared_source(gold_path)
+        if source is not None:
+            doc = corpus / source
+            if not doc.is_file():
+                raise GoldError(gold_path, f"names source {source!r}, which is not under {corpus}")
+            pairs.append((doc, gold_path))
+        else:
+            pairs.extend((doc, gold_path) for doc in documents if doc.stem == gold_path.stem)
+    return sorted(pairs, key=lambda pair: pair[0])
+
+
+def _declared_source(gold_path: Path) -> str | None:
+    """The ``source`` a gold file names, read before the whole file is validated."""
+    try:
+        data = json.loads(gold_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GoldError(gold_path, f"is not readable JSON: {exc}") from exc
+    source = data.get("source") if isinstance(data, dict) else None
+    return source if isinstance(source, str) else None
 
 
 def evaluate(pairs: Iterable[tuple[Path, Path]], extract: Callable[[Path], Report], mode: Mode = "key") -> Evaluation:

@@ -44,3 +44,16 @@ def issuer_for_code(code: str | None) -> str | None:
     book = patternbook.issuers()
     canonical = book.canonical_code(code) or book.canonical_code(without_term(code))
     return book.codes[canonical].name if canonical else None
+
+
+@patternbook.derived
+def _titles() -> regex.Pattern[str]:
+    titles = patternbook.issuers().titles
+    return regex.compile(rf"(?i)^(?:(?:{patternbook.alternation(titles, ignore_case=True)})\s*,?\s*)+")
+
+
+def without_titles(body: str) -> str:
+    """A body's name without the titles of its head before it: "Bộ trưởng, Chủ nhiệm Văn phòng
+    Chính phủ" -> "Văn phòng Chính phủ" (the titles are patterns/issuers.yaml ``titles``)."""
+    rest = _titles().sub("", body, count=1)
+    return rest or body

@@ -36,6 +36,7 @@ class Source(Record):
 class Metadata(Record):
     doc_type: str | None = Field(None, description='full name, e.g. "Báo cáo"')
     number: str | None = Field(None, description='as written; null for "Số: /BC-UBND"')
+    year: int | None = Field(None, description='when the own number carries one: 2025 in "105/2025/QĐ-UBND"')
     symbol: str | None = Field(None, description='"BC-UBND"')
     issuer: str | None = Field(None, description='issuing body, e.g. "UBND xã Hoàng Cát"')
     issuer_normalized: str | None = Field(None, description="abbreviations expanded")
@@ -85,6 +86,7 @@ class Reference(Record):
     issuer: str | None = Field(None, description="as written")
     issuer_normalized: str | None = None
     form: str = Field(description="id of the reference form that matched")
+    self: bool = Field(False, description="a mention of the document's own number, not a citation")
     resolved_key: str | None = Field(None, description="for short forms: the full reference meant")
     section: str | None = None
     span: Span
@@ -94,7 +96,12 @@ class Reference(Record):
 class Figure(Record):
     text: str
     value: float
-    unit: str | None = Field(None, description='the counted noun ("hồ sơ"), or "%" for a lone percentage')
+    unit: str | None = Field(
+        None, description='the unit as written after the number ("hồ sơ trực tuyến", "tỷ đồng", "mm"), or "%"'
+    )
+    unit_family: str | None = Field(
+        None, description='the family of the unit where patterns/units.yaml knows it ("hồ sơ", "người", "đồng")'
+    )
     share_percent: float | None = None
     of_total: float | None = Field(None, description='38 in "25/38 nhiệm vụ"')
     label: str | None = Field(None, description="what is counted, from the words before the number")

@@ -99,15 +99,20 @@ class ReferenceForm(_Entry):
 
 
 class UnitEntry(_Entry):
-    unit: str
-    words: list[str]
     family: str
+    words: list[str]
     examples: list[str] = []
 
 
 class _UnitsFile(_Entry):
     units: list[UnitEntry]
-    periods: list[str]
+    measures: list[str]
+    scales: list[str]
+    pairs: list[str]
+    phrase_stops: list[str]
+    phrase_words: int
+    not_units: list[str]
+    not_after: list[str]
     label_abbreviations: dict[str, str]
     label_stop_words: list[str]
 
@@ -124,10 +129,32 @@ class _IssuersFile(_Entry):
     admin_units: list[str]
     stop_words: list[str]
     name_words: list[str] = []
+    organs: list[str] = []
+    titles: list[str] = []
 
 
 class _HeadingsFile(_Entry):
     forms: list[HeadingForm]
+
+
+class LayoutPattern(_Entry):
+    id: str
+    pattern: str
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            regex.compile(value)
+        except regex.error as exc:
+            raise ValueError(f"pattern does not compile: {exc}") from exc
+        return value
+
+
+class _LayoutFile(_Entry):
+    patterns: list[LayoutPattern]
 
 
 class _ReferencesFile(_Entry):
@@ -166,12 +193,27 @@ def _validated(name: str, model: type[BaseModel]) -> Any:
 class Units:
     entries: tuple[UnitEntry, ...]
     by_word: dict[str, UnitEntry]
-    periods: tuple[str, ...]
+    measures: tuple[str, ...]
+    scales: tuple[str, ...]
+    pairs: tuple[str, ...]
+    phrase_stops: frozenset[str]
+    phrase_words: int
+    not_units: tuple[str, ...]
+    not_after: tuple[str, ...]
     label_abbreviations: dict[str, str]
     label_stop_words: frozenset[str]
 
     def entry(self, written: str) -> UnitEntry | None:
         return self.by_word.get(" ".join(written.casefold().split()))
+
+    def family_of(self, unit: str | None) -> str | None:
+        """The family of a unit as written, from the words it begins with ("hồ sơ trực tuyến"
+        -> "hồ sơ", "cán bộ, công chức" -> "người"), longest word first; None if unknown."""
+        if not unit:
+            return None
+        folded = " ".join(unit.casefold().split())
+        match = _unit_word_pattern().match(folded)
+        return self.by_word[match[0]].family if match else None
 
     def family_in(self, text: str | None) -> str | None:
         """The unit family named anywhere in ``text`` ("Số lượng hồ sơ" -> "hồ sơ"), longest word first."""
@@ -200,11 +242,17 @@ def units() -> Units:
         for word in entry.words:
             by_word.setdefault(" ".join(word.casefold().split()), entry)
     return Units(
-        tuple(data.units),
-        by_word,
-        tuple(data.periods),
-        dict(data.label_abbreviations),
-        frozenset(w.casefold() for w in data.label_stop_words),
+        entries=tuple(data.units),
+        by_word=by_word,
+        measures=tuple(data.measures),
+        scales=tuple(data.scales),
+        pairs=tuple(data.pairs),
+        phrase_stops=frozenset(w.casefold() for w in data.phrase_stops),
+        phrase_words=data.phrase_words,
+        not_units=tuple(data.not_units),
+        not_after=tuple(data.not_after),
+        label_abbreviations=dict(data.label_abbreviations),
+        label_stop_words=frozenset(w.casefold() for w in data.label_stop_words),
     )
 
 
@@ -269,6 +317,8 @@ class Issuers:
     admin_units: tuple[str, ...]
     stop_words: tuple[str, ...]
     name_words: frozenset[str] = frozenset()
+    organs: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
 
     def canonical_code(self, code: str) -> str | None:
         return self.codes_folded.get(code.casefold())
@@ -303,6 +353,8 @@ def issuers() -> Issuers:
         admin_units=tuple(data.admin_units),
         stop_words=tuple(data.stop_words),
         name_words=frozenset(w.casefold() for w in data.name_words),
+        organs=tuple(data.organs),
+        titles=tuple(data.titles),
     )
 
 
@@ -332,6 +384,20 @@ def heading_entries() -> tuple[HeadingForm, ...]:
 
 
 @derived
+def layout_entries() -> tuple[LayoutPattern, ...]:
+    return tuple(_validated("layout.yaml", _LayoutFile).patterns)
+
+
+@derived(maxsize=None)
+def layout(name: str) -> regex.Pattern[str]:
+    """The compiled pattern of patterns/layout.yaml named ``name`` ("motto", "recipients" ...)."""
+    for entry in layout_entries():
+        if entry.id == name:
+            return regex.compile(entry.pattern)
+    raise PatternError("patterns/layout.yaml", f"has no pattern {name!r}")
+
+
+@derived
 def reference_file() -> _ReferencesFile:
     return _validated("references.yaml", _ReferencesFile)
 
@@ -356,3 +422,42 @@ def reference_fragments() -> dict[str, str]:
     codes = [e.code for e in doc_types().entries if e.code] + list(issuers().codes)
     fragments["known_code"] = f"(?i:{alternation(codes, ignore_case=True)})"
     return {k: expand(v, fragments) for k, v in fragments.items()}
+
+
+class FontFamily(_Entry):
+    encoding: str
+    prefixes: list[str]
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+
+class CapitalFonts(_Entry):
+    suffix: str
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+
+class Syllables(_Entry):
+    onsets: list[str]
+    rhymes: list[str]
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+
+class CapitalWords(_Entry):
+    words: list[str]
+    examples: list[str] = []
+    counterexamples: list[str] = []
+
+
+class EncodingsFile(_Entry):
+    fonts: list[FontFamily]
+    capital_fonts: CapitalFonts
+    tcvn3_capitals: CapitalWords
+    syllables: Syllables
+
+
+@derived
+def encodings_file() -> EncodingsFile:
+    """Legacy-font families and the shape of a Vietnamese syllable (``encodings.yaml``)."""
+    return _validated("encodings.yaml", EncodingsFile)

@@ -9,6 +9,7 @@ from .errors import CchcError, InternalError, first_line
 from .extract import build_table, find_references
 from .extract.figures import find_figures
 from .extract.grids import find_grids
+from .extract.references import mark_self
 from .extract.tables import has_named_columns
 from .models import ParseWarning, Report, Source, Table
 from .normalize import Document, normalize
@@ -16,14 +17,17 @@ from .readers import Block, RawDocument, read
 from .segment import Layout, segment, unique_id
 
 
-def extract(path: str | Path, *, with_text: bool = False, password: str | None = None) -> Report:
+def extract(
+    path: str | Path, *, with_text: bool = False, password: str | None = None, encoding: str = "auto"
+) -> Report:
     """Read a report file and return its records; raises only ``CchcError``.
 
-    Bad input is an ``InputError`` (or another ``CchcError``); an exception from a
-    stage after reading is a bug met on this file, raised as ``InternalError`` naming
-    the file, with the original as its cause.
+    ``encoding`` is that of a text file: ``auto`` (recognised), utf-8, utf-16, cp1258,
+    tcvn3, vni, viscii or vps. Bad input is an ``InputError`` (or another ``CchcError``);
+    an exception from a stage after reading is a bug met on this file, raised as
+    ``InternalError`` naming the file, with the original as its cause.
     """
-    raw = read(path, password=password)
+    raw = read(path, password=password, encoding=encoding)
     try:
         return extract_raw(raw, with_text=with_text)
     except CchcError:
@@ -40,11 +44,15 @@ def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:
 
 def extract_document(doc: Document, *, with_text: bool = False) -> Report:
     layout = segment(doc)
-    exclude = set(layout.own_numbers)
+    start, end = layout.extent
+    exclude = {*layout.own_numbers, (0, start), (end, len(doc.text) + 1)} - {(0, 0)}
     references, ref_warnings = find_references(doc.text, layout.section_at, doc.page_at, exclude)
+    references = mark_self(doc.text, references, layout.own, layout.captions(doc))
     tables, table_warnings = extract_tables(doc, layout)
-    not_narrative = [r.span for r in references] + [t.span for t in tables if t.span]
-    figures = find_figures(doc, [layout.body], layout.section_at, not_narrative)
+    # running text of the body and the appendices, and table cells of text ("0 đồng đối với
+    # cá nhân ..."); a number alone in its cell has no unit after it, so is no figure
+    regions = [layout.body] + [a.extent for a in layout.appendices]
+    figures = find_figures(doc, regions, layout.section_at, [r.span for r in references])
     raw = doc.raw
     warnings = [ParseWarning(code=c, message=m, page=p) for c, m, p in raw.warnings]
     warnings += [ParseWarning(code=c, message=m) for c, m in layout.warnings]

@@ -9,7 +9,6 @@ order the report first uses them.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
@@ -17,61 +16,30 @@ from dataclasses import dataclass, field
 import regex
 
 from . import patternbook
+from .extract.references import OwnNumber, Symbol, read_symbol
 from .issuers import normalize_issuer
 from .models import Appendix, Metadata, Section, Span
 from .normalize import Document
 from .vietnamese import is_upper, recase_body, slug, strip_accents
 
-_MOTTO = regex.compile(
-    r"(?i)CỘNG\s+H[OÒ][ÀA]\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|[ĐD][ẢA]NG\s+C[ỘO]NG\s*S[ẢA]N\s+VI[ỆE]T\s+NAM"
-)
+# The words that mark the parts of a document are data: patterns/layout.yaml.
+_layout = patternbook.layout
 _RULE = regex.compile(r"^[-–—_=.*\s]*$")
-_PLACE_DATE = regex.compile(
-    r"(?P<place>[^,|\t]*?)\s*,?\s*ngày\s*(?P<day>\d{1,2})?[\s.…]*tháng\s*(?P<month>\d{1,2})?"
-    r"[\s.…]*năm\s*(?P<year>\d{4})",
-    regex.I,
-)
-_SUBJECT_LEAD = regex.compile(r"^(?:V/v|Về\s+việc)\s*:?\s*", regex.I)
-_BODY_LEAD = regex.compile(
-    r"^(?:Căn\s+cứ|Thực\s+hiện|Kính\s+gửi|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Trên\s+cơ\s+sở|Ngày\s+\d)",
-    regex.I,
-)
-_AUTHORITY = regex.compile(
-    r"^(?:CHỦ\s+TỊCH|PHÓ\s+CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|TRƯỞNG\s+BAN|CHÁNH\s+VĂN\s+PHÒNG|"
-    r"ỦY\s+BAN\s+NHÂN\s+DÂN|HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|BAN\s+THƯỜNG\s+VỤ|BAN\s+CHẤP\s+HÀNH)\b"
-)
-_RECIPIENTS = regex.compile(r"^(?:Nơi\s+nhận|NƠI\s+NHẬN)\s*:?\s*", regex.I)
-_SIGN_PREFIX = regex.compile(r"^(?:TM|T/M|KT|K/T|Q|TL|T/L|TUQ)\s*\.\s*\p{Lu}")
-_SIGN_NOISE = regex.compile(r"^\(.*\)$|^\[.*\]$|^(?:Đã\s+ký|đã\s+ký)")
-_NAME = regex.compile(r"^\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,5}$")
-_APPENDIX = regex.compile(
-    r"^(?P<label>(?:PHỤ\s+LỤC|Phụ\s+lục|PHỤ\s+BIỂU|Phụ\s+biểu|MẪU\s+BIỂU\s+SỐ|Mẫu\s+biểu\s+số|BIỂU\s+MẪU"
-    r"|Biểu\s+mẫu|BIỂU\s+SỐ|Biểu\s+số|MẪU\s+SỐ|Mẫu\s+số)\b[^\n]{0,40})$"
-)
-_BARE_BODY = regex.compile(r"^(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN$|^HỘI\s+ĐỒNG\s+NHÂN\s+DÂN$|^BAN\s+CHẤP\s+HÀNH$")
-_ISSUER_IN_TEXT = regex.compile(
-    r"(?<!\p{L})(?P<issuer>(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|HĐND)\s+"
-    r"(?:xã|phường|thị\s+trấn|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)"
-    r"(?:\s+\p{Lu}[\p{Ll}\p{M}]*){1,4})"
-)
 _CELL = regex.compile(r"[^|\t]+")
 _NUMBER_LABEL = regex.compile(r"Số\s*:?")
 _DASH = regex.compile(r"^[-–+•]\s*")
+_SPACE = regex.compile(r"\s+")
 _ENDS_SENTENCE = regex.compile(r"[.:;!?)]\s*$")
 
 
 @patternbook.derived
-def _symbol_pattern() -> regex.Pattern[str]:
+def _blank_number_pattern() -> regex.Pattern[str]:
+    """A symbol whose number is left blank in the header: "Số: /BC-UBND", "Số:    /QĐ-UBND"."""
     f = patternbook.reference_fragments()
     code, slash, hyphen = f["code"], f["slash"], f["hyphen"]
-    return regex.compile(
-        rf"^Số\s*:?\s*(?P<number>\d{{1,5}}[a-zđ]?)?\s*(?:(?P<year>{f['year']})\s*/\s*)?"
-        rf"(?P<sep>[/\-–])\s*(?P<symbol>{code}(?:{hyphen}{code})*(?:{slash}{code}(?:{hyphen}{code})*)?)"
-    )
+    return regex.compile(rf"[\s.…]*[/\-–]\s*(?P<symbol>{code}(?:{hyphen}{code})*(?:{slash}{code}(?:{hyphen}{code})*)?)")
 
 
-_CATALOGUE_NUMBER = regex.compile(r"^(\d{1,5}[a-zđ]?)\s*[/\-]\s*(\S+)$")
-_CATALOGUE_DATE = regex.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _RECIPIENT_ITEM = regex.compile(r"(?:^|\s)[-–+•]\s")
 _ON_BEHALF = regex.compile(r"^(?:TM|T/M)\s*\.\s*(.+)$")
 _FIRST_WORD = regex.compile(r"^\S+\s*")
@@ -95,6 +63,8 @@ class Layout:
     closing: Span | None
     sections: list[Section]
     appendices: list[Appendix]
+    extent: Span = (0, 0)  # the document, without the text a website put around it
+    own: OwnNumber | None = None  # the document's own number, to tell mentions of itself
     own_numbers: list[Span] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
@@ -102,54 +72,79 @@ class Layout:
     def __post_init__(self) -> None:
         self._starts = [s.extent[0] for s in self.sections]
 
+    def captions(self, doc: Document, lines: int = 5) -> list[Span]:
+        """Each appendix's label and the few lines under it, where its caption stands."""
+        out = []
+        for appendix in self.appendices:
+            first = doc.line_index(appendix.span[0])
+            last = min(len(doc.lines) - 1, first + lines, doc.line_index(max(appendix.span[0], appendix.extent[1] - 1)))
+            out.append((appendix.span[0], doc.lines[last].end))
+        return out
+
     def section_at(self, offset: int) -> str | None:
         """The id of the innermost part holding ``offset`` (section, header, closing, ...)."""
         if offset < self.header[1]:
             return "header"
-        for appendix in self.appendices:
-            if appendix.extent[0] <= offset < appendix.extent[1]:
-                return f"appendix:{appendix.id}"
-        if self.closing and self.closing[0] <= offset < self.closing[1]:
-            return "closing"
         index = bisect.bisect_right(self._starts, offset) - 1
         while index >= 0:
             section = self.sections[index]
             if section.extent[0] <= offset < section.extent[1]:
                 return section.id
             index -= 1
+        for appendix in self.appendices:
+            if appendix.extent[0] <= offset < appendix.extent[1]:
+                return f"appendix:{appendix.id}"
+        if self.closing and self.closing[0] <= offset < self.closing[1]:
+            return "closing"
         return "preamble"
 
 
 def segment(doc: Document) -> Layout:
-    """Find header, sections, closing and appendices, and read the metadata."""
+    """Find the document's extent, header, sections, closing and appendices, and read the
+    metadata. Text around the document (a website's, when it was taken from one) is set
+    aside, with a warning saying so."""
     lines = doc.line_texts()
-    header = _read_header(doc, lines)
+    start_line = _document_start(lines)
+    site_line = _site_text_after(lines, start_line)
+    header = _read_header(doc, lines, start_line, site_line)
     body_start_line = header.end_line
-    closing_line = _find_closing(lines, body_start_line)
+    closing_line = _find_closing(lines, body_start_line, site_line)
+    end = _own_title_after(doc, closing_line if closing_line is not None else body_start_line, site_line, header)
+    end_line = doc.line_index(end) + (end > doc.lines[doc.line_index(end)].start) if end < len(doc.text) else len(lines)
+    if closing_line is not None and closing_line >= end_line:
+        closing_line = None
     appendix_lines = _find_appendices(
-        lines, closing_line if closing_line is not None else body_start_line, strict=closing_line is None
+        lines, closing_line if closing_line is not None else body_start_line, end_line, strict=closing_line is None
     )
-    end_line = len(lines)
     body_end_line = min([x for x in (closing_line, *appendix_lines[:1]) if x is not None], default=end_line)
     closing_end_line = appendix_lines[0] if appendix_lines else end_line
 
     def at(i: int) -> int:
         return doc.lines[i].start if i < len(doc.lines) else len(doc.text)
 
-    body = (at(body_start_line), at(body_end_line))
-    sections = _sections(doc, lines, body_start_line, body_end_line)
-    closing_span = (at(closing_line), at(closing_end_line)) if closing_line is not None else None
     closing = _read_closing(lines, closing_line, closing_end_line) if closing_line is not None else {}
-    appendices = _appendices(doc, lines, appendix_lines)
+    attached = _attachment(lines, closing, closing_end_line)
+    if attached is not None:
+        appendix_lines = [attached, *appendix_lines]
+        closing_end_line = attached
+    body = (at(body_start_line), at(body_end_line))
+    used: dict[str, int] = {}
+    sections = _sections(doc, lines, body_start_line, body_end_line, used)
+    closing_span = (at(closing_line), at(closing_end_line)) if closing_line is not None else None
+    appendices = _appendices(doc, lines, appendix_lines, end_line)
+    for n, first in enumerate(appendix_lines):
+        last = appendix_lines[n + 1] if n + 1 < len(appendix_lines) else end_line
+        sections += _sections(doc, lines, first + 1, last, used, in_tables=True)
 
     issuer = header.issuer or closing.pop("issuer_from_signature", None)
     if not issuer:
-        match = _ISSUER_IN_TEXT.search(doc.text, body[0], min(body[1], body[0] + 3000))
+        match = _layout("issuer_in_text").search(doc.text, body[0], min(body[1], body[0] + 3000))
         issuer = match["issuer"] if match else None
-    doc_type = header.doc_type or _type_from_symbol(header.symbol)
+    doc_type = header.doc_type or _type_without_type_line(header, lines[body_start_line : body_start_line + 5])
     metadata = Metadata(
         doc_type=doc_type,
         number=header.number,
+        year=header.year,
         symbol=header.symbol,
         issuer=issuer,
         issuer_normalized=normalize_issuer(issuer),
@@ -162,16 +157,116 @@ def segment(doc: Document) -> Layout:
         signing_authority=closing.get("signing_authority", []),
         recipients=closing.get("recipients", []),
     )
+    own = None
+    if header.symbol and header.form:
+        date_year = header.date.year if header.date else None
+        symbol = Symbol(header.form, header.number or "", header.year, header.symbol, 0)
+        own = OwnNumber(symbol, doc_type, date_year)
     return Layout(
         metadata=metadata,
-        header=(0, at(body_start_line)),
+        header=(at(start_line), at(body_start_line)),
         body=body,
         closing=closing_span,
         sections=sections,
         appendices=appendices,
+        extent=(at(start_line), end),
+        own=own,
         own_numbers=header.own_spans,
-        warnings=header.warnings,
+        warnings=header.warnings + _set_aside(lines, start_line, end_line),
     )
+
+
+def _set_aside(lines: list[str], start: int, end: int) -> list[tuple[str, str]]:
+    """A warning for the text before and after the document, where there is any."""
+    before = sum(1 for line in lines[:start] if line.strip(" |"))
+    after = sum(1 for line in lines[end:] if line.strip(" |"))
+    if not before and not after:
+        return []
+    parts = [f"{n} line(s) {where}" for n, where in ((before, "before its header"), (after, "after its end")) if n]
+    return [("document.extent", f"text around the document set aside ({' and '.join(parts)}): no records from it")]
+
+
+# --- extent -------------------------------------------------------------------
+
+# At most this many lines of the issuer's block stand above the motto or "Số:" line.
+_ISSUER_BLOCK_LINES = 8
+
+
+def _document_start(lines: list[str]) -> int:
+    """The first line of the document: the issuer's block above the first national motto or
+    own "Số:" line (text before it, such as a website's notices and index cells, is not the
+    document's); the first line where there is no such header."""
+    anchor = next((i for i, line in enumerate(lines) if _is_header_anchor(line)), None)
+    if anchor is None:
+        return _after_site_text(lines)
+    start, content = anchor, 0
+    for i in range(anchor - 1, -1, -1):
+        text = lines[i].strip().strip("|").strip()
+        if not text or _RULE.match(text):
+            continue
+        if content == _ISSUER_BLOCK_LINES or not _may_head_a_header(text):
+            break
+        start, content = i, content + 1
+    return start
+
+
+# A website's text before an excerpt without a header is looked for in this many lines.
+_SITE_TEXT_LINES = 150
+
+
+def _after_site_text(lines: list[str]) -> int:
+    """Where a document without a header of its own starts: after the last line a website
+    puts before it (its notices and index cells) and the value cell that follows a label."""
+    pattern = _layout("site_text_before")
+    last = next(
+        (i for i in range(min(len(lines), _SITE_TEXT_LINES) - 1, -1, -1) if pattern.match(lines[i].strip())), None
+    )
+    if last is None:
+        return 0
+    start = last + 1
+    if lines[last].strip().endswith(":"):  # a label: its value is the next line with text
+        while start < len(lines) and not lines[start].strip(" |"):
+            start += 1
+        start += 1
+    return min(start, len(lines))
+
+
+def _is_header_anchor(line: str) -> bool:
+    text = line.strip().strip("|").strip()
+    return bool(_layout("motto").search(text)) or _own_number(text) is not None
+
+
+def _may_head_a_header(text: str) -> bool:
+    """A line of the issuer's block: a body's name in capitals, or a short line that does not
+    read as a sentence, a list item or a label ("BỘ TÀI CHÍNH", "Ủy ban nhân dân")."""
+    if is_upper(text) and len(text) <= 120:
+        return True
+    return len(text) <= 60 and not text.endswith((".", ":", ";", ",")) and not _DASH.match(text)
+
+
+def _site_text_after(lines: list[str], start: int) -> int:
+    """The first line after ``start`` that a website puts after a document (patterns/layout.yaml
+    ``site_text_after``), or the end."""
+    pattern = _layout("site_text_after")
+    return next((i for i in range(start + 1, len(lines)) if pattern.match(lines[i].strip())), len(lines))
+
+
+def _own_title_after(doc: Document, start: int, stop: int, header: _Header) -> int:
+    """A website's title line restating the document ("Công văn 5348/CT-CS năm 2025 hướng
+    dẫn ... do Cục Thuế ban hành") ends the document: where the first such title stands from
+    line ``start`` on, at a line's start or after a sentence that a reflow joined it to; the
+    start of line ``stop`` where there is none."""
+    end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
+    if not header.number or not header.symbol:
+        return end
+    year = rf"{header.year}\s?/\s?" if header.year else ""
+    own = regex.compile(
+        rf"(?:^|(?<=[.;!?…][*\"”’)]*[ \t]))(?:{patternbook.reference_fragments()['type_word']})[ \t]+"
+        rf"0*{regex.escape(header.number.lstrip('0'))}\s?/\s?{year}{regex.escape(header.symbol)}(?![\p{{L}}\d])",
+        regex.M,
+    )
+    found = own.search(doc.text, doc.lines[start].start if start < len(doc.lines) else len(doc.text), end)
+    return found.start() if found else end
 
 
 # --- header -------------------------------------------------------------------
@@ -182,7 +277,10 @@ class _Header:
     end_line: int = 0
     doc_type: str | None = None
     number: str | None = None
+    year: int | None = None
     symbol: str | None = None
+    form: str | None = None
+    letter: bool = False  # a "V/v" subject: the document is a letter (công văn)
     issuer: str | None = None
     parent: str | None = None
     place: str | None = None
@@ -193,9 +291,9 @@ class _Header:
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _cells(doc: Document, lines: list[str], upto: int) -> list[_Cell]:
+def _cells(doc: Document, lines: list[str], first: int, upto: int) -> list[_Cell]:
     cells: list[_Cell] = []
-    for i in range(upto):
+    for i in range(first, upto):
         base = doc.lines[i].start
         for match in _CELL.finditer(lines[i]):
             text = match[0].strip()
@@ -240,9 +338,9 @@ def _type_names() -> tuple[tuple[str, str], ...]:
     return tuple((name, strip_accents(name.upper())) for name in names)
 
 
-def _doc_type_line(lines: list[str], limit: int) -> tuple[int, str, str] | None:
+def _doc_type_line(lines: list[str], first: int, limit: int) -> tuple[int, str, str] | None:
     """The line that names the document type in capitals ("BÁO CÁO"), with any rest."""
-    for i in range(min(limit, len(lines))):
+    for i in range(first, min(limit, len(lines))):
         text = lines[i].strip().strip("|").strip()
         if not text or not is_upper(text) or text.endswith(":") or len(text) > 160:
             continue
@@ -254,43 +352,45 @@ def _doc_type_line(lines: list[str], limit: int) -> tuple[int, str, str] | None:
     return None
 
 
-def _read_header(doc: Document, lines: list[str]) -> _Header:
+def _read_header(doc: Document, lines: list[str], first: int, stop: int) -> _Header:
+    """The header of the document that starts at line ``first`` (the site text before it
+    aside), looked for before line ``stop``."""
     header = _Header()
-    found = _doc_type_line(lines, 150)
-    symbol_re = _symbol_pattern()
-    limit = found[0] if found else min(len(lines), 60)
-    cells = _split_at_motto(_cells(doc, lines, limit))
+    found = _doc_type_line(lines, first, min(stop, first + _HEADER_LINES))
+    limit = found[0] if found else min(stop, first + 60)
+    cells = _split_at_motto(_cells(doc, lines, first, limit))
     anchor: int | None = None
     last_header_line = -1
     for index, cell in enumerate(cells):
-        number = symbol_re.match(cell.text)
-        if number and header.symbol is None:
-            header.number = number["number"]
-            year = f"{number['year']}/" if number["year"] else ""
-            header.symbol = year + number["symbol"].replace(" ", "") if year else number["symbol"].replace(" ", "")
-            header.own_spans.append((cell.start, cell.start + number.end()))
-            rest = cell.text[number.end() :]
+        own = _own_number(cell.text) if header.symbol is None else None
+        if own:
+            symbol, end = own
+            header.number = symbol.number or None
+            header.year, header.symbol, header.form = symbol.year, symbol.symbol, symbol.form
+            header.own_spans.append((cell.start, cell.start + end))
+            rest = cell.text[end:]
             anchor = index if anchor is None else anchor
             last_header_line = max(last_header_line, cell.line)
             if rest.strip():
                 _place_date(header, rest)
             continue
-        if _MOTTO.search(cell.text):
+        if _layout("motto").search(cell.text):
             anchor = index if anchor is None else anchor
             last_header_line = max(last_header_line, cell.line)
             continue
         if (
             header.date is None
             and header.place is None
-            and _PLACE_DATE.search(cell.text)
+            and _layout("place_date").search(cell.text)
             and (anchor is not None or found)
         ):
             _place_date(header, cell.text)
             last_header_line = max(last_header_line, cell.line)
             continue
-        lead = _SUBJECT_LEAD.match(cell.text)
+        lead = _layout("subject_lead").match(cell.text)
         if lead and anchor is not None and header.subject is None and not found:
             header.subject = cell.text[lead.end() :].strip()
+            header.letter = True
             last_header_line = max(last_header_line, cell.line)
     if anchor is not None:
         header.parent, header.issuer = _bodies(cells, anchor)
@@ -298,35 +398,50 @@ def _read_header(doc: Document, lines: list[str]) -> _Header:
         line, header.doc_type, rest = found
         header.subject, header.end_line = _subject(lines, line, rest)
     else:
-        header.end_line = last_header_line + 1 if last_header_line >= 0 else 0
-    _fill_from_catalogue(header, _catalogue(cells[:200]))
+        header.end_line = last_header_line + 1 if last_header_line >= 0 else first
+    _fill_from_catalogue(header, _catalogue(_cells(doc, lines, 0, first) + cells[:200]))
     return header
 
 
+# The type line ("QUYẾT ĐỊNH") stands within this many lines of the header's first.
+_HEADER_LINES = 40
+
+
+def _own_number(text: str) -> tuple[Symbol, int] | None:
+    """The document's own number and symbol in a "Số:" cell, read with the reference grammar
+    ("Số: 105/2025/QĐ-UBND", "Số: 22-KH/TU"), or with the number left blank ("Số: /BC-UBND");
+    with where the symbol ends in ``text``."""
+    # a rule drawn under the issuer may run into the line ("------ Số: 1661/NQ-UBTVQH15")
+    skip = len(text) - len(text.lstrip("-–—_ "))
+    lead = _layout("number_lead").match(text[skip:])
+    if not lead:
+        return None
+    symbol = read_symbol(text, skip + lead.end())
+    if symbol:
+        return symbol, symbol.end
+    blank = _blank_number_pattern().match(text, skip + lead.end())
+    if blank:
+        return Symbol("administrative", "", None, _SPACE.sub("", blank["symbol"]), blank.end()), blank.end()
+    return None
+
+
 def _fill_from_catalogue(header: _Header, cells: dict[str, _Cell]) -> None:
+    """A legal-database page's label cells ("Số hiệu:", "Nơi ban hành:") are the site's,
+    not the document's: they name who issued and signed it where the document does not,
+    but its identity (type, number, date) is read from its own header only."""
     if not cells:
         return
     catalogue = {k: c.text.strip() for k, c in cells.items()}
     if "number" in cells:
         number = cells["number"]
         header.own_spans.append((number.start, number.start + len(number.text)))
-        match = _CATALOGUE_NUMBER.match(catalogue["number"])
-        if match and header.symbol is None:
-            header.number, header.symbol = match[1], match[2]
-    if header.doc_type is None and "doc_type" in catalogue:
-        header.doc_type = patternbook.doc_types().name_for_word(catalogue["doc_type"]) or catalogue["doc_type"]
     if header.issuer is None and "issuer" in catalogue:
         header.issuer = catalogue["issuer"]
-    if header.date is None and "date" in catalogue:
-        match = _CATALOGUE_DATE.match(catalogue["date"])
-        if match:
-            with contextlib.suppress(ValueError):
-                header.date = dt.date(int(match[3]), int(match[2]), int(match[1]))
     header.catalogue_signer = catalogue.get("signer")
 
 
 def _place_date(header: _Header, text: str) -> None:
-    match = _PLACE_DATE.search(text)
+    match = _layout("place_date").search(text)
     if not match:
         return
     place = match["place"].strip(" ,|")
@@ -342,7 +457,7 @@ def _split_at_motto(cells: list[_Cell]) -> list[_Cell]:
     """Two columns read as one line ("TỈNH ỦY BẮC NINH ĐẢNG CỘNG SẢN VIỆT NAM"): cut at the motto."""
     out = []
     for cell in cells:
-        match = _MOTTO.search(cell.text)
+        match = _layout("motto").search(cell.text)
         if match and match.start() > 0:
             left = cell.text[: match.start()].rstrip()
             out.append(_Cell(cell.line, cell.start, left))
@@ -357,7 +472,7 @@ def _bodies(cells: list[_Cell], anchor: int) -> tuple[str | None, str | None]:
 
     def is_body(cell: _Cell) -> bool:
         text = cell.text
-        return is_upper(text) and text[:1].isalpha() and not _MOTTO.search(text) and not text.startswith("SỐ")
+        return is_upper(text) and text[:1].isalpha() and not _layout("motto").search(text) and not text.startswith("SỐ")
 
     names: list[str] = []
     i = anchor - 1
@@ -370,12 +485,12 @@ def _bodies(cells: list[_Cell], anchor: int) -> tuple[str | None, str | None]:
         cell = cells[j]
         if is_body(cell):
             names.append(cell.text)
-        elif not (_RULE.match(cell.text) or _MOTTO.search(cell.text) or cell.text.startswith("Số")):
+        elif not (_RULE.match(cell.text) or _layout("motto").search(cell.text) or cell.text.startswith("Số")):
             break
         j += 1
     merged: list[str] = []
     for name in names:
-        if merged and _BARE_BODY.match(merged[-1]):
+        if merged and _layout("bare_body").match(merged[-1]):
             merged[-1] = f"{merged[-1]} {name}"
         else:
             merged.append(name)
@@ -399,10 +514,10 @@ def _subject(lines: list[str], type_line: int, rest: str) -> tuple[str | None, i
             i += 1
             continue
         if (
-            (_BODY_LEAD.match(text) and not is_upper(text))
-            or _AUTHORITY.match(text)
+            (_layout("body_lead").match(text) and not is_upper(text))
+            or _layout("signer_title").match(text)
             or _heading(text)
-            or _RECIPIENTS.match(text)
+            or _layout("recipients").match(text)
         ):
             break
         if parts and not is_upper(parts[-1]) and not is_upper(text):
@@ -426,17 +541,21 @@ def _continues_subject(lines: list[str], blank: int, previous: str) -> bool:
         bool(nxt)
         and is_upper(previous)
         and is_upper(nxt)
-        and not (_AUTHORITY.match(nxt) or _heading(nxt) or _BODY_LEAD.match(nxt))
+        and not (_layout("signer_title").match(nxt) or _heading(nxt) or _layout("body_lead").match(nxt))
     )
 
 
-def _type_from_symbol(symbol: str | None) -> str | None:
-    """The type a symbol's first code names ("BC-UBND" -> Báo cáo); none: a công văn."""
-    if not symbol:
+def _type_without_type_line(header: _Header, opening: list[str]) -> str | None:
+    """The type of a document whose header has no type line: a letter (a "V/v" subject, or
+    "Kính gửi" opening the body) is a công văn, whatever letters its symbol has ("5615/CT-CS":
+    CT is the Cục Thuế); otherwise the type its symbol's first code names ("BC-UBND" ->
+    Báo cáo), and a công văn where that code names no type."""
+    if not header.symbol:  # no header of its own (an excerpt): no type to tell
         return None
+    if header.letter or any(_layout("letter_lead").match(line.strip()) for line in opening):
+        return "Công văn"
     types = patternbook.doc_types()
-    first = regex.split(r"[-/]", symbol.split("/")[-1] if regex.match(r"\d{4}/", symbol) else symbol)[0]
-    code = types.canonical_code(first)
+    code = types.canonical_code(regex.split(r"[-/]", header.symbol)[0])
     return types.by_code[code].name if code else "Công văn"
 
 
@@ -458,30 +577,32 @@ def _clean_title(title: str) -> str:
     return title.strip().rstrip(" :;.").strip()
 
 
-def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Section]:
-    found: list[tuple[int, str, str, str, str, str | None, int]] = []  # line, id, number, form, title, parent, level
+def _sections(
+    doc: Document, lines: list[str], first: int, stop: int, used: dict[str, int], in_tables: bool = False
+) -> list[Section]:
+    """The headings between lines ``first`` and ``stop``, nested in the order their forms first
+    appear. ``in_tables``: an appendix, whose tables group their rows under Roman headings
+    ("I. Bộ, ngành" in a cell, or "I." in one cell and its title in the next)."""
+    found: list[tuple[int, int, str, str, str, str, str | None, int]] = []  # line, last line, id, ...
     stack: list[tuple[str, str, str]] = []  # form, id, number
-    used: dict[str, int] = {}
     for i in range(first, stop):
-        text = lines[i]
-        hit = _heading(text)
-        if not hit or doc.in_cell(i):
+        heading = _heading_at(doc, lines, i, stop, in_tables)
+        if not heading:
             continue
-        form, match = hit
-        number = match["number"]
+        form, number, title, last = heading
         forms = [f for f, _, _ in stack]
         if form in forms:
             del stack[forms.index(form) :]
         parent = stack[-1] if stack else None
         section_id = _section_id(parent, number, used)
-        title = _continued(lines, i, match["title"], stop)
-        found.append((i, section_id, number, form, _clean_title(title), parent[1] if parent else None, len(stack) + 1))
+        found.append((i, last, section_id, number, form, title, parent[1] if parent else None, len(stack) + 1))
         stack.append((form, section_id, number))
     end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
     sections = []
-    for k, (i, section_id, number, form, title, parent_id, level) in enumerate(found):
+    for k, (i, last, section_id, number, form, title, parent_id, level) in enumerate(found):
         line = doc.lines[i]
-        next_start = next((doc.lines[f[0]].start for f in found[k + 1 :] if f[6] <= level), end)
+        next_start = next((doc.lines[f[0]].start for f in found[k + 1 :] if f[7] <= level), end)
+        span = (line.start, doc.lines[last].end)
         sections.append(
             Section(
                 id=section_id,
@@ -490,13 +611,46 @@ def _sections(doc: Document, lines: list[str], first: int, stop: int) -> list[Se
                 title=title,
                 parent=parent_id,
                 form=form,
-                text=doc.text[line.start : line.end],
-                span=(line.start, line.end),
+                text=doc.text[span[0] : span[1]],
+                span=span,
                 extent=(line.start, next_start),
                 page=line.page,
             )
         )
     return sections
+
+
+_ROMAN_CELL = regex.compile(r"^(?P<number>X{0,3}(?:IX|IV|V?I{1,3}|V|X))\.$")
+
+
+def _heading_at(
+    doc: Document, lines: list[str], i: int, stop: int, in_tables: bool
+) -> tuple[str, str, str, int] | None:
+    """The heading on line ``i`` (form, number, title, its last line), if it is one. A line of
+    a table is one only in an appendix, and only in the Roman form: the numeral of a group of
+    rows. "I" without its dot in a numbered column is a row's number, not a heading."""
+    text = lines[i]
+    if not doc.in_cell(i):
+        hit = _heading(text)
+        if not hit:
+            return None
+        form, match = hit
+        return form, match["number"], _clean_title(_continued(lines, i, match["title"], stop)), i
+    if not in_tables:
+        return None
+    hit = _heading(text.strip())
+    if hit and hit[0] == "roman":
+        return "roman", hit[1]["number"], _clean_title(hit[1]["title"]), i
+    numeral = _ROMAN_CELL.match(text.strip())
+    if not numeral:
+        return None
+    k = i + 1  # the title in the next cell: past the "|" that ends this one
+    while k < stop and lines[k].strip() in ("", "|"):
+        k += 1
+    title = lines[k].strip() if k < stop else ""
+    if not title or not doc.in_cell(k) or _heading(title) or not title[:1].isalpha():
+        return None
+    return "roman", numeral["number"], _clean_title(title), k
 
 
 def _continued(lines: list[str], i: int, title: str, stop: int) -> str:
@@ -536,16 +690,16 @@ def unique_id(base: str, used: dict[str, int], sep: str = "~") -> str:
 # --- closing ------------------------------------------------------------------
 
 
-def _find_closing(lines: list[str], start: int) -> int | None:
+def _find_closing(lines: list[str], start: int, stop: int) -> int | None:
     recipients = signature = None
-    for i in range(start, len(lines)):
+    for i in range(start, stop):
         first = lines[i].lstrip()[:1]  # the patterns need "N" (Nơi nhận) or "T", "K", "Q" (TM., KT., Q.)
-        if recipients is None and first in ("N", "n") and _RECIPIENTS.match(lines[i].strip()):
+        if recipients is None and first in ("N", "n") and _layout("recipients").match(lines[i].strip()):
             recipients = i
         elif (
             signature is None
             and first in ("T", "K", "Q")
-            and _SIGN_PREFIX.match(lines[i].strip())
+            and _layout("signing_prefix").match(lines[i].strip())
             and is_upper(lines[i])
         ):
             signature = i
@@ -562,7 +716,7 @@ def _read_closing(lines: list[str], first: int, stop: int) -> dict:
     i = first
     recipient_lines: set[int] = set()
     while i < stop:
-        head = _RECIPIENTS.match(lines[i].strip())
+        head = _layout("recipients").match(lines[i].strip())
         if head:
             recipient_lines.add(i)
             rest = lines[i].strip()[head.end() :]
@@ -584,9 +738,9 @@ def _read_closing(lines: list[str], first: int, stop: int) -> dict:
     titles: list[str] = []
     for k in range(first, stop):
         text = lines[k].strip().strip("|").strip()
-        if k in recipient_lines or not text or _RULE.match(text) or _SIGN_NOISE.match(text):
+        if k in recipient_lines or not text or _RULE.match(text) or _layout("signature_noise").match(text):
             continue
-        if _SIGN_PREFIX.match(text):
+        if _layout("signing_prefix").match(text):
             out["signing_authority"].append(text)
             tm = _ON_BEHALF.match(text)
             if tm:
@@ -594,15 +748,36 @@ def _read_closing(lines: list[str], first: int, stop: int) -> dict:
             continue
         if is_upper(text) and len(text) < 80:
             titles.append(text)
+            out["last_line"] = k
             continue
-        if _NAME.match(text) and (titles or out["signing_authority"]):
+        if _layout("signer_name").match(text) and (titles or out["signing_authority"]):
             out["signer"] = text
+            out["last_line"] = k
             break
+    out["recipient_lines"] = recipient_lines
     if titles:
         out["signer_title"] = titles[-1]
     elif out["signing_authority"]:
         out["signer_title"] = _FIRST_WORD.sub("", out["signing_authority"][-1])
     return out
+
+
+def _attachment(lines: list[str], closing: dict, stop: int) -> int | None:
+    """Where a document attached after the signature starts (the "KẾ HOẠCH" or "QUY ĐỊNH" a
+    decision issues, under its caption "Ban hành kèm theo Quyết định số ..."): the first line
+    of text after the signature block that is not one of its recipients."""
+    last = closing.get("last_line")
+    if last is None:
+        return None
+    skip = closing.get("recipient_lines", set())
+    for k in range(last + 1, stop):
+        text = lines[k].strip().strip("|").strip()
+        if not text or k in skip or _RULE.match(text) or _layout("signature_noise").match(text):
+            continue
+        if _layout("recipients").match(text) or _DASH.match(text):
+            return None  # the recipients after the signature: no attachment before them
+        return k
+    return None
 
 
 def _recipient(text: str) -> str:
@@ -612,11 +787,11 @@ def _recipient(text: str) -> str:
 # --- appendices ---------------------------------------------------------------
 
 
-def _find_appendices(lines: list[str], start: int, strict: bool) -> list[int]:
+def _find_appendices(lines: list[str], start: int, stop: int, strict: bool) -> list[int]:
     found = []
-    for i in range(start, len(lines)):
+    for i in range(start, stop):
         text = lines[i].strip()
-        match = _APPENDIX.match(text)
+        match = _layout("appendix_label").match(text)
         if not match or text.endswith((".", ";", ",")):
             continue
         if strict and not (is_upper(text) or _NUMBERED_TITLE.match(text)):
@@ -625,11 +800,11 @@ def _find_appendices(lines: list[str], start: int, strict: bool) -> list[int]:
     return found
 
 
-def _appendices(doc: Document, lines: list[str], starts: list[int]) -> list[Appendix]:
+def _appendices(doc: Document, lines: list[str], starts: list[int], end: int) -> list[Appendix]:
     out: list[Appendix] = []
     used: dict[str, int] = {}
     for n, i in enumerate(starts):
-        stop = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        stop = starts[n + 1] if n + 1 < len(starts) else end
         title_parts = [lines[i].strip()]
         k = i + 1
         while k < stop and len(title_parts) < 4:

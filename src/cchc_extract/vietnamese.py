@@ -89,6 +89,11 @@ def _recase_capitals(name: str) -> str:
     out: list[str] = []
     in_place = False
     i = 0
+    organ = _organ_at_start(lowered)
+    if organ:  # "BỘ XÂY DỰNG" -> "Bộ Xây dựng": the agency's own name starts with a capital
+        out = [words[0][:1] + words[0][1:].lower(), *lowered[1:organ]]
+        out.append(words[organ][:1] + words[organ][1:].lower())
+        i = organ + 1
     while i < len(words):
         if words[i].casefold() in party and i + 1 < len(words) and fold_tones(words[i + 1]).casefold() == "ủy":
             out.extend([words[i][:1] + words[i][1:].lower(), "ủy"])  # "TỈNH ỦY" is a body, not a province
@@ -112,6 +117,17 @@ def _recase_capitals(name: str) -> str:
         i += 1
     text = " ".join(out)
     return _proper_names().sub(lambda m: _PROPER_SPELLING[m[0].casefold()], text)
+
+
+def _organ_at_start(lowered: list[str]) -> int:
+    """Where the proper name starts after the organ word that opens a body's name ("bộ",
+    "tổng cục", "văn phòng"); 0 where there is none, or where the common name of a level's
+    body follows ("ủy ban nhân dân", "ban chấp hành" is an organ: "Ban Chấp hành ...")."""
+    for organ in sorted(patternbook.issuers().organs, key=len, reverse=True):
+        n = len(organ.split())
+        if lowered[:n] == organ.split() and n < len(lowered) and lowered[n : n + 2] != ["nhân", "dân"]:
+            return n
+    return 0
 
 
 @patternbook.derived

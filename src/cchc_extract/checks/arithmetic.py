@@ -27,11 +27,8 @@ def _part_of_whole(figure: Figure) -> bool:
     return not _ACHIEVED.search(figure.text)
 
 
-def _is_money(unit: str | None) -> bool:
-    from .. import patternbook
-
-    entry = patternbook.units().entry(unit or "")
-    return entry is not None and entry.family == "đồng"
+def _is_money(figure: Figure) -> bool:
+    return figure.unit_family == "đồng"
 
 
 def _fmt(value: float) -> str:
@@ -61,7 +58,7 @@ def _narrative_sums(figures: list[Figure]) -> list[Check]:
         added = sum(p.value for p in parts)
         if math.isclose(added, total.value, abs_tol=1e-6):
             continue
-        if added < total.value and _is_money(total.unit):
+        if added < total.value and _is_money(total):
             continue  # amounts listed "trong đó" are often a selection, not every part
         terms = " + ".join(_fmt(p.value) for p in parts)
         checks.append(
@@ -155,7 +152,7 @@ def percent_recompute(report: Report) -> list[Check]:
             continue
         base = by_span.get(f.share_base) if f.share_base else None
         total = base.value if base else f.of_total
-        if not total or (not _part_of_whole(f) and _is_money(f.unit)):
+        if not total or (not _part_of_whole(f) and _is_money(f)):
             continue
         computed = f.value / total * 100
         tolerance = 10 ** -_decimals(f.share_percent, f.text) + 1e-9

@@ -4,7 +4,9 @@ Quantities are linked by meaning, not position: the appendix row must count the
 same kind of thing (its unit belongs to the figure's unit family) and describe
 it in nearly the same words. Almost every word of the figure's label must stand
 in the row (its label and unit), and at least half of the row's label words in
-the figure's label. Rows that fit equally well are taken together: "302 hồ sơ
+the figure's label, and no word of the figure's label that the row lacks may stand
+in another row of its table (that word tells the rows apart: "một cửa liên thông"
+is not row "một cửa"). Rows that fit equally well are taken together: "302 hồ sơ
 tiếp nhận trực tuyến" agrees with sub-rows "trực tuyến mức độ 3" (222) and "mức
 độ 4" (80) because 222 + 80 = 302. Nothing is reported when the values agree.
 """
@@ -58,14 +60,17 @@ def narrative_appendix(report: Report) -> list[Check]:
         wanted = _tokens(figure.label)
         if len(wanted) < 2:
             continue
-        entry = book.entry(figure.unit)
-        family = entry.family if entry else None
+        family = figure.unit_family
         matches = []
-        for table, row, row_family, label, have in rows:
-            if family is None or row_family != family:
-                continue
+        kin = [(table, row, label, have) for table, row, row_family, label, have in rows if row_family == family]
+        for table, row, label, have in kin if family is not None else []:
             covered = len(wanted & have) / len(wanted)
             if covered >= _FIGURE_COVERED and label and len(wanted & label) / len(label) >= _ROW_COVERED:
+                # a word the row lacks that tells its siblings apart ("liên thông" in "một cửa,
+                # một cửa liên thông", which row 3.2.1 "một cửa" lacks but 3.2.2 has): another quantity
+                missing = wanted - have
+                if any(missing & other for t, r, other, _ in kin if t is table and r is not row):
+                    continue
                 matches.append((covered, table, row))
         if not matches:
             continue

@@ -1,10 +1,14 @@
 """Figures: the quantities a report states in its narrative.
 
-A figure is a number followed by a counted noun from patterns/units.yaml ("313 hồ
-sơ"), a ratio ("25/38 nhiệm vụ") or a lone percentage ("100% thủ tục"). A share
+A figure is a number followed by its unit as written: a measure ("52gam", "150-200
+mA", "1.446.000 đồng/ha/năm"), a scale and its word ("4.500 tỷ đồng"), or the noun
+phrase counted ("313 hồ sơ trực tuyến", "40 xã, phường"), which ends where the
+sentence goes on (patterns/units.yaml: its stop words, punctuation, a number, a
+name); a ratio ("25/38 nhiệm vụ"); or a lone percentage ("100% thủ tục"). A share
 written after it ("= 99 %", "(đạt 96,55%)", ", đạt 61%") belongs to it. Numbers
-followed by a time word ("6 tháng", "10 ngày"), numbers inside references, and
-anything in tables, the header or the closing are not figures.
+followed by a period or an age ("6 tháng", "15 tuổi"), after a word that makes
+them a label ("Điều 5", "mức độ 4"), numbers inside references, and numbers alone
+in a table cell (no unit follows them) are not figures.
 
 Figures are also placed in the report's own arithmetic: a total followed by
 "Trong đó" and the parts listed under it (``part_of``), and the figure a
@@ -27,7 +31,9 @@ from .spans import Spans
 
 SectionOf = Callable[[int], str | None]
 
-_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+# A number: thousands grouped by dots ("1.446.000", "5.817,196"), a comma decimal ("96,55"),
+# or a dot decimal where the digits after the dot cannot be a thousands group ("92.8", "13.92").
+_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+\.\d{1,2}(?![\d.])|\d+(?:,\d+)?"
 _MARKER = regex.compile(r"^\s*((?:[-–+*•]\s*)+)")
 _IN_WHICH = regex.compile(r"(?i)(?<!\p{L})trong\s+đó(?!\p{L})")
 # A sentence ends at a full stop or a line break; "4.250 hồ sơ; trong đó ..." goes on.
@@ -48,28 +54,40 @@ _COMMA = regex.compile(r",(?=\s)")
 _DIGIT = regex.compile(r"\d")
 _ENDS_IN_WHICH = regex.compile(r"(?i)[\s.,;:]*trong\s+đó\s*:?\s*")
 _IN_WHICH_LINE = regex.compile(r"(?i)\s*[-+*]?\s*trong\s+đó\s*:?\s*")
+# a word of a counted noun phrase: letters, and a hyphen inside ("đi-ốt")
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*")
+_ACRONYM = regex.compile(r"[\p{Lu}\d&]{2,8}")
+_SPELLED = regex.compile(r" ?\(\p{Ll}[\p{Ll}\s]{0,40}\)")
+# a number written before a measure of power: "DC60V", "AC220V"
+_CURRENT = regex.compile(r"(?<![\p{L}])(?:DC|AC)\Z")
 
 
 @dataclass(frozen=True)
 class _Patterns:
-    # A ratio "25/38 nhiệm vụ", a count "313 hồ sơ" or a percentage "100%", in one
-    # pattern: one scan of the text finds all three, and at a number the first that
-    # fits wins in that order.
+    # A number, with a ratio ("25/38"), a range ("150-200", "từ 07 đến 09") or a
+    # percent sign after it; the unit after it is read by _unit_after.
     figure: regex.Pattern[str]
     share: regex.Pattern[str]
     not_a_figure_before: regex.Pattern[str]
+    measure: regex.Pattern[str]
+    scale: regex.Pattern[str]
+    pair: regex.Pattern[str]
+    period: regex.Pattern[str]
+    known: regex.Pattern[str]
 
 
 @patternbook.derived
 def _patterns() -> _Patterns:
     book = patternbook.units()
-    words = patternbook.alternation([w for e in book.entries for w in e.words], ignore_case=True)
-    unit = rf"(?P<unit>(?i:{words}))(?!\p{{L}})"
-    tail = r"(?![\d/:]|[.,]\d)"
     return _Patterns(
         figure=regex.compile(
-            rf"(?<![\p{{L}}\d.,/:\-])(?P<num>{_NUM})"
-            rf"(?:\s?/\s?(?P<total>{_NUM}){tail}\s*{unit}|{tail}\s*{unit}|\s?(?P<percent>%))"
+            rf"(?:(?<![\p{{L}}\d.,/:\-+−])|(?<=(?<!\p{{L}})(?:DC|AC)))"
+            rf"(?:(?<=^|[\s(>])(?P<sign>[-−+])(?=\d))?(?P<num>{_NUM})"
+            rf"(?:\s?/\s?(?P<total>{_NUM})(?![\d/:]|[.,]\d)"
+            rf"|(?P<range>[ \t]?[-–][ \t]?|\n-[ \t]|\s+(?:đến|tới)\s+)"
+            rf"(?P<sign2>[-−+])?(?P<num2>{_NUM})(?![\d/:]|[.,]\d))?"
+            rf"(?P<percent>\s?%)?",
+            regex.M,
         ),
         # a share after the counted noun: "= 99 %", "(đạt 96,55%)", ", đạt 61%", up to five words between
         share=regex.compile(
@@ -78,9 +96,14 @@ def _patterns() -> _Patterns:
         ),
         # only whether it is there counts: searched from the right, it is tried at the end only
         not_a_figure_before=regex.compile(
-            r"(?i)(?:mức\s+độ|điều|khoản|điểm|năm|giai\s+đoạn|số|lần\s+thứ|khóa|phụ\s+lục|đề\s+án)\s*\Z",
+            rf"(?i)(?<!\p{{L}})(?:{patternbook.alternation(book.not_after, ignore_case=True)})\s*\Z",
             regex.REVERSE,
         ),
+        measure=regex.compile(rf"(?:{patternbook.alternation(book.measures)})(?![\p{{L}}\d])"),
+        scale=regex.compile(rf"(?i:{patternbook.alternation(book.scales, ignore_case=True)})\s(?P<word>\p{{L}}+)"),
+        pair=regex.compile(rf"(?i:{patternbook.alternation(book.pairs, ignore_case=True)})(?![\p{{L}}])"),
+        period=regex.compile(rf"(?i:{patternbook.alternation(book.not_units, ignore_case=True)})(?!\p{{L}})"),
+        known=regex.compile(rf"(?i:{patternbook.alternation(book.by_word, ignore_case=True)})(?!\p{{L}})"),
     )
 
 
@@ -90,8 +113,16 @@ class _Found:
     end: int
     value: float
     unit: str | None
+    family: str | None = None
     share: float | None = None
     of_total: float | None = None
+
+
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    end: int
+    measure: bool  # a unit of measure, not a counted noun
 
 
 def find_figures(
@@ -112,6 +143,7 @@ def find_figures(
             text=doc.text[f.start : f.end],
             value=f.value,
             unit=f.unit,
+            unit_family=f.family,
             share_percent=f.share,
             of_total=f.of_total,
             label=_label(doc.text, f.start),
@@ -129,41 +161,148 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
     taken = Spans(blocked)
     out: list[_Found] = []
 
-    narrative: dict[int, bool] = {}  # per line: not a table row, a cell or a bar
-
     def free(a: int, b: int) -> bool:
-        if taken.overlaps(a, b):
-            return False
-        index = doc.line_index(a)
-        if index not in narrative:
-            line = doc.line_text(index)
-            narrative[index] = "\t" not in line and line.strip() != "|" and not doc.in_cell(index)
-        return narrative[index]
+        return not taken.overlaps(a, b)
 
     book = patternbook.units()
     for m in pats.figure.finditer(text, start, end):
-        if not free(m.start(), m.end()) or pats.not_a_figure_before.search(text, max(0, m.start() - 20), m.start()):
+        first = m.start("num") if not m["sign"] else m.start("sign")
+        if not free(first, m.end()):
+            continue
+        lead = max(0, first - 24)
+        if pats.not_a_figure_before.search(text, lead, first):
             continue
         value = parse_number(m["num"])
         if value is None:
             continue
+        if m["sign"] and m["sign"] in "-−":
+            value = -value
         if m["percent"]:
-            out.append(_Found(m.start(), m.end(), value, "%"))
-            taken.add(*m.span())
+            values: list[tuple[int, float | None, int]] = [(first, value, m.end())]
+            if m["num2"]:
+                values = [(first, value, m.start("range")), (m.start("num2"), _signed(m, "2"), m.end())]
+            for a, v, b in values:
+                if v is not None:
+                    out.append(_Found(a, b, v, "%"))
+            taken.add(first, m.end())
             continue
-        entry = book.entry(m["unit"])
-        if entry is None:
+        glued_to_current = bool(_CURRENT.search(text, max(0, first - 2), first))
+        # the number spelled out after it, as laws write it: "09 (chín) ký tự", "05 (năm) năm"
+        spelled = _SPELLED.match(text, m.end(), end)
+        unit = _unit_after(text, spelled.end() if spelled else m.end(), end, pats, book)
+        if unit is None or (glued_to_current and not unit.measure):
             continue
-        stop = m.end()
+        if m["num2"] and "\n" in m["range"] and not unit.measure:
+            continue  # "10\n- 5 hồ sơ": a number, then a list item
+        family = book.family_of(unit.text)
+        stop = unit.end
         share = None
-        s = pats.share.match(text, m.end(), min(end, m.end() + 80))
-        if s and not _SENTENCE_END.search(text, m.end(), s.start("pct")):
+        s = pats.share.match(text, unit.end, min(end, unit.end + 80))
+        if s and not _SENTENCE_END.search(text, unit.end, s.start("pct")):
             share = parse_number(s["pct"])
             stop = s.end()
         total = parse_number(m["total"]) if m["total"] else None
-        out.append(_Found(m.start(), stop, value, entry.unit, share, total))
-        taken.add(m.start(), stop)
+        if m["num2"]:
+            second = _signed(m, "2")
+            out.append(_Found(first, m.start("range"), value, unit.text, family))
+            if second is not None:
+                out.append(_Found(m.start("num2"), stop, second, unit.text, family, share))
+        else:
+            out.append(_Found(first, stop, value, unit.text, family, share, total))
+        taken.add(first, stop)
+        if unit.measure:  # "200m-500m": the range's second end, with the same measure
+            again = regex.match(
+                rf"[ \t]?[-–][ \t]?({_NUM}){regex.escape(unit.text)}(?![\p{{L}}\d])", text[stop : stop + 24]
+            )
+            if again and parse_number(again[1]) is not None and free(stop, stop + again.end()):
+                out.append(
+                    _Found(stop + again.start(1), stop + again.end(), parse_number(again[1]) or 0.0, unit.text, family)
+                )
+                taken.add(stop, stop + again.end())
     return out
+
+
+def _signed(m: regex.Match[str], which: str) -> float | None:
+    value = parse_number(m[f"num{which}"])
+    if value is not None and m[f"sign{which}"] and m[f"sign{which}"] in "-−":
+        return -value
+    return value
+
+
+def _unit_after(text: str, pos: int, end: int, pats: _Patterns, book: patternbook.Units) -> _Unit | None:
+    """The unit written at ``pos``, right after a number: a measure ("mm", "đồng/ha/năm"), a
+    scale and its word ("tỷ đồng"), or a counted noun phrase ("hồ sơ trực tuyến"); None
+    where what follows is no unit (a period, a name, punctuation)."""
+    glued = pos < end and not text[pos].isspace()
+    q = pos if glued else pos + 1
+    if q >= end or (not glued and text[pos] != " "):
+        return None  # a tab or a line break: the next cell or line is not this number's unit
+    measure = pats.measure.match(text, q, end)
+    if measure:
+        return _Unit(
+            text[q : _rate(text, measure.end(), end, pats, book)], _rate(text, measure.end(), end, pats, book), True
+        )
+    if glued:
+        return None  # "2025TT", "3a": letters glued to a number that are no measure
+    if pats.period.match(text, q, end):
+        return None
+    scaled = pats.scale.match(text, q, end)
+    if scaled:
+        return _Unit(text[q : scaled.end()], scaled.end(), False)
+    phrase_end = _noun_phrase(text, q, end, pats, book)
+    if phrase_end is None:
+        return None
+    phrase_end = _rate(text, phrase_end, end, pats, book)
+    return _Unit(text[q:phrase_end], phrase_end, False)
+
+
+def _noun_phrase(text: str, q: int, end: int, pats: _Patterns, book: patternbook.Units) -> int | None:
+    """Where the noun phrase counted from ``q`` ends ("45 đơn vị hành chính cấp xã, gồm"):
+    its words up to a stop word, punctuation, a number, a name or the longest length; None
+    where no noun starts at ``q``."""
+    # a pair ("xã, phường") or a noun the units know ("chỉ tiêu", whose "chỉ" alone would end it)
+    head = pats.pair.match(text, q, end) or pats.known.match(text, q, end)
+    pos, count = (head.end(), len(head[0].split())) if head else (q, 0)
+    while count < book.phrase_words:
+        gap = pos if count == 0 else pos + 1
+        if count and not (pos < end and text[pos] == " "):
+            break
+        word = _WORD.match(text, gap, end)
+        if not word:
+            break
+        written = word[0]
+        folded = written.casefold()
+        nxt = _WORD.match(text, word.end() + 1, end) if word.end() < end and text[word.end()] == " " else None
+        two = f"{folded} {nxt[0].casefold()}" if nxt else None
+        if folded in book.phrase_stops or (two and two in book.phrase_stops):
+            break
+        if written[:1].isupper() and not _ACRONYM.fullmatch(written):
+            break  # a name ("34 Luật Doanh nghiệp", "03 tỉnh Ninh Bình")
+        if count == 0 and pats.period.match(text, word.start(), end):
+            return None
+        pos, count = word.end(), count + 1
+    return pos if count else None
+
+
+def _rate(text: str, pos: int, end: int, pats: _Patterns, book: patternbook.Units) -> int:
+    """The unit goes on after "/" with what it is per: a measure or period ("đồng/ha/năm",
+    "lần/ngày"), a noun of one or two words ("con/phụ nữ"), or a count of one ("bé trai/100
+    bé gái"); not with a longer phrase ("GB/hộp thư điện tử") or a time span ("thư/10 phút")."""
+    while pos < end and text[pos] == "/":
+        q = pos + 1
+        measure = pats.measure.match(text, q, end) or pats.period.match(text, q, end)
+        if measure:
+            pos = measure.end()
+            continue
+        count = regex.match(r"\d+\s", text[q : q + 8])
+        if count and pats.period.match(text, q + count.end(), end):
+            break
+        start = q + (count.end() if count else 0)
+        phrase = _noun_phrase(text, start, end, pats, book)
+        if phrase is None or len(text[start:phrase].split()) > 2:
+            break
+        pos = phrase
+    return pos
 
 
 def _label(text: str, start: int) -> str | None:
@@ -227,7 +366,7 @@ def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
             parts = [
                 k
                 for k in _between(on_line(line), inline.end(), parts_end)
-                if figures[k].unit == total.unit and k not in aside
+                if _kind(figures[k]) == _kind(total) and k not in aside
             ]
             for k in parts:
                 part_of[k] = total.span
@@ -241,7 +380,7 @@ def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
         last_part: int | None = None
         for index in sorted(part_lines + deeper_lines):
             for k in by_line.get(index, []):
-                if figures[k].unit != total.unit:
+                if _kind(figures[k]) != _kind(total):
                     continue
                 if index in part_lines and (last_part is None or doc.line_index(figures[last_part].span[0]) != index):
                     part_of[k] = total.span
@@ -257,6 +396,11 @@ def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
         else f
         for i, f in enumerate(figures)
     ]
+
+
+def _kind(figure: Figure) -> str | None:
+    """What a figure counts, to tell parts of one total: its unit's family, else its unit."""
+    return figure.unit_family or figure.unit
 
 
 def _between(line: tuple[list[int], list[int]], after: int, before: int) -> list[int]:

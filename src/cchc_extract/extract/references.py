@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import regex
 
 from .. import patternbook
-from ..issuers import issuer_for_code, normalize_issuer, without_term
+from ..issuers import issuer_for_code, normalize_issuer, without_term, without_titles
 from ..models import Reference
-from .spans import Spans
+from .spans import Span, Spans
 
 SectionOf = Callable[[int], str | None]
 PageOf = Callable[[int], int | None]
@@ -32,13 +32,24 @@ PageOf = Callable[[int], int | None]
 _URLS = (regex.compile(r"https?://[^\s<>)\]]+"), regex.compile(r"www\.[^\s<>)\]]+"))
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _SPACE = regex.compile(r"\s+")
+# the type of "văn bản số ...", which says no more than that a document is cited
+_GENERIC_TYPE = "Công văn"
+_WORD = regex.compile(r"\S+")
 _CODE_SPLIT = regex.compile(r"[-/–]")
 _CODE = regex.compile(r"[^-/]+")
 # characters that end an issuer phrase whatever surrounds them (one alternative of the
 # stop pattern, and the bound of its search)
 _HARD_STOP_CHARS = r"[;.()\[\]\n:]"
 _HARD_STOP = regex.compile(_HARD_STOP_CHARS)
-_NOT_WORDS = regex.compile(r"[^\p{L}\s:]", regex.REVERSE)
+_NOT_WORDS = regex.compile(r"[^\p{L}\s:,]", regex.REVERSE)
+# A law named before its number: "Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13",
+# "Luật sửa đổi, bổ sung một số điều của Luật ...". Its name holds no other symbol ("/"),
+# and a comma or "và" before another law word starts that law's name.
+_LAW_WORD = r"Bộ\s+luật|Luật|Pháp\s+lệnh"
+_LAW_NAME_CHAR = rf"(?:(?!(?:,|\s(?:và|hoặc))\s*(?:{_LAW_WORD})\s)[^;.:()\n/])"
+# ... except in an amending law's name, which names the laws it amends: "Luật sửa đổi, bổ
+# sung một số điều của Luật Phòng, chống thiên tai và Luật Đê điều số 60/2020/QH14"
+_AMENDING = r"sửa\s+đổi[^;.:()\n/]"
 
 
 @dataclass(frozen=True)
@@ -49,13 +60,15 @@ class _Patterns:
     date_after: tuple[regex.Pattern[str], ...]
     issuer_after: regex.Pattern[str]
     coordination: regex.Pattern[str]
+    list_joint: regex.Pattern[str]
     stop: regex.Pattern[str]
     law_name: regex.Pattern[str]
+    form_lead: regex.Pattern[str]
     named_law: regex.Pattern[str]
     date_before: regex.Pattern[str]
     # the last words of the type words, and "số": type_before can only match where
     # the text before a number ends with one of them; None where a type word holds
-    # something else than letters and spaces (then neither shortcut of _type_before holds)
+    # something else than letters, spaces and commas (then neither shortcut of _type_before holds)
     word_ends: frozenset[str] | None
 
 
@@ -80,7 +93,7 @@ def _patterns() -> _Patterns:
     type_words = [w for e in patternbook.doc_types().entries for w in e.words]
     word_ends = (
         frozenset([w.split()[-1].casefold() for w in type_words] + ["số"])
-        if all(w.replace(" ", "").isalpha() for w in type_words)
+        if all(w.replace(" ", "").replace(",", "").isalpha() for w in type_words)
         else None
     )
     return _Patterns(
@@ -89,13 +102,15 @@ def _patterns() -> _Patterns:
         # "Quyết định số", "Kế hoạch số:", "công văn", "Kế hoạch kiểm tra số" (a few
         # lower-case words between), or a bare "số" right before the number.
         type_before=regex.compile(
-            rf"(?:(?<!\p{{L}})(?P<tw>(?i:{frags['type_word']}))\s*(?:(?:\s\p{{Ll}}+){{0,3}}\s*(?i:số)\s*:?\s*)?"
+            rf"(?:(?<!\p{{L}})(?P<tw>(?i:{frags['type_word']}))\s*(?:(?:\s\p{{Ll}}+){{0,4}}\s*(?i:số)\s*:?\s*)?"
             rf"|(?<!\p{{L}})(?P<so>(?i:số))\s*:?\s*)\Z"
         ),
         date_after=dates,
         issuer_after=regex.compile(r"\s*,?\s*(?i:của)\s+"),
         # what may stand between two coordinated symbols: ", ", " và ", "; " and an optional "số"
         coordination=regex.compile(r"\A\s*(?:[,;]\s*)?(?:(?i:và|hoặc)\s+)?(?:(?i:số)\s*:?\s*)?\Z"),
+        # what joins the items of a list that one issuer closes: ", ", "; ", " và "
+        list_joint=regex.compile(r"\s*(?:[,;]\s*)?(?:(?i:và|hoặc)\s+)?\Z"),
         # An issuer ends at punctuation, at a stop word, or at a comma or "và" that
         # goes on with a verb, a number or another document; a comma or "và" before
         # another name ("của Bộ Tài chính, Bộ Kế hoạch và Đầu tư") does not end it.
@@ -103,9 +118,11 @@ def _patterns() -> _Patterns:
             rf"(?:,|\s(?i:và))(?=\s*(?:\p{{Ll}}|\d|(?i:{frags['type_word']}|số)(?!\p{{L}})))"
             rf"|(?<!\p{{L}})(?:{stop_words})(?!\p{{L}})|\s\d|{_HARD_STOP_CHARS}"
         ),
-        law_name=regex.compile(r"(?<!\p{L})(?:Bộ\s+luật|Luật|Pháp\s+lệnh)\s[^;,.:()\n]{0,100}\Z"),
+        law_name=regex.compile(rf"(?<!\p{{L}})(?:{_LAW_WORD})\s(?:{_AMENDING}{{0,150}}|{_LAW_NAME_CHAR}{{0,100}})\Z"),
+        form_lead=regex.compile(frags["form_lead"]),
         named_law=regex.compile(
-            r"(?<!\p{L})(?P<word>Bộ\s+luật|Luật|Pháp\s+lệnh)\s[^;.:()\n]{1,100}?\s(?i:số)\s*:?\s*\Z"
+            rf"(?<!\p{{L}})(?P<word>{_LAW_WORD})\s(?:{_AMENDING}{{0,150}}?|{_LAW_NAME_CHAR}{{1,100}}?)"
+            rf"\s(?i:số)\s*:?\s*\Z"
         ),
         date_before=regex.compile(
             rf"(?<!\p{{L}})(?i:ngày)\s+(?:{date_forms})\s*,?\s+[^.;:\n]{{0,80}}?(?<!\p{{L}})ban\s+hành\s+\Z"
@@ -129,6 +146,7 @@ class _Hit:  # filled in step by step, in place
     date_end: int | None = None
     date_year: int | None = None  # legible even when the date is impossible (31/02/2024)
     issuer: str | None = None
+    issuer_end: int | None = None  # where an issuer written right after this mention ends
 
 
 def find_references(
@@ -152,6 +170,8 @@ def find_references(
     hits = _settle([h for h in _symbol_hits(text, pats) if not blocked.overlaps(h.number_start, h.end)])
     hits = [_with_context(text, h, pats) for h in hits]
     hits = _coordinate(text, hits, pats)
+    _share_trailing_date(text, hits, pats)
+    _share_trailing_issuer(text, hits, pats)
     warnings = [
         ("date.impossible", f"reference {text[h.start : h.end]!r} has an impossible date {h.date_text!r}", h.start)
         for h in hits
@@ -167,6 +187,8 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
     hits = []
     for form_id, pattern in pats.forms:
         for m in pattern.finditer(text):
+            if pats.form_lead.search(text, max(0, m.start() - 24), m.start()):
+                continue  # "mẫu số 03/TNDN": a form, not a document
             before = _type_before(text, m.start(), pats)
             start = before.start() if before else m.start()
             type_word = before["tw"] if before and before["tw"] else None
@@ -175,10 +197,16 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
                 name = pats.law_name.search(text, max(0, start - 110), start + len(type_word))
                 if name:
                     start = name.start()
-            elif before and before["so"] and _may_name_a_law(text, max(0, start - 110), m.start()):
-                # "Luật Tín ngưỡng, tôn giáo số 02/2016/QH14": a named law, then "số"
+            elif (
+                before
+                and (before["so"] or (type_word or "")[:1].islower())
+                and _may_name_a_law(text, max(0, start - 110), m.start())
+            ):
+                # "Luật Tín ngưỡng, tôn giáo số 02/2016/QH14", "Luật Ban hành văn bản quy phạm
+                # pháp luật số 64/2025/QH15": a named law, then "số" (a type word in lower case
+                # there is a word of the law's name)
                 named = pats.named_law.search(text, max(0, start - 110), m.start())
-                if named:
+                if named and named.start() <= start:
                     start, type_word = named.start(), named["word"]
             hits.append(
                 _Hit(
@@ -197,7 +225,7 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
 
 def _type_before(text: str, end: int, pats: _Patterns) -> regex.Match[str] | None:
     """The type word or "số" that ends ``text[:end]`` ("Quyết định số "), searched at most 64
-    characters back. Where every type word is letters and spaces, the search is skipped unless
+    characters back. Where every type word is letters, spaces and commas, the search is skipped unless
     the text before ends with the last word of one (or "số"), and starts where the letters,
     spaces and colons before ``end`` begin; otherwise it covers the 64 characters."""
     if pats.word_ends is None:
@@ -219,7 +247,7 @@ def _last_word(text: str, end: int) -> str:
 
 
 def _words_from(text: str, end: int, most: int) -> int:
-    """Where the letters, spaces and colons that end ``text[:end]`` begin (at most ``most``
+    """Where the letters, spaces, colons and commas that end ``text[:end]`` begin (at most ``most``
     back): a type word with its "số" is made of nothing else, so its search starts there."""
     other = _NOT_WORDS.search(text, max(0, end - most), end)
     return other.end() if other else max(0, end - most)
@@ -253,16 +281,16 @@ def _with_context(text: str, hit: _Hit, pats: _Patterns) -> _Hit:
             hit.date_year = int(m["year"])
             pos += m.end()
             break
-    # "Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND": the date comes first
+    # "Ngày 19/01/2024 UBND xã ban hành kế hoạch số 38/KH-UBND": the clause says when the
+    # document was issued, but the mention itself gives no date (``date`` stays null, as the
+    # annotation guide reads it); the year still tells which 38/KH-UBND it is, for the key.
     if hit.date_text is None and text[max(0, hit.start - 40) : hit.start].rstrip().endswith("hành"):
         before = pats.date_before.search(text, max(0, hit.start - 140), hit.start)
         if before:
-            hit.date = _date(before)
-            hit.date_text = text[before.start() : before.end()].split(None, 2)[1].rstrip(",")
             hit.date_year = int(before["year"])
     issuer = _issuer_after(text, pos, pats)
     if issuer:
-        hit.issuer = issuer
+        hit.issuer, hit.issuer_end = issuer
     return hit
 
 
@@ -273,7 +301,8 @@ def _date(m: regex.Match[str]) -> dt.date | None:
         return None
 
 
-def _issuer_after(text: str, pos: int, pats: _Patterns) -> str | None:
+def _issuer_after(text: str, pos: int, pats: _Patterns) -> tuple[str, int] | None:
+    """The issuer phrase "của ..." right after ``pos``, and where it ends."""
     lead = pats.issuer_after.match(text, pos, pos + 20)
     if not lead:
         return None
@@ -283,9 +312,13 @@ def _issuer_after(text: str, pos: int, pats: _Patterns) -> str | None:
     hard = _HARD_STOP.search(text, start, start + 120)
     stop = pats.stop.search(text, start, min(hard.end() + 48, start + 120) if hard else start + 120)
     end = stop.start() if stop else min(len(text), start + 120)
-    words = text[start:end].split()[:20]
-    phrase = " ".join(words).strip()
-    return phrase or None
+    words = [w[0] for w in _WORD.finditer(text, start, end)][:20]
+    phrase = " ".join(words).rstrip(",;:")
+    if not phrase:
+        return None
+    # where the phrase ends in the text: its last word, without the punctuation stripped
+    last = words[-1].rstrip(",;:") or words[-1]
+    return phrase, text.rindex(last, start, end) + len(last)
 
 
 def _coordinate(text: str, hits: list[_Hit], pats: _Patterns) -> list[_Hit]:
@@ -314,6 +347,48 @@ def _coordinate(text: str, hits: list[_Hit], pats: _Patterns) -> list[_Hit]:
     return out
 
 
+def _share_trailing_date(text: str, hits: list[_Hit], pats: _Patterns) -> None:
+    """Two documents of one body named together and dated once ("Tờ trình số 347/TTr-CP và
+    Đề án số 348/ĐA-CP ngày 09 tháng 5 năm 2025"): the date is the first's too, where both
+    are administrative and their symbols name the same body."""
+    for k in range(len(hits) - 2, -1, -1):
+        hit, nxt = hits[k], hits[k + 1]
+        if hit.date_text is not None or nxt.date_text is None or hit.form != "administrative" or nxt.form != hit.form:
+            continue
+        if _codes(hit.symbol)[1:] != _codes(nxt.symbol)[1:] or not _codes(hit.symbol)[1:]:
+            continue
+        if pats.list_joint.match(text, hit.end, nxt.start):
+            hit.date, hit.date_text, hit.date_year = nxt.date, nxt.date_text, nxt.date_year
+
+
+def _share_trailing_issuer(text: str, hits: list[_Hit], pats: _Patterns) -> None:
+    """A list of mentions, each with its own type word and date, closed by one issuer
+    ("Nghị định số 48/2013/NĐ-CP ngày ... và Nghị định số 92/2017/NĐ-CP ngày ... của Chính
+    phủ"): the issuer is every item's, where the item's own symbol does not name another
+    body ("Luật ... số 80/2015/QH13 ... và Nghị định ... của Chính phủ": QH is the Quốc hội)."""
+    for k in range(len(hits) - 2, -1, -1):
+        hit, nxt = hits[k], hits[k + 1]
+        if hit.issuer or not nxt.issuer:
+            continue
+        if not pats.list_joint.match(text, hit.date_end or hit.end, nxt.start):
+            continue
+        if _issuer_fits(hit, nxt.issuer):
+            hit.issuer = nxt.issuer
+
+
+def _issuer_fits(hit: _Hit, issuer: str) -> bool:
+    """Whether ``issuer`` may have issued the document of ``hit``: its symbol names no other
+    body. The body may be named with its head's title before it ("Bộ trưởng Bộ Tài chính"
+    for BTC) or its place after it ("Ủy ban nhân dân tỉnh Cà Mau" for UBND), but "Văn phòng
+    Chính phủ" is not the "Chính phủ" of NĐ-CP."""
+    codes = _codes(hit.symbol)
+    known = [n.casefold() for n in (issuer_for_code(c) for c in codes[1:] or codes) if n]
+    if not known:
+        return True
+    body = without_titles((normalize_issuer(issuer) or issuer).casefold())
+    return any(body == n or body.startswith(n + " ") for n in known)
+
+
 def _codes(symbol: str) -> list[str]:
     return [c for c in _CODE_SPLIT.split(symbol) if c]
 
@@ -340,21 +415,18 @@ def _record(text: str, hit: _Hit, section_of: SectionOf, page_of: PageOf) -> Ref
         type_code, issuer_codes = None, codes
     doc_type = None
     canonical_type = types.canonical_code(type_code) if type_code else None
-    if canonical_type:
+    written = types.name_for_word(hit.type_word) if hit.type_word else None
+    # The type as the text names it, where it names one more precisely than "văn bản"
+    # ("Báo cáo thẩm tra" for the code BC, "Đơn đề nghị" for "01/CV"); otherwise the type
+    # the symbol's code names ("Văn bản số 12/KH-UBND" is a Kế hoạch).
+    if written and (written != _GENERIC_TYPE or not canonical_type):
+        doc_type = written
+    elif canonical_type:
         doc_type = types.by_code[canonical_type].name
-    elif hit.type_word:
-        doc_type = types.name_for_word(hit.type_word)
     if doc_type is None:
         doc_type = _default_type(issuer_codes)
-    number = hit.number.lower()
-    symbol = canonical_symbol(hit.symbol)
-    if hit.form == "normative":
-        key = f"{number}/{hit.year}/{symbol}"
-    elif hit.form == "party":
-        key = f"{number}-{symbol}"
-    else:
-        key = f"{number}/{symbol}" + (f"/{hit.date_year}" if hit.date_year else "")
-    end = hit.date_end or hit.end
+    key = reference_key(hit.form, hit.number, hit.year, hit.symbol, hit.date_year)
+    end = hit.issuer_end or hit.date_end or hit.end
     issuer_normalized = normalize_issuer(hit.issuer) if hit.issuer else None
     if issuer_normalized is None and issuer_codes:
         issuer_normalized = issuer_for_code(issuer_codes[0])
@@ -374,6 +446,92 @@ def _record(text: str, hit: _Hit, section_of: SectionOf, page_of: PageOf) -> Ref
         span=(hit.start, end),
         page=page_of(hit.start),
     )
+
+
+def reference_key(form: str, number: str, year: int | None, symbol: str, date_year: int | None) -> str:
+    """The identity reports are joined on: "61/2018/NĐ-CP", "22-KH/TU", "01/QĐ-UBND/2024"
+    (administrative numbers restart every year, so their key takes the year of the date)."""
+    number, symbol = number.lower(), canonical_symbol(symbol)
+    if form == "normative":
+        return f"{number}/{year}/{symbol}"
+    if form == "party":
+        return f"{number}-{symbol}"
+    return f"{number}/{symbol}" + (f"/{date_year}" if date_year else "")
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A document's number and symbol read with the reference grammar."""
+
+    form: str
+    number: str
+    year: int | None
+    symbol: str
+    end: int
+
+
+def read_symbol(text: str, pos: int = 0) -> Symbol | None:
+    """The number and symbol that start at ``pos`` ("105/2025/QĐ-UBND", "22-KH/TU",
+    "5348/CT-CS"), read with the same forms as references; the longest reading wins."""
+    best: Symbol | None = None
+    for form_id, pattern in _patterns().forms:
+        m = pattern.match(text, pos)
+        if m and (best is None or m.end() > best.end):
+            year = int(m["year"]) if "year" in m.re.groupindex else None
+            best = Symbol(form_id, m["number"], year, _SPACE.sub("", m["symbol"]), m.end())
+    return best
+
+
+@dataclass(frozen=True)
+class OwnNumber:
+    """The document's own number and symbol, from its header, and what it takes to tell
+    a mention of the document itself from a citation of another."""
+
+    symbol: Symbol
+    doc_type: str | None
+    date_year: int | None
+
+    @property
+    def key(self) -> str | None:
+        s = self.symbol
+        return reference_key(s.form, s.number, s.year, s.symbol, self.date_year) if s.number else None
+
+    def is_mentioned_by(self, ref: Reference) -> bool:
+        """The same number and symbol (and year), at a date of the document's year if any."""
+        own = self.symbol
+        if not own.number or ref.number is None or ref.symbol is None:
+            return False
+        if ref.number.lstrip("0").lower() != own.number.lstrip("0").lower() or ref.year != own.year:
+            return False
+        if canonical_symbol(ref.symbol) != canonical_symbol(own.symbol):
+            return False
+        return own.year is not None or ref.date is None or self.date_year in (None, ref.date.year)
+
+
+def mark_self(text: str, refs: list[Reference], own: OwnNumber | None, captions: list[Span]) -> list[Reference]:
+    """Mark the mentions of the document's own number ("Kèm theo Kế hoạch số 0204/KH-UBND"
+    in an appendix caption): they are not citations. An appendix caption's "kèm theo" names
+    the document the appendix is attached to, this one, even where its number is mistyped or
+    was left blank when the appendix was drafted: a mention there of a document of the same
+    type and symbol is this document."""
+    if own is None:
+        return refs
+    attached_to = patternbook.layout("attached_to")
+    out = []
+    for ref in refs:
+        start = ref.span[0]
+        caption = next((c for c in captions if c[0] <= start < c[1]), None)
+        own_caption = (
+            caption is not None
+            and ref.doc_type == own.doc_type
+            and ref.symbol is not None
+            and canonical_symbol(ref.symbol) == canonical_symbol(own.symbol.symbol)
+            and attached_to.search(text, caption[0], start) is not None
+        )
+        if own_caption or own.is_mentioned_by(ref):
+            ref = ref.model_copy(update={"self": True})
+        out.append(ref)
+    return out
 
 
 def _year_from_other_mentions(refs: list[Reference]) -> list[Reference]:

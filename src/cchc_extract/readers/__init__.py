@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import CchcError, InputError, UnsupportedFormat, first_line
+from ..legacy import TEXT_ENCODINGS
 from .base import Block, RawDocument
 from .text import read_markdown, read_text
 
@@ -94,13 +95,17 @@ _KINDS = {
 }
 
 
-def read(path: str | Path, *, password: str | None = None) -> RawDocument:
+def read(path: str | Path, *, password: str | None = None, encoding: str = "auto") -> RawDocument:
     """Read a report file into blocks; raise a one-line ``CchcError`` on bad input.
 
-    ``password`` opens an encrypted PDF. Whatever a format's library raises on a
-    damaged file becomes an ``InputError`` naming the file and the library's message.
+    ``password`` opens an encrypted PDF. ``encoding`` is that of a text file (one of
+    ``legacy.TEXT_ENCODINGS``; ``auto`` recognises it); DOCX and PDF files say their own.
+    Whatever a format's library raises on a damaged file becomes an ``InputError``
+    naming the file and the library's message.
     """
     path = Path(path)
+    if encoding not in TEXT_ENCODINGS:
+        raise CchcError(None, f"unknown encoding {encoding!r}", "use one of " + ", ".join(TEXT_ENCODINGS))
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise UnsupportedFormat(
@@ -121,7 +126,11 @@ def read(path: str | Path, *, password: str | None = None) -> RawDocument:
     if not data.strip():
         raise InputError(path, "is empty")
     try:
-        return _pdf(path, data, password) if reader is _pdf else reader(path, data)
+        if reader is _pdf:
+            return _pdf(path, data, password)
+        if reader in (read_text, read_markdown):
+            return reader(path, data, encoding)
+        return reader(path, data)
     except CchcError:
         raise
     except Exception as exc:  # a library met something in the file it could not parse

@@ -5,7 +5,8 @@ a blank line follows it, as in a text report; automatic list numbers ("1.",
 "a)") are written back in front of the text, since Word stores them apart.
 Tables become tab-separated lines, merged cells written once (the rest of a
 merge is an empty cell), so the table reader sees the same grid as in a text
-report. Header and footer text stays out of the body; footnotes follow it.
+report. Header and footer text stays out of the body; footnotes follow it. Runs typed
+in TCVN3 or VNI fonts are converted to Unicode first (``fonts.py``).
 
 A DOCX is a ZIP file: it is inspected before anything is unpacked, and refused
 when its parts would inflate beyond ``MAX_UNPACKED`` bytes or ``MAX_RATIO`` times
@@ -28,6 +29,7 @@ from typing import Any
 
 from ..errors import CchcError, InputError, first_line
 from .base import Block, RawDocument
+from .fonts import LegacyRuns
 
 
 @functools.cache
@@ -92,6 +94,8 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
     except Exception as exc:  # lxml errors inside a damaged part
         raise InputError(path, f"has a damaged part: {type(exc).__name__}: {first_line(exc)}") from exc
     warnings = _Warnings()
+    runs = LegacyRuns(_styles_root(document))
+    runs.convert(document.element.body)  # runs in TCVN3 or VNI fonts become Unicode
     styles = _Styles(document, warnings)
     numbering = _Numbering(document, styles, warnings)
     blocks: list[Block] = []
@@ -103,16 +107,24 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
         else:
             blocks.append(_paragraph(item, styles, numbering, warnings))
         blocks.append(Block(""))
-    for note in _footnotes(data, warnings):
+    for note in _footnotes(data, runs, warnings):
         blocks.extend([Block(note), Block("")])
     return RawDocument(
         path=str(path),
         format="docx",
         sha256=hashlib.sha256(data).hexdigest(),
         blocks=blocks,
-        encoding=None,
-        warnings=warnings.found,
+        encoding=runs.encoding,
+        warnings=runs.warnings() + warnings.found,
     )
+
+
+def _styles_root(document: Any) -> Any:
+    """The styles part's XML, or None when python-docx cannot read it (``_Styles`` warns)."""
+    try:
+        return document.styles.element
+    except _markup_errors():
+        return None
 
 
 class _Warnings:
@@ -276,7 +288,7 @@ def _format(value: int, fmt: str) -> str:
     return str(value)
 
 
-def _footnotes(data: bytes, warnings: _Warnings) -> list[str]:
+def _footnotes(data: bytes, runs: LegacyRuns, warnings: _Warnings) -> list[str]:
     """Footnote texts, "[n] text", read without resolving entities; a damaged part is a warning."""
     from lxml import etree
 
@@ -290,6 +302,7 @@ def _footnotes(data: bytes, warnings: _Warnings) -> list[str]:
     except (etree.LxmlError, zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
         warnings.add("docx.footnotes", "the footnotes part is damaged; footnotes are left out", exc)
         return []
+    runs.convert(root)
     notes = []
     for note in root.findall(f"{W}footnote"):
         if note.get(f"{W}type") in ("separator", "continuationSeparator", "continuationNotice"):

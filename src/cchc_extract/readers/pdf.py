@@ -19,7 +19,9 @@ From the character boxes the reader rebuilds what a text report has:
 
 A page without text is a warning naming it (OCR comes later), and so is a page
 PDFium cannot load, or whose tables pdfplumber cannot read (its lines are kept);
-an encrypted PDF is a clear error unless its password is given.
+an encrypted PDF is a clear error unless its password is given. A text layer in
+TCVN3 or VNI bytes is converted; one that reads as Vietnamese in no known encoding
+counts as no text (``textlayer.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 import regex
 
 from ..errors import InputError, first_line
+from . import textlayer
 from .base import Block, RawDocument
 
 TABLE_PATHS = 8  # a page drawing at least this many path objects may hold a ruled table
@@ -90,7 +93,11 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
                 )
                 pages.append([])
                 continue
-            if not lines:
+            if lines and not textlayer.usable(lines):
+                problem = "its text layer reads as Vietnamese in no known encoding; it was skipped"
+                warnings.append(("page.garbled", f"page {index + 1}: {problem}", index + 1))
+                lines = []  # no usable text: like a page without a text layer
+            elif not lines:
                 warnings.append(
                     ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
                 )
@@ -105,6 +112,7 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
         raise InputError(path, f"is a PDF none of whose {count} page(s) can be read: {warnings[0][1]}")
     if table_pages:
         warnings.extend(_tables(data, password, table_pages, pages))
+    encoding = textlayer.convert_pages(pages)  # TCVN3 or VNI text layers become Unicode
     _drop_furniture(pages)
     blocks = _blocks(pages)
     return RawDocument(
@@ -114,6 +122,7 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
         blocks=blocks,
         pages=len(pages),
         warnings=warnings,
+        encoding=encoding,
     )
 
 

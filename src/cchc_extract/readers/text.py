@@ -1,8 +1,10 @@
 """Plain-text and Markdown reports.
 
 Text: UTF-8 (with or without BOM) or UTF-16 (BOM), CRLF or LF; a form feed
-starts a new page. Every line is a block, so tab-separated appendix rows and the
-blank lines between paragraphs survive as they are.
+starts a new page. Archive-era files in Windows-1258, TCVN3, VNI or VISCII bytes are
+read when ``encoding`` names one, or recognised by ``auto`` (see ``decode``). Every
+line is a block, so tab-separated appendix rows and the blank lines between paragraphs
+survive as they are.
 
 Markdown (as converted from published HTML): lines are hard-wrapped inside
 paragraphs, bold and italic spans, and table cells set one per line between
@@ -13,13 +15,13 @@ separators on lines of their own.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 from html.parser import HTMLParser
 from pathlib import Path
 
 import regex
 
+from .. import legacy
 from ..errors import InputError
 from .base import Block, RawDocument
 
@@ -33,32 +35,54 @@ _MAGIC = {
 }
 
 
-def decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Decode report bytes; return (text, encoding). Undecodable bytes are an error."""
+def decode(path: Path, data: bytes, encoding: str = "auto") -> tuple[str, str, list[tuple[str, str, int | None]]]:
+    """Decode report bytes; return (text, encoding, warnings). Undecodable bytes are an error.
+
+    ``encoding`` is one of ``legacy.TEXT_ENCODINGS``. ``auto``: a byte-order mark, else
+    UTF-8, else the legacy encoding (Windows-1258, TCVN3, VNI, VISCII) whose decoding
+    reads most as Vietnamese, with a warning that says it was guessed. UTF-8 text is
+    never converted.
+    """
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
             raise InputError(path, f"is {what}, not text", "give it the right file suffix")
-    if data.startswith(codecs.BOM_UTF8):
-        encoding, body = "utf-8-sig", data[len(codecs.BOM_UTF8) :]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding, body = "utf-16", data
+    body, bom = legacy.strip_bom(data)
+    warnings: list[tuple[str, str, int | None]] = []
+    if bom or encoding in ("auto", "utf-8", "utf-16"):
+        used = bom or ("utf-16" if encoding == "utf-16" else "utf-8")
+        try:
+            text = body.decode("utf-16" if used == "utf-16" else "utf-8")
+        except UnicodeDecodeError as exc:
+            guess = legacy.guess_bytes(body) if encoding == "auto" else None
+            if guess is None:
+                raise InputError(
+                    path,
+                    f"is not valid {used.upper()} text: undecodable byte 0x{data[exc.start]:02x} at offset {exc.start}",
+                    "save it as UTF-8, or give its encoding with --encoding "
+                    + ", ".join(e for e in legacy.TEXT_ENCODINGS if e != "auto"),
+                ) from exc
+            text, used = legacy.decode_bytes(body, guess.encoding), guess.encoding
+            warnings.append(
+                (
+                    "encoding.guessed",
+                    f"not UTF-8: read as {legacy.NAMES[used]}, in which {guess.explain()}; "
+                    f"give --encoding to choose another",
+                    None,
+                )
+            )
     else:
-        encoding, body = "utf-8", data
-    try:
-        text = body.decode("utf-16" if encoding == "utf-16" else "utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            path,
-            f"is not valid {encoding.upper()} text: undecodable byte 0x{data[exc.start]:02x} at offset {exc.start}",
-            "save it as UTF-8",
-        ) from exc
+        used = encoding
+        try:
+            text = legacy.decode_bytes(body, encoding)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                path, f"is not {legacy.NAMES[encoding]} text: byte 0x{body[exc.start]:02x} at offset {exc.start}"
+            ) from exc
     if "\x00" in text:
         raise InputError(path, "contains NUL bytes: a binary file, not text")
     if _mostly_foreign(text):
-        raise InputError(
-            path, f"does not look like a report: decoded as {encoding}, it is mostly unreadable characters"
-        )
-    return text, encoding
+        raise InputError(path, f"does not look like a report: decoded as {used}, it is mostly unreadable characters")
+    return text, used, warnings
 
 
 _ODD = regex.compile(r"[\u2e80-\U0010ffff\p{Cc}\p{Co}\p{Cn}\p{Cs}--\s]", regex.V1)
@@ -82,7 +106,15 @@ def _pages(text: str) -> list[str]:
     return text.split("\f")
 
 
-def _raw(path: Path, data: bytes, fmt: str, blocks: list[Block], encoding: str, pages: int) -> RawDocument:
+def _raw(
+    path: Path,
+    data: bytes,
+    fmt: str,
+    blocks: list[Block],
+    encoding: str,
+    pages: int,
+    warnings: list[tuple[str, str, int | None]],
+) -> RawDocument:
     return RawDocument(
         path=str(path),
         format=fmt,
@@ -90,16 +122,17 @@ def _raw(path: Path, data: bytes, fmt: str, blocks: list[Block], encoding: str, 
         blocks=blocks,
         encoding=encoding,
         pages=pages if pages > 1 else None,
+        warnings=warnings,
     )
 
 
-def read_text(path: Path, data: bytes) -> RawDocument:
+def read_text(path: Path, data: bytes, encoding: str = "auto") -> RawDocument:
     """A plain-text report: one block per page (its lines as written), page numbers from form feeds."""
-    text, encoding = decode(path, data)
+    text, encoding, warnings = decode(path, data, encoding)
     pages = _pages(text)
     paged = len(pages) > 1
     blocks = [Block(page, page=number if paged else None) for number, page in enumerate(pages, start=1)]
-    return _raw(path, data, "txt", blocks, encoding, len(pages))
+    return _raw(path, data, "txt", blocks, encoding, len(pages), warnings)
 
 
 # --- Markdown -----------------------------------------------------------------
@@ -317,9 +350,9 @@ _BOLD = frozenset({"bold"})
 _NO_HINTS: frozenset[str] = frozenset()
 
 
-def read_markdown(path: Path, data: bytes) -> RawDocument:
+def read_markdown(path: Path, data: bytes, encoding: str = "auto") -> RawDocument:
     """A Markdown report: paragraphs rejoined, ``|`` cell separators kept as lines."""
-    text, encoding = decode(path, data)
+    text, encoding, warnings = decode(path, data, encoding)
     pages = _pages(text)
     paged = len(pages) > 1
     blocks: list[Block] = []
@@ -327,4 +360,4 @@ def read_markdown(path: Path, data: bytes) -> RawDocument:
         for line, bold in reflow_markdown(_pipe_tables(_html_tables(page.split("\n")))):
             hints = _BOLD if bold and line.rstrip().endswith("**") else _NO_HINTS
             blocks.append(Block(line, page=number if paged else None, hints=hints))
-    return _raw(path, data, "md", blocks, encoding, len(pages))
+    return _raw(path, data, "md", blocks, encoding, len(pages), warnings)
