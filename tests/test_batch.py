@@ -345,12 +345,26 @@ def _distinct_copies(folder: Path, count: int) -> None:
         (folder / f"r{k:03}.txt").write_text(text + f"\n{k}\n", encoding="utf-8")
 
 
-def test_two_batches_on_one_sqlite_file_wait_for_each_other_and_record_no_false_failure(tmp_path):
+@pytest.mark.parametrize(
+    "target",
+    [
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not POSTGRES, reason="set CCHC_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)"),
+        ),
+    ],
+)
+def test_two_batches_on_one_database_wait_for_each_other_and_record_no_false_failure(tmp_path, target):
     folder = tmp_path / "in"
     _distinct_copies(folder, 150)
-    db = tmp_path / "r.sqlite"
-    open_store(str(db)).close()  # both start on the same schema
-    command = [sys.executable, "-m", "cchc_extract", "batch", str(folder), "--db", str(db), "--jobs", "1"]
+    db = str(tmp_path / "r.sqlite") if target == "sqlite" else str(POSTGRES)
+    store = open_store(db)  # both start on the same schema, and nothing else
+    for table in ("checks", "table_rows", "figures", "doc_references", "sections", "failures", "documents"):
+        store.connection.execute(f"DELETE FROM {table}")
+    store.connection.commit()
+    store.close()
+    command = [sys.executable, "-m", "cchc_extract", "batch", str(folder), "--db", db, "--jobs", "1"]
     runs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(run.wait(timeout=300), run.stderr.read() if run.stderr else "") for run in runs]
     for run in runs:
@@ -358,7 +372,16 @@ def test_two_batches_on_one_sqlite_file_wait_for_each_other_and_record_no_false_
             run.stderr.close()
     assert [code for code, _ in results] == [0, 0], results
     assert all("failed 0" in err for _, err in results)
-    assert counts(db)["documents"] == 150 and counts(db)["failures"] == 0
+    store = open_store(db)
+    try:
+        cursor = store.connection.cursor()
+        got = {}
+        for table in ("documents", "failures"):
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            got[table] = cursor.fetchone()[0]
+    finally:
+        store.close()
+    assert got == {"documents": 150, "failures": 0}
 
 
 def test_failures_of_documents_stored_since_are_forgotten(tmp_path):
@@ -465,3 +488,41 @@ def test_a_time_limit_that_kills_workers_all_the_time_loses_no_file(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 of 2 runs finished with every file stored or recorded" in proc.stdout
     assert "timeout" in proc.stdout  # the limit did stop workers
+
+
+class _RacedPool:
+    """A pool whose one worker finished task 0 and began task 1 just as the parent judged task 0
+    overdue: the race that used to lose task 1 (and hang the batch) with a shared queue."""
+
+    def __init__(self):
+        alive = type("Process", (), {"is_alive": lambda self: True})()
+        self.workers = [type("Worker", (), {"process": alive, "queued": [0, 1, 2]})()]
+        self.stopped = 0
+
+    def running_since(self, slot):
+        return 0, time.monotonic() - 10  # as read before the kill: task 0, ten seconds in
+
+    def stop(self, slot):
+        self.stopped += 1
+        done = {"status": "done", "seconds": 9.9, "rows": [], "json": "{}"}
+        # once dead: its result for 0 was in the pipe, and it had just begun task 1
+        return [(slot, 0, done)], 1, time.monotonic() - 0.001, [0, 1, 2]
+
+    def settle(self, slot, index, path):
+        pass
+
+
+def test_a_kill_that_races_the_next_task_loses_nothing(tmp_path):
+    from cchc_extract.batch import Summary, _Driver
+
+    store = open_store(str(tmp_path / "r.sqlite"))
+    try:
+        todo = [(tmp_path / f"{k}.txt", f"{k:064}") for k in range(3)]
+        driver = _Driver(_RacedPool(), todo, store, 5.0, None, Summary(), None)
+        driver.pending.clear()  # all three were handed to the one worker
+        driver.watch(0)
+    finally:
+        store.close()
+    assert [index for index, _ in driver.extracted] == [0]  # its result counts
+    assert list(driver.pending) == [1, 2]  # begun a moment ago, and never begun: both run again
+    assert driver.summary.failed == 0 and driver.settled == {0}

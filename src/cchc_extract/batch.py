@@ -1,11 +1,14 @@
 """Batch digitization: many reports, in parallel, into a database, resumable, nothing lost.
 
 The parent process finds the files, hashes each one, skips what the database
-already holds, and hands the rest to worker processes some files ahead (memory
-is bounded by the work in flight, not by the size of the batch). Each worker
-writes the task it runs to shared memory and sends results on a pipe of its own;
-one that passes the per-document time limit is killed and replaced, and its file
-recorded as a failure; so is any file the extractor refuses. Workers turn each
+already holds, and hands the rest to worker processes a quarter second of work
+ahead, each on a task pipe of its own (memory is bounded by the work in flight,
+not by the size of the batch, and the parent knows which tasks each worker holds).
+Each worker writes the task it runs to shared memory and sends results on a pipe
+of its own; one that passes the per-document time limit is killed with its
+process group and replaced, its file recorded as a failure and the files it had
+not begun given to the others; so is any file the extractor refuses. Workers die
+with the parent however it ends (see ``_die_with_parent``). Workers turn each
 report into rows; only the parent writes them, a group of documents per commit
 (at most 64, or every half second), each document whole or absent (see
 ``Store.write``), so a kill -9 or a Ctrl-C loses at most the uncommitted group,
