@@ -477,6 +477,26 @@ def test_no_worker_outlives_a_parent_killed_with_sigkill(tmp_path, how):
     assert [pid for pid in workers if _alive(pid)] == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the workers")
+def test_sigterm_stops_a_batch_as_ctrl_c_does(tmp_path):
+    folder = tmp_path / "in"
+    _distinct_copies(folder, 400)
+    db = tmp_path / "r.sqlite"
+    command = [sys.executable, "-m", "cchc_extract", "batch", str(folder), "--db", str(db), "--jobs", "2"]
+    parent = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (db.exists() and _stored(db) >= 10):
+        time.sleep(0.05)
+    workers = _children(parent.pid)
+    parent.terminate()
+    _, stderr = parent.communicate(timeout=60)
+    assert parent.returncode == 143
+    assert stderr.strip().splitlines() == [
+        "cchc-extract: batch interrupted; every document stored is whole: run the same command again to finish"
+    ]
+    assert workers and [pid for pid in workers if _alive(pid)] == []
+
+
 def test_a_time_limit_that_kills_workers_all_the_time_loses_no_file(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "fuzz.batch_timeouts", "--runs", "2", "--files", "24", "--timeout", "0.05"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -170,16 +171,16 @@ def batch_command(
         store.close()
         raise _fail(OutputError(jsonl, f"cannot be written: {exc.strerror or exc}")) from None
     try:
-        with _progress(show) as update:
+        with _progress(show) as update, _terminated_as_interrupt():
             summary = run_batch(
                 inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, encoding=encoding
             )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         typer.echo(
             "cchc-extract: batch interrupted; every document stored is whole: run the same command again to finish",
             err=True,
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(143 if isinstance(stop, _Terminated) else 130) from None
     except store.errors as exc:  # the database itself failed (disk full, server gone)
         problem = f"database failed: {first_line(exc)}; every document stored is whole"
         raise _fail(OutputError(hide_password(db), problem)) from None
@@ -193,6 +194,22 @@ def batch_command(
         typer.echo(summary_text(summary, time.perf_counter() - started), err=True)
     if summary.failed:
         raise typer.Exit(1)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the workers stopped at once, one line, exit 143."""
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupt() -> Iterator[None]:
+    def stop(signum: int, frame: Any) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
