@@ -27,19 +27,19 @@ def extract(
     an exception from a stage after reading is a bug met on this file, raised as
     ``InternalError`` naming the file, with the original as its cause.
     """
-    raw = read(path, password=password, encoding=encoding)
+    return extract_raw(read(path, password=password, encoding=encoding), with_text=with_text)
+
+
+def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:
+    """Run everything after reading, on blocks a reader produced; raises only ``CchcError``
+    (``InternalError``, naming ``raw.path``, for a bug met on these blocks)."""
     try:
-        return extract_raw(raw, with_text=with_text)
+        return extract_document(normalize(raw), with_text=with_text)
     except CchcError:
         raise
     except Exception as exc:
         problem = f"cchc-extract failed on this file: {type(exc).__name__}: {first_line(exc)}"
-        raise InternalError(path, problem, "a bug: please report it with the file") from exc
-
-
-def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:
-    """Run everything after reading, on blocks a reader produced."""
-    return extract_document(normalize(raw), with_text=with_text)
+        raise InternalError(raw.path, problem, "a bug: please report it with the file") from exc
 
 
 def extract_document(doc: Document, *, with_text: bool = False) -> Report:
