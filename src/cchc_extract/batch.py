@@ -211,8 +211,9 @@ def _watch_parent(read_end: int) -> None:
     with contextlib.suppress(OSError):
         while os.read(read_end, 1):
             pass
-    with contextlib.suppress(OSError):
-        os.killpg(os.getpgid(0), signal.SIGKILL)
+    if os.getpgid(0) == os.getpid():  # our own group only: never the shell pipeline the batch ran in
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpid(), signal.SIGKILL)
     os._exit(1)
 
 
