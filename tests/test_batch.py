@@ -20,6 +20,23 @@ from cchc_extract.export.database import document_rows, open_store
 from .conftest import CORPUS, extracted
 
 POSTGRES = os.environ.get("CCHC_TEST_POSTGRES")  # .ci/run starts a server and sets this
+TARGETS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(not POSTGRES, reason="set CCHC_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)"),
+    ),
+]
+TABLES = ("checks", "table_rows", "figures", "doc_references", "sections", "failures", "documents")
+
+
+def empty_store(target: str, tmp_path: Path):
+    """An open store with the schema and no rows: a new SQLite file, or the test PostgreSQL database emptied."""
+    store = open_store(str(tmp_path / "r.sqlite") if target == "sqlite" else str(POSTGRES))
+    for table in TABLES:
+        store.connection.execute(f"DELETE FROM {table}")
+    store.connection.commit()
+    return store
 
 
 def batch(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -222,22 +239,10 @@ def _stored(db: Path) -> int:
         return 0
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(not POSTGRES, reason="set CCHC_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)"),
-        ),
-    ],
-)
+@pytest.mark.parametrize("target", TARGETS)
 def test_a_group_commit_keeps_each_document_whole_or_absent(tmp_path, target):
-    store = open_store(str(tmp_path / "r.sqlite") if target == "sqlite" else str(POSTGRES))
+    store = empty_store(target, tmp_path)
     try:
-        for table in ("checks", "table_rows", "figures", "doc_references", "sections", "failures", "documents"):
-            store.connection.execute(f"DELETE FROM {table}")
-        store.connection.commit()
         good, bad, other = (
             extracted(CORPUS / name)
             for name in ("000_hoang_cat_2024h1.txt", "001_thach_lam_district_2024.txt", "002_lam_son_province_2025.txt")
@@ -345,25 +350,12 @@ def _distinct_copies(folder: Path, count: int) -> None:
         (folder / f"r{k:03}.txt").write_text(text + f"\n{k}\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(not POSTGRES, reason="set CCHC_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)"),
-        ),
-    ],
-)
+@pytest.mark.parametrize("target", TARGETS)
 def test_two_batches_on_one_database_wait_for_each_other_and_record_no_false_failure(tmp_path, target):
     folder = tmp_path / "in"
     _distinct_copies(folder, 150)
     db = str(tmp_path / "r.sqlite") if target == "sqlite" else str(POSTGRES)
-    store = open_store(db)  # both start on the same schema, and nothing else
-    for table in ("checks", "table_rows", "figures", "doc_references", "sections", "failures", "documents"):
-        store.connection.execute(f"DELETE FROM {table}")
-    store.connection.commit()
-    store.close()
+    empty_store(target, tmp_path).close()  # both start on the same schema, and nothing else
     command = [sys.executable, "-m", "cchc_extract", "batch", str(folder), "--db", db, "--jobs", "1"]
     runs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(run.wait(timeout=300), run.stderr.read() if run.stderr else "") for run in runs]
