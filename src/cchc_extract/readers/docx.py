@@ -45,6 +45,7 @@ def _markup_errors() -> tuple[type[Exception], ...]:
 MAX_UNPACKED = 200 * 1024 * 1024
 MAX_RATIO = 200
 MAX_PARTS = 5000
+MAX_COLUMNS = 63  # Word's own limit; a gridSpan of 99999 would write as many empty cells per row
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -190,7 +191,8 @@ def _table_rows(table: Any, warnings: _Warnings) -> list[str]:
         # first row, gridSpan="abc") leaves the cells as Word wrote them
         warnings.add("docx.table_grid", "a table's merged cells cannot be resolved; its cells are read as written", exc)
         return [
-            "\t".join(" ".join(_xml_text(tc).split()) for tc in tr.iter(f"{W}tc")) for tr in table._tbl.iter(f"{W}tr")
+            "\t".join(" ".join(_xml_text(tc).split()) for tc in list(tr.iter(f"{W}tc"))[:MAX_COLUMNS])
+            for tr in table._tbl.iter(f"{W}tr")
         ]
 
 
@@ -199,6 +201,8 @@ def _merged_rows(table: Any) -> list[str]:
     previous: list[Any] = []
     for row in table.rows:
         cells = list(row.cells)
+        if len(cells) > MAX_COLUMNS:
+            raise ValueError(f"a row spans {len(cells)} grid columns; Word tables have at most {MAX_COLUMNS}")
         texts = []
         for i, cell in enumerate(cells):
             repeated = (i > 0 and cells[i - 1]._tc is cell._tc) or (i < len(previous) and previous[i]._tc is cell._tc)

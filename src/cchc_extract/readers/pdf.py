@@ -41,6 +41,9 @@ from . import textlayer
 from .base import Block, RawDocument
 
 TABLE_PATHS = 8  # a page drawing at least this many path objects may hold a ruled table
+# pdfplumber takes minutes over a page of hundreds of thousands of characters (a damaged
+# content stream repeating itself); a report's densest table page holds some 5,000
+TABLE_MAX_CHARS = 50_000
 _HYPHEN = "\ufffe"
 _PAGE_NUMBER = regex.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–])?\s*$", regex.I)
 _STARTS_ITEM = regex.compile(r"^(?:[-+•*]\s|[IVX]{1,5}[.\-]\s|\d{1,2}[.)]\s|[a-zđ]\)\s)")
@@ -101,7 +104,10 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
                 warnings.append(
                     ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
                 )
-            if ruled:
+            if ruled and sum(len(line.text) for line in lines) > TABLE_MAX_CHARS:
+                problem = f"holds over {TABLE_MAX_CHARS} characters; its tables were not looked for, kept as lines"
+                warnings.append(("page.tables_skipped", f"page {index + 1} {problem}", index + 1))
+            elif ruled:
                 table_pages.append(index)
             pages.append(lines)
     finally:
