@@ -97,3 +97,59 @@ def test_rounding_people_do_is_tolerated(tmp_path):
     report = report_from(tmp_path, text)
     assert sum(1 for f in report.figures if f.share_base) == 2  # both shares were recomputed...
     assert report.checks == []  # ...and 12.5 % written 13 %, 87.5 % written 87 % pass
+
+
+# False alarms met on real documents (tests/data/check_review.tsv), each now a rule.
+def _gaps(tmp_path, body: str) -> list[list[str]]:
+    report = report_from(tmp_path, f"QUYẾT ĐỊNH\nVề việc mẫu\n\n{body}")
+    return [[w for w in c.where if "-" not in w] for c in report.checks if c.rule == "numbering.gap"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a list starting again under a heading the outline does not see
+        "Điều 1. Phạm vi\n1. Một\n2. Hai\n3. Ba\nNội dung khác:\n1. Một lần nữa\n2. Hai\n",
+        # an article inserted by an amendment
+        "Điều 7. Bồi thường\nNội dung.\nĐiều 7a. Xử lý trường hợp\nNội dung.\nĐiều 8. Hỗ trợ\nNội dung.\n",
+        # footnote marks after the number, as a consolidated text writes them
+        "Điều 1. Giải thích\n1. Một\n2.[8] Chi phí vốn\n3. Công suất\n4. [20] Chi phí\n5. Năm\n",
+        # numbers quoted from the text an amendment puts in
+        "Điều 1. Sửa đổi\n1. Sửa đổi khoản 3 như sau:\n“3. Thu nhập từ đầu tư vốn\nNội dung.\n1. Một\n”.\n"
+        "2. Sửa đổi khoản 4\n",
+        # an excerpt cut with "..."
+        "Điều 2. Nhiệm vụ\n1. Chánh án có nhiệm vụ:\na) Một\n...\n4. Chánh án chịu trách nhiệm\n",
+        # an item run into the line before
+        "Điều 3. Tổ chức thực hiện\n1. Giao Ủy ban nhân dân tổ chức thực hiện.2. Giao Thường trực giám sát.\n"
+        "3. Đề nghị Ủy ban Mặt trận tham gia.\n",
+        # Latin letters
+        "Điều 4. Yêu cầu\na) Một\nb) Hai\nc) Ba\nd) Bốn\ne) Năm\nf) Sáu\ng) Bảy\n",
+        # "1.1.1" under "1.1"
+        "I. NỘI DUNG\n1.1. Một\n1.1.1. Một một\n1.2. Hai\n",
+    ],
+)
+def test_numbering_that_is_no_gap(tmp_path, body):
+    assert _gaps(tmp_path, body) == []
+
+
+def test_numbering_gaps_that_are_real(tmp_path):
+    body = "I. MỤC TIÊU\nNội dung.\nII. KINH PHÍ\nIV. PHÂN CÔNG\nIV. TỔ CHỨC\nĐiều 3. A\nĐiều 3. B\n"
+    assert _gaps(tmp_path, body) == [["II", "IV"], ["IV", "IV~2"], ["IV~2.3", "IV~2.3~2"]]
+
+
+def test_parts_are_of_the_earlier_figure_they_add_up_to(tmp_path):
+    text = (
+        "BÁO CÁO\nX\n\nI. A\nSau khi sắp xếp, tỉnh có 135 đơn vị hành chính cấp xã, gồm 110 xã và 25 phường; trong đó "
+        "có 101 xã, 25 phường hình thành sau sắp xếp và 09 xã không thực hiện sắp xếp.\n"
+    )
+    report = report_from(tmp_path, text)
+    assert [c.rule for c in report.checks] == []
+    total = report.figures[0]
+    assert [f.value for f in report.figures if f.part_of == total.span] == [101, 25, 9]
+
+
+def test_a_share_of_a_target_may_pass_a_hundred(tmp_path):
+    text = "BÁO CÁO\nX\n\nI. A\nTổng thu ngân sách ước đạt 47,5 nghìn tỷ đồng, bằng 117,6% dự toán giao.\n"
+    assert report_from(tmp_path, text).checks == []
+    text = text.replace("bằng 117,6% dự toán giao", "chiếm 117,6%")
+    assert [c.rule for c in report_from(tmp_path, text).checks] == ["percent.range"]

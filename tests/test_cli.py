@@ -113,7 +113,7 @@ def test_every_command_has_help_and_is_documented():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = [c.name for c in app.registered_commands]
-    assert set(commands) == {"extract", "schema", "eval", "batch", "gold-draft"}
+    assert set(commands) == {"extract", "schema", "eval", "batch", "gold-draft", "gold-docbin"}
     for command in commands:
         proc = run(command, "--help")
         assert proc.returncode == 0 and "Usage" in proc.stdout
@@ -224,3 +224,16 @@ def test_a_file_whose_name_starts_with_a_dash_is_read_after_double_dash(tmp_path
     proc = run("--json", "--", "-rf.txt", cwd=tmp_path)
     assert proc.returncode == 0 and json.loads(proc.stdout)["source"]["path"] == "-rf.txt"
     assert (tmp_path / "-rf.txt").exists()
+
+
+def test_eval_floors_per_type_and_field(tmp_path):
+    from .conftest import CORPUS, GOLD
+
+    ok = run("eval", str(CORPUS), "--gold", str(GOLD), "--floor", "references=0.9", "--floor", "references.date=0.9")
+    assert ok.returncode == 0, ok.stderr
+    high = run("eval", str(CORPUS), "--gold", str(GOLD), "--floor", "references=1.01")
+    assert high.returncode == 1 and "references 1.000 < 1.01" in high.stderr
+    typo = run("eval", str(CORPUS), "--gold", str(GOLD), "--floor", "referencs=0.5")
+    assert typo.returncode == 1 and "referencs not measured" in typo.stderr
+    bad = run("eval", str(CORPUS), "--gold", str(GOLD), "--floor", "references")
+    assert bad.returncode == 2 and "TYPE=NUMBER" in bad.stderr

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from cchc_extract import extract
 from cchc_extract.pipeline import extract_raw
 from cchc_extract.readers import Block, RawDocument
 
@@ -230,3 +231,58 @@ def test_a_subject_written_v_v_in_capitals_is_not_heading_five():
     report = run(text + "I. ĐÁNH GIÁ TÌNH HÌNH\n")
     assert [s.id for s in report.sections] == ["I"]
     assert report.metadata.subject == "V/V HỖ TRỢ NHU YẾU PHẨM KHẨN CẤP CHO NHÂN DÂN"
+
+
+def test_a_header_without_a_date_line_takes_no_date_from_the_body(tmp_path):
+    text = (
+        "|\nĐộc lập - Tự do - Hạnh phúc |\n| Số: 05/2025/TT-BGDĐT |\n|\n\n"
+        "**THÔNG TƯ****Quy định chế độ làm việc đối với giáo viên phổ thông**\n\n"
+        "*Căn cứ **Luật Giáo dục** ngày 14 tháng 6 năm 2019;*\n"
+        "*Căn cứ Nghị định số 37/2025/NĐ-CP ngày 26 tháng 02 năm 2025 của Chính phủ;*\n"
+    )
+    path = tmp_path / "doc.md"  # through the Markdown reader, which splits the glued bold blocks
+    path.write_text(text, encoding="utf-8")
+    report = extract(path)
+    m = report.metadata
+    assert (m.doc_type, m.number, m.year, m.symbol) == ("Thông tư", "05", 2025, "TT-BGDĐT")
+    assert (m.place, m.date) == (None, None)  # not "Căn cứ Luật Giáo dục", 14/6/2019
+    assert m.subject == "Quy định chế độ làm việc đối với giáo viên phổ thông"
+    assert report.checks == []
+
+
+def test_a_one_line_header_is_cut_at_the_number_and_after_the_motto():
+    text = (
+        "UBND TỈNH LÂM ĐỒNG BAN CHỈ ĐẠO ĐỀ ÁN 06  Số:           /BC-BCĐ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM "
+        "Độc lập - Tự do - Hạnh phúc   Lâm Đồng, ngày         tháng 11 năm 2025\n\nBÁO CÁO\nKết quả tháng 11/2025\n"
+        "Thực hiện Quyết định số 06/QĐ-TTg, ngày 06/01/2022 của Thủ tướng Chính phủ.\n"
+    )
+    m = run(text).metadata
+    assert (m.doc_type, m.number, m.symbol, m.place, m.date) == ("Báo cáo", None, "BC-BCĐ", "Lâm Đồng", None)
+
+
+def test_a_plan_attached_under_its_caption_after_a_flattened_closing():
+    text = header(
+        "Số: 254/QĐ-UBND",
+        body="Điều 1. Ban hành kèm theo Quyết định này Kế hoạch.\nĐiều 2. Hiệu lực.\n"
+        "Nơi nhận: - Bộ Công an; - Lưu: VT. TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Nguyễn Văn A\n\n"
+        "KẾ HOẠCH\n\nTHỰC HIỆN CÔNG TÁC BẢO VỆ BÍ MẬT NHÀ NƯỚC (Kèm theo Quyết định số 254/QĐ-UBND ngày 27/11/2025)\n\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao nhận thức\nII. NỘI DUNG CÔNG TÁC\n\n"
+        "Phần I.\nDANH MỤC THỦ TỤC HÀNH CHÍNH\n(Kèm theo Quyết định số 254/QĐ-UBND)\n"
+        "STT\tMã\tTên thủ tục\nI.\tLĩnh vực: Lưu thông hàng hóa trong nước\n1\t1.010696\tCấp giấy\n",
+    )
+    report = run(text, "md")
+    assert [(s.number, s.title) for s in report.sections if s.form == "roman"] == [
+        ("I", "MỤC ĐÍCH, YÊU CẦU"),
+        ("II", "NỘI DUNG CÔNG TÁC"),
+        ("I", "Lĩnh vực: Lưu thông hàng hóa trong nước"),
+    ]
+
+
+def test_a_quoted_phrase_at_a_line_start_is_no_quoted_passage():
+    text = header(
+        "Số: 12/BC-UBND",
+        type_line="BÁO CÁO",
+        body="I. KẾT QUẢ\n“Ngày không hẹn” trong giải quyết TTHC và mô hình “Hỗ trợ tổ chức, cá nhân\n"
+        "đã triển khai.\nII. TỒN TẠI\n",
+    )
+    assert [s.id for s in run(text).sections] == ["I", "II"]

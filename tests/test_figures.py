@@ -181,3 +181,25 @@ def test_a_family_joins_units_written_differently(tmp_path):
         ("hồ sơ trực tiếp", "hồ sơ"),
     ]
     assert [f.part_of for f in got[1:]] == [got[0].span, got[0].span]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Quyết định có hiệu lực khi quá 1/2 thành viên và 2/3 số đại biểu tán thành; 25/38 nhiệm vụ",
+            [(25, "nhiệm vụ")],
+        ),
+        (
+            "Hiện có 90 hội (bao gồm 16 Hội do Đảng giao nhiệm vụ); ban hành 02 Quyết định, 06 văn bản",
+            [(90, "hội"), (16, "Hội"), (2, "Quyết định"), (6, "văn bản")],
+        ),
+        ("theo quy định tại các Điều 28, 30 và 32 Nghị định 58/2024/NĐ-CP; mục 6 b ghi chú", []),
+        (
+            "Quốc hội đã thông qua việc sắp xếp đơn vị hành chính cấp tỉnh, theo đó, sẽ có 23\ntỉnh, thành phố",
+            [(23, "tỉnh")],
+        ),
+    ],
+)
+def test_counts_fractions_capitals_and_wraps(tmp_path, body, expected):
+    assert [(f.value, f.unit) for f in figures_of(tmp_path, body)] == expected

@@ -106,9 +106,26 @@ def eval_command(
     diff: Annotated[
         str | None, typer.Option("--diff", help="Show what was missed and extra for this document (file name).")
     ] = None,
+    floor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--floor",
+            help="TYPE=X or TYPE.FIELD=X: exit 1 when that record type's F1 (or that field's accuracy) is below X.",
+        ),
+    ] = None,
 ) -> None:
     """Score the extraction against hand-made gold: precision, recall, F1 per record type."""
     from .evaluate import evaluate, pair_corpus
+
+    floors: dict[str, float] = {}
+    for item in floor or []:
+        name, _, value = item.partition("=")
+        try:
+            floors[name.strip()] = float(value)
+        except ValueError:
+            raise _fail(
+                CchcError(None, f"--floor {item!r} is not TYPE=NUMBER", "e.g. --floor references=0.98")
+            ) from None
 
     if mode not in ("key", "strict"):
         raise _fail(CchcError(None, f"unknown --mode {mode!r}", "use key or strict"))
@@ -133,6 +150,13 @@ def eval_command(
     low = {k: v["f1"] for k, v in data["by_type"].items() if min_f1 is not None and v["f1"] < min_f1}
     if low:
         typer.echo(f"cchc-extract: F1 below {min_f1}: " + ", ".join(f"{k} {v:.3f}" for k, v in low.items()), err=True)
+        raise typer.Exit(1)
+    measured = {k: v["f1"] for k, v in data["by_type"].items()} | {k: v["accuracy"] for k, v in data["fields"].items()}
+    missing = [name for name in floors if name not in measured]
+    under = {name: measured[name] for name, least in floors.items() if name in measured and measured[name] < least}
+    if missing or under:
+        said = [f"{k} {v:.3f} < {floors[k]}" for k, v in under.items()] + [f"{k} not measured" for k in missing]
+        typer.echo("cchc-extract: below the floor: " + ", ".join(said), err=True)
         raise typer.Exit(1)
 
 
@@ -260,6 +284,44 @@ def gold_draft_command(
         write_output(json.dumps(draft, ensure_ascii=False, indent=1), out, force)
     except CchcError as error:
         raise _fail(error) from None
+
+
+@app.command("gold-docbin")
+def gold_docbin_command(
+    corpus: Annotated[Path, typer.Argument(help="Folder of documents; those with a gold file become training data.")],
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files, matched by file stem.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The .spacy file to write.")],
+    lang: Annotated[str, typer.Option("--lang", help="Tokenizer: xx (any language) or vi (no pyvi).")] = "xx",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+) -> None:
+    """Write spaCy training data from gold: a DocBin whose span groups hold the gold records (needs the spacy extra)."""
+    try:
+        from .spacy import gold_docs  # spaCy is imported here, and only here
+    except ImportError as exc:
+        raise _fail(CchcError(None, str(exc))) from None
+    from spacy.tokens import DocBin
+
+    from .evaluate import pair_corpus
+
+    if out.exists() and not force:
+        raise _fail(OutputError(out, "already exists", "use --force to overwrite it"))
+    try:
+        pairs = pair_corpus(corpus, gold)
+        if not pairs:
+            raise CchcError(corpus, f"no document here has a gold file in {gold}")
+        docs = gold_docs(pairs, lang)
+    except CchcError as error:
+        raise _fail(error) from None
+    except ImportError as exc:  # spaCy has no such language, or it needs a package
+        raise _fail(CchcError(None, f"--lang {lang}: {first_line(exc)}")) from None
+    try:
+        DocBin(docs=docs).to_disk(out)
+    except OSError as exc:
+        raise _fail(OutputError(out, f"cannot be written: {exc.strerror or exc}")) from None
+    counts = ", ".join(
+        f"{sum(len(d.spans.get(f'cchc_{k}', [])) for d in docs)} {k}" for k in ("references", "figures", "sections")
+    )
+    typer.echo(f"wrote {len(docs)} document(s) to {out}: {counts}", err=True)
 
 
 def _eval_text(data: dict[str, Any]) -> str:

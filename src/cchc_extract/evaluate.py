@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import regex
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from .errors import CchcError
@@ -436,6 +437,50 @@ def evaluate(pairs: Iterable[tuple[Path, Path]], extract: Callable[[Path], Repor
         gold = load_gold(gold_path)
         results.append(score_document(extract(doc), gold, mode, name=doc.name))
     return Evaluation(mode, results)
+
+
+# --- checks that need no gold ---------------------------------------------------
+
+_NUMBER_LINE = regex.compile(r"^[\s|*\-–—_]*Số\s*:?\s*\**\s*(?P<rest>.*)$", regex.M)
+
+
+def own_number(report: Report) -> str | None:
+    """The document's own number as a header writes it: "105/2025/QĐ-UBND", "0204/KH-UBND"."""
+    m = report.metadata
+    if not m.symbol:
+        return None
+    return f"{m.number}/{m.year}/{m.symbol}" if m.year else f"{m.number}/{m.symbol}"
+
+
+def has_number_line(text: str, number: str) -> bool:
+    """Whether a document writes ``number`` on a "Số" line, as a header does (an excerpt or a
+    web page without a header of its own does not)."""
+    head = number.split("/")[0]
+    return any(m["rest"].replace("*", "").strip().startswith(head) for m in _NUMBER_LINE.finditer(text))
+
+
+def cites_itself(report: Report) -> bool:
+    """Whether a mention of the document's own number is listed as a citation (not ``self``)."""
+    m = report.metadata
+    return any(
+        not r.self
+        and r.number
+        and r.number.lstrip("0") == (m.number or "").lstrip("0")
+        and r.symbol
+        and r.symbol.replace(" ", "") == m.symbol
+        and r.year == m.year
+        and (r.date is None or m.date is None or r.date.year == m.date.year)
+        for r in report.references
+    )
+
+
+def records_outside(report: Report) -> int:
+    """How many records stand outside the document's own extent (in a website's text)."""
+    if report.extent is None:
+        return 0
+    start, end = report.extent
+    spans = [r.span for r in report.references] + [f.span for f in report.figures] + [s.span for s in report.sections]
+    return sum(1 for a, b in spans if a < start or b > end)
 
 
 # --- drafts for annotators ------------------------------------------------------

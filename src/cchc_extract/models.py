@@ -162,4 +162,7 @@ class Report(Record):
     tables: list[Table] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
     warnings: list[ParseWarning] = Field(default_factory=list)
+    extent: Span | None = Field(
+        None, description="the document itself in the normalized text: what a website put around it lies outside"
+    )
     text: str | None = Field(None, description="the normalized text, with --with-text")

@@ -64,7 +64,9 @@ class IssuerCodeEntry(_Entry):
     examples: list[str] = []
 
 
-class HeadingForm(_Entry):
+class _PatternEntry(_Entry):
+    """An entry that is one regex, with the texts it must find and must not."""
+
     id: str
     pattern: str
     examples: list[str] = []
@@ -74,10 +76,17 @@ class HeadingForm(_Entry):
     @classmethod
     def _compiles(cls, value: str) -> str:
         try:
-            compiled = regex.compile(value)
+            regex.compile(value)
         except regex.error as exc:
             raise ValueError(f"pattern does not compile: {exc}") from exc
-        missing = {"number", "title"} - set(compiled.groupindex)
+        return value
+
+
+class HeadingForm(_PatternEntry):
+    @field_validator("pattern")
+    @classmethod
+    def _captures(cls, value: str) -> str:
+        missing = {"number", "title"} - set(regex.compile(value).groupindex)
         if missing:
             raise ValueError(f"pattern lacks groups {sorted(missing)}")
         return value
@@ -113,6 +122,7 @@ class _UnitsFile(_Entry):
     phrase_words: int
     not_units: list[str]
     not_after: list[str]
+    target_words: list[str]
     label_abbreviations: dict[str, str]
     label_stop_words: list[str]
 
@@ -137,20 +147,8 @@ class _HeadingsFile(_Entry):
     forms: list[HeadingForm]
 
 
-class LayoutPattern(_Entry):
-    id: str
-    pattern: str
-    examples: list[str] = []
-    counterexamples: list[str] = []
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            regex.compile(value)
-        except regex.error as exc:
-            raise ValueError(f"pattern does not compile: {exc}") from exc
-        return value
+class LayoutPattern(_PatternEntry):
+    """A word or mark of a document's layout (patterns/layout.yaml)."""
 
 
 class _LayoutFile(_Entry):
@@ -200,6 +198,7 @@ class Units:
     phrase_words: int
     not_units: tuple[str, ...]
     not_after: tuple[str, ...]
+    target_words: tuple[str, ...]
     label_abbreviations: dict[str, str]
     label_stop_words: frozenset[str]
 
@@ -251,6 +250,7 @@ def units() -> Units:
         phrase_words=data.phrase_words,
         not_units=tuple(data.not_units),
         not_after=tuple(data.not_after),
+        target_words=tuple(data.target_words),
         label_abbreviations=dict(data.label_abbreviations),
         label_stop_words=frozenset(w.casefold() for w in data.label_stop_words),
     )

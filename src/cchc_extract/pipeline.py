@@ -76,9 +76,12 @@ def extract_document(doc: Document, *, with_text: bool = False) -> Report:
         figures=figures,
         tables=tables,
         warnings=warnings,
+        extent=layout.extent,
         text=doc.text if with_text else None,
     )
-    return report.model_copy(update={"checks": run_checks(report)})
+    # the rules may read the text (whether a "skipped" number stands inside a line)
+    checks = run_checks(report if with_text else report.model_copy(update={"text": doc.text}))
+    return report.model_copy(update={"checks": checks})
 
 
 # A small report that passes through every stage, so that the patterns each stage

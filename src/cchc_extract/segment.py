@@ -131,10 +131,15 @@ def segment(doc: Document) -> Layout:
     used: dict[str, int] = {}
     sections = _sections(doc, lines, body_start_line, body_end_line, used)
     closing_span = (at(closing_line), at(closing_end_line)) if closing_line is not None else None
-    appendices = _appendices(doc, lines, appendix_lines, end_line)
+    # the document may end inside a line (a website's title joined to its last sentence)
+    appendices = [
+        a.model_copy(update={"extent": (a.extent[0], min(a.extent[1], end))})
+        for a in _appendices(doc, lines, appendix_lines, end_line)
+    ]
     for n, first in enumerate(appendix_lines):
         last = appendix_lines[n + 1] if n + 1 < len(appendix_lines) else end_line
         sections += _sections(doc, lines, first + 1, last, used, in_tables=True)
+    sections = [_within(doc, section, end) for section in sections]
 
     issuer = header.issuer or closing.pop("issuer_from_signature", None)
     if not issuer:
@@ -383,6 +388,7 @@ def _read_header(doc: Document, lines: list[str], first: int, stop: int) -> _Hea
             and header.place is None
             and _layout("place_date").search(cell.text)
             and (anchor is not None or found)
+            and not _layout("body_lead").match(cell.text)  # "Căn cứ Luật ... ngày 14 tháng 6 năm 2019"
         ):
             _place_date(header, cell.text)
             last_header_line = max(last_header_line, cell.line)
@@ -454,17 +460,30 @@ def _place_date(header: _Header, text: str) -> None:
 
 
 def _split_at_motto(cells: list[_Cell]) -> list[_Cell]:
-    """Two columns read as one line ("TỈNH ỦY BẮC NINH ĐẢNG CỘNG SẢN VIỆT NAM"): cut at the motto."""
+    """Two columns read as one line: cut a cell where the motto begins ("TỈNH ỦY BẮC NINH ĐẢNG
+    CỘNG SẢN VIỆT NAM"), where "Số:" begins after the issuer's name ("BAN CHỈ ĐẠO ... Số:
+    /BC-BCĐ"), and after the motto's last words ("... Hạnh phúc Lâm Đồng, ngày ...")."""
     out = []
     for cell in cells:
-        match = _layout("motto").search(cell.text)
-        if match and match.start() > 0:
-            left = cell.text[: match.start()].rstrip()
-            out.append(_Cell(cell.line, cell.start, left))
-            out.append(_Cell(cell.line, cell.start + match.start(), cell.text[match.start() :]))
-        else:
-            out.append(cell)
+        cuts = sorted(
+            {
+                m.start()
+                for m in (_layout("motto").search(cell.text), _NUMBER_INSIDE.search(cell.text))
+                if m and m.start() > 0
+            }
+            | {m.end() for m in [_MOTTO_END.search(cell.text)] if m and cell.text[m.end() :].strip()}
+        )
+        bounds = [0, *cuts, len(cell.text)]
+        for a, b in itertools.pairwise(bounds):
+            piece = cell.text[a:b]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                out.append(_Cell(cell.line, cell.start + a + lead, piece.strip()))
     return out
+
+
+_NUMBER_INSIDE = regex.compile(r"(?<=\s)Số\s*:")
+_MOTTO_END = regex.compile(r"(?i)Hạnh\s+phúc\s*-*")
 
 
 def _bodies(cells: list[_Cell], anchor: int) -> tuple[str | None, str | None]:
@@ -584,30 +603,44 @@ def _sections(
     appear. ``in_tables``: an appendix, whose tables group their rows under Roman headings
     ("I. Bộ, ngành" in a cell, or "I." in one cell and its title in the next)."""
     found: list[tuple[int, int, str, str, str, str, str | None, int]] = []  # line, last line, id, ...
-    stack: list[tuple[str, str, str]] = []  # form, id, number
+    stack: list[tuple[str, str, str]] = []  # level (the form, and a decimal's depth), id, number
+    quoted = depth = 0  # lines left of a passage quoted from another text, and quotes open
     for i in range(first, stop):
+        text = lines[i].strip()
+        if quoted:
+            # an amendment quotes the text it puts in ("“3. Thu nhập từ ...”"): the numbers
+            # there are the other text's, not headings of this document
+            depth += _quote_balance(text)
+            quoted = 0 if depth <= 0 else quoted - 1
+            continue
+        if _QUOTE_OPEN.match(text) and not _QUOTE_CLOSE.search(text, 1):
+            # the line opens a quotation it does not close ("“Ngày không hẹn” trong ..." does)
+            depth = max(1, _quote_balance(text))
+            quoted = _QUOTED_LINES
+            continue
         heading = _heading_at(doc, lines, i, stop, in_tables)
         if not heading:
             continue
         form, number, title, last = heading
-        forms = [f for f, _, _ in stack]
-        if form in forms:
-            del stack[forms.index(form) :]
+        level = f"{form}{number.count('.')}" if form == "decimal" else form  # "1.1.1" nests under "1.1"
+        levels = [f for f, _, _ in stack]
+        if level in levels:
+            del stack[levels.index(level) :]
         parent = stack[-1] if stack else None
         section_id = _section_id(parent, number, used)
         found.append((i, last, section_id, number, form, title, parent[1] if parent else None, len(stack) + 1))
-        stack.append((form, section_id, number))
+        stack.append((level, section_id, number))
     end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
     sections = []
-    for k, (i, last, section_id, number, form, title, parent_id, level) in enumerate(found):
+    for k, (i, last, section_id, number, form, title, parent_id, depth) in enumerate(found):
         line = doc.lines[i]
-        next_start = next((doc.lines[f[0]].start for f in found[k + 1 :] if f[7] <= level), end)
+        next_start = next((doc.lines[f[0]].start for f in found[k + 1 :] if f[7] <= depth), end)
         span = (line.start, doc.lines[last].end)
         sections.append(
             Section(
                 id=section_id,
                 number=number,
-                level=level,
+                level=depth,
                 title=title,
                 parent=parent_id,
                 form=form,
@@ -620,6 +653,31 @@ def _sections(
     return sections
 
 
+def _within(doc: Document, section: Section, end: int) -> Section:
+    """A heading on the line where the document ends inside it keeps only its own words."""
+    if section.span[1] <= end:
+        return section
+    text = doc.text[section.span[0] : end]
+    hit = _heading(text.strip())
+    title = _clean_title(hit[1]["title"]) if hit else section.title
+    extent = (section.extent[0], min(section.extent[1], end))
+    return section.model_copy(update={"span": (section.span[0], end), "text": text, "title": title, "extent": extent})
+
+
+_QUOTE_OPEN = regex.compile(r"^[“\"]")
+_QUOTE_CLOSE = regex.compile(r"[”\"]")
+
+
+def _quote_balance(text: str) -> int:
+    """How many quotations a line leaves open (negative: closes): curly quotes by pair,
+    straight ones by their parity, opening where the line starts with one."""
+    straight = text.count('"') % 2
+    return text.count("“") - text.count("”") + (straight if text.startswith('"') else -straight)
+
+
+_QUOTED_LINES = 150  # a quotation left open ends here, so that it cannot swallow the rest
+
+
 _ROMAN_CELL = regex.compile(r"^(?P<number>X{0,3}(?:IX|IV|V?I{1,3}|V|X))\.$")
 
 
@@ -627,9 +685,16 @@ def _heading_at(
     doc: Document, lines: list[str], i: int, stop: int, in_tables: bool
 ) -> tuple[str, str, str, int] | None:
     """The heading on line ``i`` (form, number, title, its last line), if it is one. A line of
-    a table is one only in an appendix, and only in the Roman form: the numeral of a group of
-    rows. "I" without its dot in a numbered column is a row's number, not a heading."""
+    a table is one only in the Roman form, the numeral of a group of rows: a row of its own
+    ("I.\tLĩnh vực: ..."), or, in an appendix, a cell ("I. Bộ, ngành") or two ("I." | title).
+    "I" without its dot in a numbered column is a row's number, not a heading."""
     text = lines[i]
+    if "\t" in text:  # a table row: "I.\tLĩnh vực: ..." groups the rows under it
+        cells = [c.strip() for c in text.split("\t") if c.strip()]
+        if len(cells) == 2 and _ROMAN_CELL.match(cells[0]) and cells[1][:1].isalpha():
+            return "roman", cells[0].rstrip("."), _clean_title(cells[1]), i
+        hit = _heading(cells[0]) if len(cells) == 1 else None
+        return ("roman", hit[1]["number"], _clean_title(hit[1]["title"]), i) if hit and hit[0] == "roman" else None
     if not doc.in_cell(i):
         hit = _heading(text)
         if not hit:
@@ -712,7 +777,7 @@ def _find_closing(lines: list[str], start: int, stop: int) -> int | None:
 
 
 def _read_closing(lines: list[str], first: int, stop: int) -> dict:
-    out: dict = {"recipients": [], "signing_authority": []}
+    out: dict = {"recipients": [], "signing_authority": [], "first_line": first}
     i = first
     recipient_lines: set[int] = set()
     while i < stop:
@@ -766,6 +831,9 @@ def _attachment(lines: list[str], closing: dict, stop: int) -> int | None:
     """Where a document attached after the signature starts (the "KẾ HOẠCH" or "QUY ĐỊNH" a
     decision issues, under its caption "Ban hành kèm theo Quyết định số ..."): the first line
     of text after the signature block that is not one of its recipients."""
+    captioned = _captioned_type_line(lines, closing.get("first_line", 0), stop)
+    if captioned is not None:
+        return captioned
     last = closing.get("last_line")
     if last is None:
         return None
@@ -778,6 +846,32 @@ def _attachment(lines: list[str], closing: dict, stop: int) -> int | None:
             return None  # the recipients after the signature: no attachment before them
         return k
     return None
+
+
+def _captioned_type_line(lines: list[str], first: int, stop: int) -> int | None:
+    """Where a document attached after the signature starts, by its caption "(Ban hành kèm
+    theo Quyết định số ...)": at the title lines above the caption ("KẾ HOẠCH ...", "Phần I.
+    DANH MỤC ..."), however the signature block before it was laid out."""
+    caption = regex.compile(r"(?i)kèm\s+theo")
+    for i in range(first + 1, stop):
+        typed = _doc_type_line(lines, i, i + 1)
+        if typed and len(typed[2]) <= 200 and any(caption.search(lines[k]) for k in range(i, min(stop, i + 5))):
+            return i  # "KẾ HOẠCH" with "(Kèm theo ...)" under it or at the end of its title
+        if not _CAPTION.match(lines[i].strip()):
+            continue
+        start = i
+        for k in range(i - 1, max(first, i - 6), -1):
+            text = lines[k].strip()
+            if not text:
+                continue
+            if not (is_upper(text) or _doc_type_line(lines, k, k + 1) or (_heading(text) and len(text) < 40)):
+                break
+            start = k
+        return start if start < i else None
+    return None
+
+
+_CAPTION = regex.compile(r"(?i)^[(\[]?\s*(?:ban\s+hành\s+)?kèm\s+theo\s+\p{L}+")
 
 
 def _recipient(text: str) -> str:
@@ -800,11 +894,11 @@ def _find_appendices(lines: list[str], start: int, stop: int, strict: bool) -> l
     return found
 
 
-def _appendices(doc: Document, lines: list[str], starts: list[int], end: int) -> list[Appendix]:
+def _appendices(doc: Document, lines: list[str], starts: list[int], end_line: int) -> list[Appendix]:
     out: list[Appendix] = []
     used: dict[str, int] = {}
     for n, i in enumerate(starts):
-        stop = starts[n + 1] if n + 1 < len(starts) else end
+        stop = starts[n + 1] if n + 1 < len(starts) else end_line
         title_parts = [lines[i].strip()]
         k = i + 1
         while k < stop and len(title_parts) < 4:
@@ -815,7 +909,7 @@ def _appendices(doc: Document, lines: list[str], starts: list[int], end: int) ->
                 break
             k += 1
         label = lines[i].strip()
-        base = slug(label)
+        base = slug(label)[:40].rstrip("-")  # an attached document is labelled by its first line
         appendix_id = unique_id(base, used, "-")
         line = doc.lines[i]
         end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)

@@ -14,17 +14,22 @@ import math
 
 import regex
 
+from .. import patternbook
 from ..models import Check, Figure, Report, Table, TableRow
 
-_TOTAL_ROW = regex.compile(r"(?i)^\s*tổng(?:\s+số|\s+cộng)?(?!\p{L})")
-# "đạt 105,1%" is often the share of a target reached, which may pass 100; "= 99 %"
-# and "chiếm" are always a part of a whole.
 _PERCENT = regex.compile(r"(\d+(?:[.,]\d+)?)\s?%")
-_ACHIEVED = regex.compile(r"(?i)(?<!\p{L})(?:đạt|ước\s+đạt)(?!\p{L})")
+
+
+@patternbook.derived
+def _of_a_target() -> regex.Pattern[str]:
+    words = patternbook.units().target_words
+    return regex.compile(rf"(?i)(?<!\p{{L}})(?:{patternbook.alternation(words, ignore_case=True)})(?!\p{{L}})")
 
 
 def _part_of_whole(figure: Figure) -> bool:
-    return not _ACHIEVED.search(figure.text)
+    """ "= 99 %" and "chiếm" give a part of a whole; "đạt 105,1%", "bằng 117,6% dự toán" the
+    share of a target reached, which may pass 100 (patterns/units.yaml ``target_words``)."""
+    return not _of_a_target().search(figure.text)
 
 
 def _is_money(figure: Figure) -> bool:
@@ -103,7 +108,7 @@ def _table_sums(table: Table) -> list[Check]:
         if row.code is not None:
             by_parent.setdefault(row.parent, []).append(row)
     for siblings in by_parent.values():
-        totals = [r for r in siblings if r.label and _TOTAL_ROW.match(r.label)]
+        totals = [r for r in siblings if r.label and patternbook.layout("total_row").match(r.label)]
         if len(totals) != 1 or totals[0].number is None:
             continue
         total = totals[0]

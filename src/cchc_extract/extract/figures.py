@@ -18,6 +18,7 @@ percentage is a share of (``share_base``). The consistency rules read these.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -194,6 +195,13 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
             continue
         if m["num2"] and "\n" in m["range"] and not unit.measure:
             continue  # "10\n- 5 hồ sơ": a number, then a list item
+        if not unit.measure and len(unit.text) < 2:
+            continue  # "6 b": a letter cut off (OCR), no noun
+        total = parse_number(m["total"]) if m["total"] else None
+        if total is not None and total <= 4 and value < total:
+            continue  # "quá 1/2 thành viên", "2/3 số đại biểu": a fraction of them, no count
+        if not free(first, unit.end):
+            continue  # "các Điều 28, 30 và 32 Nghị định 58/2024/NĐ-CP": the unit is a reference's
         family = book.family_of(unit.text)
         stop = unit.end
         share = None
@@ -201,7 +209,6 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
         if s and not _SENTENCE_END.search(text, unit.end, s.start("pct")):
             share = parse_number(s["pct"])
             stop = s.end()
-        total = parse_number(m["total"]) if m["total"] else None
         if m["num2"]:
             second = _signed(m, "2")
             out.append(_Found(first, m.start("range"), value, unit.text, family))
@@ -235,7 +242,7 @@ def _unit_after(text: str, pos: int, end: int, pats: _Patterns, book: patternboo
     where what follows is no unit (a period, a name, punctuation)."""
     glued = pos < end and not text[pos].isspace()
     q = pos if glued else pos + 1
-    if q >= end or (not glued and text[pos] != " "):
+    if q >= end or (not glued and text[pos] != " " and not _wrapped(text, pos)):
         return None  # a tab or a line break: the next cell or line is not this number's unit
     measure = pats.measure.match(text, q, end)
     if measure:
@@ -254,6 +261,16 @@ def _unit_after(text: str, pos: int, end: int, pats: _Patterns, book: patternboo
         return None
     phrase_end = _rate(text, phrase_end, end, pats, book)
     return _Unit(text[q:phrase_end], phrase_end, False)
+
+
+def _wrapped(text: str, pos: int) -> bool:
+    """A line break at ``pos`` that only wraps a paragraph ("... sẽ có 23\ntỉnh, thành phố"):
+    a long line of running text before it, a word in lower case after it."""
+    if text[pos] != "\n":
+        return False
+    line_start = text.rfind("\n", 0, pos) + 1
+    line = text[line_start:pos]
+    return len(line) >= 40 and "\t" not in line and "|" not in line and text[pos + 1 : pos + 2].islower()
 
 
 def _noun_phrase(text: str, q: int, end: int, pats: _Patterns, book: patternbook.Units) -> int | None:
@@ -276,12 +293,24 @@ def _noun_phrase(text: str, q: int, end: int, pats: _Patterns, book: patternbook
         two = f"{folded} {nxt[0].casefold()}" if nxt else None
         if folded in book.phrase_stops or (two and two in book.phrase_stops):
             break
-        if written[:1].isupper() and not _ACRONYM.fullmatch(written):
+        if (
+            written[:1].isupper()
+            and not _ACRONYM.fullmatch(written)
+            and (count or not _capital_nouns().match(text, gap))
+        ):
             break  # a name ("34 Luật Doanh nghiệp", "03 tỉnh Ninh Bình")
         if count == 0 and pats.period.match(text, word.start(), end):
             return None
         pos, count = word.end(), count + 1
     return pos if count else None
+
+
+@patternbook.derived
+def _capital_nouns() -> regex.Pattern[str]:
+    """Nouns counted even when written with a capital ("16 Hội", "02 Quyết định"): the units'
+    words and the document types' words, whole."""
+    words = [*patternbook.units().by_word, *(w for e in patternbook.doc_types().entries for w in e.words)]
+    return regex.compile(rf"(?i:{patternbook.alternation(words, ignore_case=True)})(?!\p{{L}})")
 
 
 def _rate(text: str, pos: int, end: int, pats: _Patterns, book: patternbook.Units) -> int:
@@ -368,8 +397,19 @@ def _arithmetic(doc: Document, figures: list[Figure]) -> list[Figure]:
                 for k in _between(on_line(line), inline.end(), parts_end)
                 if _kind(figures[k]) == _kind(total) and k not in aside
             ]
+            # "135 đơn vị hành chính cấp xã, gồm 110 xã và 25 phường; trong đó có 101 xã, 25
+            # phường ... và 09 xã": the parts are of the earlier figure they add up to
+            added = sum(figures[k].value for k in parts)
+            owner = total
+            if parts and not math.isclose(added, total.value):
+                earlier = [
+                    k
+                    for k in _between(on_line(line), -1, total.span[0])
+                    if k not in aside and _kind(figures[k]) == _kind(total) and math.isclose(figures[k].value, added)
+                ]
+                owner = figures[earlier[-1]] if earlier else total
             for k in parts:
-                part_of[k] = total.span
+                part_of[k] = owner.span
             continue
         if inline:
             continue

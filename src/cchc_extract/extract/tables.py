@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .. import patternbook
 from ..models import Table, TableRow
 from ..numbers import parse_number
 from .grids import Grid, GridRow
@@ -26,8 +27,6 @@ from .grids import Grid, GridRow
 SectionOf = Callable[[int], str | None]
 
 _CODE = regex.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,4}\.?|[IVXL]{1,6}\.?|[a-zđ]\)?|[A-Z]\.?)$")
-_SUBROWS = regex.compile(r"^(?:Trong\s+đó|trong\s+đó|Chia\s+ra|chia\s+ra|Gồm|gồm)\s*:?$")
-_SAME_AS_ABOVE = regex.compile(r"^(?:nt|n/t|như\s+trên|-nt-|“nt”|\"nt\")$", regex.I)
 _LEGEND_PAIR = regex.compile(r"(?P<meaning>[^=]+?)\s*=\s*(?P<value>\d+)")
 _ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "code": ("stt", "tt", "số tt", "số thứ tự", "mã số", "mã", "mã chỉ tiêu"),
@@ -82,7 +81,7 @@ def build_table(
             for i in range(len(columns))
             if i not in {roles.code, roles.label, roles.unit, roles.value, roles.note}
         }
-        is_sub = bool(_SUBROWS.match(code_cell))
+        is_sub = bool(patternbook.layout("sub_rows").match(code_cell))
         code = _code(code_cell) if not is_sub else None
         # A row that a page break cut: its rest on the next page has no code and goes on
         # in lower case ("... chuyên môn" / "cấp xã đã kiểm tra"), or holds a label only.
@@ -166,7 +165,12 @@ def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
     """Header rows come before the first row that has a code or a figure."""
     for i, row in enumerate(rows):
         first = row.cells[0] if row.cells else ""
-        if _CODE.match(first) or _SUBROWS.match(first) or _has_figure(row.cells[1:]) or _is_numbering_row(row.cells):
+        if (
+            _CODE.match(first)
+            or patternbook.layout("sub_rows").match(first)
+            or _has_figure(row.cells[1:])
+            or _is_numbering_row(row.cells)
+        ):
             return rows[:i], rows[i:]
     return rows[:1], rows[1:]
 
@@ -320,7 +324,7 @@ def _parent(code: str) -> str | None:
 def _resolve_unit(unit: str | None, rows: list[TableRow]) -> str | None:
     if unit is None:
         return None
-    if _SAME_AS_ABOVE.match(unit.strip()):
+    if patternbook.layout("same_as_above").match(unit.strip()):
         return next((r.unit_resolved for r in reversed(rows) if r.unit_resolved), None)
     return unit
 

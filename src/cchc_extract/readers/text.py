@@ -129,10 +129,21 @@ def _raw(
 def read_text(path: Path, data: bytes, encoding: str = "auto") -> RawDocument:
     """A plain-text report: one block per page (its lines as written), page numbers from form feeds."""
     text, encoding, warnings = decode(path, data, encoding)
+    blocks = _page_blocks(text)
+    return _raw(path, data, "txt", blocks, encoding, len(blocks), warnings)
+
+
+def text_report(text: str, name: str) -> RawDocument:
+    """A text already in memory (a spaCy Doc's), read as a text report is: no check that it
+    looks like one, since it is text already."""
+    blocks = _page_blocks(text)
+    return _raw(Path(name), text.encode("utf-8"), "txt", blocks, "utf-8", len(blocks), [])
+
+
+def _page_blocks(text: str) -> list[Block]:
     pages = _pages(text)
     paged = len(pages) > 1
-    blocks = [Block(page, page=number if paged else None) for number, page in enumerate(pages, start=1)]
-    return _raw(path, data, "txt", blocks, encoding, len(pages), warnings)
+    return [Block(page, page=number if paged else None) for number, page in enumerate(pages, start=1)]
 
 
 # --- Markdown -----------------------------------------------------------------
@@ -252,12 +263,25 @@ def _joins(prev: _Paragraph, line: str, inside_emphasis: bool) -> bool:
     return not (prev_upper is not None and line_upper is not None and prev_upper != line_upper)
 
 
+def _split_bold_units(lines: list[str]) -> list[str]:
+    """ "**THÔNG TƯ****Quy định chế độ ...**": two bold blocks a conversion put on one line
+    (a type line and its subject) are two lines, as they were in the page."""
+    out: list[str] = []
+    for line in lines:
+        if line.lstrip().startswith("**") and "****" in line:
+            parts = line.split("****")
+            out.extend([parts[0] + "**", *("**" + p + "**" for p in parts[1:-1]), "**" + parts[-1]])
+        else:
+            out.append(line)
+    return out
+
+
 def reflow_markdown(lines: list[str]) -> list[tuple[str, bool]]:
     """Join hard-wrapped Markdown lines into paragraphs; flag those wholly in bold."""
     out: list[tuple[str, bool]] = []
     paragraph = _Paragraph()
     bold = italic = False
-    for line in lines:
+    for line in _split_bold_units(lines):
         line = line.rstrip()
         if paragraph.lines and _joins(paragraph, line, bold or italic):
             paragraph.add(line)
