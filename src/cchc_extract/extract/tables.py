@@ -202,11 +202,18 @@ def merge_header(header: list[tuple[str, ...]], width: int) -> list[str]:
     ["STT", "Chỉ tiêu", "Kết quả thống kê / Đơn vị tính", "Kết quả thống kê / Số liệu", "Ghi chú"].
     """
     names: list[list[str]] = [[] for _ in range(width)]
-    for row in header:
+    # the columns that some later header row fills, from the bottom up in one pass (a fuzzed
+    # table of 1,000 header rows by 1,000 columns rescanned every later row for each row)
+    below: list[list[bool]] = [[] for _ in header]
+    seen = [False] * width
+    for k in range(len(header) - 1, -1, -1):
+        below[k] = seen[:]
+        for i, cell in enumerate(header[k][:width]):
+            seen[i] = seen[i] or bool(cell)
+    first: dict[tuple[str, ...], int] = {}
+    for k, row in enumerate(header):
         cells = list(row) + [""] * (width - len(row))
-        filled_below = [
-            any((r[i] if i < len(r) else "") for r in header[header.index(row) + 1 :]) for i in range(width)
-        ]
+        filled_below = below[first.setdefault(row, k)]  # a row repeated is judged where it first stands
         carry = ""
         for i, cell in enumerate(cells):
             cell = _clean(cell)
