@@ -123,6 +123,8 @@ def _limit_memory(megabytes: int) -> None:
 
 def _child(path: Path, megabytes: int, fresh_interpreter: bool) -> None:
     """In the forked process: stdout and stderr to files beside the case, then the CLI."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the run, which lets its cases finish
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     out = os.open(path.with_suffix(".stdout"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     err = os.open(path.with_suffix(".stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(out, 1)
@@ -251,6 +253,13 @@ def run(args: argparse.Namespace) -> int:
     files = seeds()
     warm()
     stats = Stats()
+    stopping: list[int] = []  # a long run stopped by Ctrl-C or SIGTERM finishes its cases and reports
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.append(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     out = Path(args.out)
     deadline = stats.started + args.seconds if args.seconds else None
     running: dict[int, Running] = {}
@@ -259,7 +268,8 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="cchc-fuzz-") as tmp:
         folder = Path(tmp)
         while True:
-            more = next_index < args.start + args.iterations and (deadline is None or time.monotonic() < deadline)
+            more = not stopping and next_index < args.start + args.iterations
+            more = more and (deadline is None or time.monotonic() < deadline)
             while more and len(running) < args.jobs:
                 case = build_case(args.seed, next_index, files)
                 fresh = args.exec_every > 0 and next_index % args.exec_every == 0
@@ -267,13 +277,14 @@ def run(args: argparse.Namespace) -> int:
                 running[child.pid] = child
                 next_index += 1
                 more = next_index < args.start + args.iterations and (deadline is None or time.monotonic() < deadline)
+                more = more and not stopping
             if not running:
                 break
             _reap(running, stats, args, out)
             if not args.quiet and time.monotonic() - last_report >= args.report_every:
                 last_report = time.monotonic()
                 print(stats.line(), flush=True)
-    print(stats.line(), flush=True)
+    print(stats.line() + f"; cases {args.start}..{next_index - 1}" + (" (stopped)" if stopping else ""), flush=True)
     for path in stats.kept:
         print(f"kept {path}", flush=True)
     return 1 if stats.failures else 0
