@@ -10,9 +10,10 @@ Each case runs in a process of its own, forked from one that has imported every 
 and compiled every pattern: ``cchc-extract CASE --json`` as the console script runs it
 (``cli.main``), and every ``--exec-every``-th case as a fresh interpreter instead
 (``python -m cchc_extract``). The process gets ``--memory`` MB of address space and
-``--timeout`` seconds. A case fails when it runs past the time, dies by a signal, exits
-other than 0 or 2, prints a traceback, more than three lines on stderr, an internal
-error or a MemoryError, or exits 0 with stdout that is not JSON. A failing case is kept
+``--timeout`` seconds, ``--timeout-per-mb`` more for each MB of the case. A case fails
+when it runs past the time, dies by a signal, exits other than 0 or 2, prints a
+traceback, more than three lines on stderr, an internal error or a MemoryError, or
+exits 0 with stdout that is not JSON. A failing case is kept
 in ``--out`` with a JSON file saying how to reproduce it; the run exits 1 if any failed.
 """
 
@@ -114,6 +115,16 @@ class Running:
     path: Path
     started: float
     fresh_interpreter: bool
+
+
+def limit(args: argparse.Namespace, case: Case) -> float:
+    """Seconds a case may take: ``--timeout``, and ``--timeout-per-mb`` more for each MB of it.
+
+    Extraction is linear in the size of a report, but a 4 MB report takes half a minute on a
+    loaded machine; a superlinear path takes minutes at that size (a repeated appendix once
+    took over 200 s for 2.5 MB), and a quadratic line 52 s for 15 KB, well past this limit.
+    """
+    return args.timeout + args.timeout_per_mb * len(case.data) / 1e6
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -296,7 +307,7 @@ def _reap(running: dict[int, Running], stats: Stats, args: argparse.Namespace, o
     timed_out = False
     if pid == 0:
         now = time.monotonic()
-        late = next((r for r in running.values() if now - r.started > args.timeout), None)
+        late = next((r for r in running.values() if now - r.started > limit(args, r.case)), None)
         if late is None:
             time.sleep(0.002)
             return
@@ -332,7 +343,7 @@ def replay(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="cchc-fuzz-") as tmp:
         for fresh in (False, True):
             child = start(case, Path(tmp), args.memory, fresh)
-            deadline = child.started + args.timeout
+            deadline = child.started + limit(args, case)
             while True:
                 pid, status, usage = os.wait4(child.pid, os.WNOHANG)
                 if pid:
@@ -365,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=int, default=0, help="the first case's index (to split a run)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="cases at once (default: CPUs)")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds one case may take (default 20)")
+    parser.add_argument(
+        "--timeout-per-mb", type=float, default=10.0, help="and this many more per MB of the case (default 10)"
+    )
     parser.add_argument("--memory", type=int, default=2048, help="MB of address space per case (default 2048)")
     parser.add_argument("--exec-every", type=int, default=25, help="every Nth case in a fresh interpreter too")
     parser.add_argument("--out", default=str(ROOT / "fuzz" / "findings"), help="where failing inputs are kept")
