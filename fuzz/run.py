@@ -11,9 +11,9 @@ and compiled every pattern: ``cchc-extract CASE --json`` as the console script r
 (``cli.main``), and every ``--exec-every``-th case as a fresh interpreter instead
 (``python -m cchc_extract``). The process gets ``--memory`` MB of address space and
 ``--timeout`` seconds, ``--timeout-per-mb`` more for each MB of the case. A case fails
-when it runs past the time, dies by a signal, exits other than 0 or 2, prints a
-traceback, more than three lines on stderr, an internal error or a MemoryError, or
-exits 0 with stdout that is not JSON. A failing case is kept
+when it runs past the time, dies by a signal, exits other than 0, 2 or 3 (3: nothing
+could be read, the ``no_text`` outcome), prints a traceback, more than three lines on
+stderr, an internal error or a MemoryError, or exits 0 with stdout that is not JSON. A failing case is kept
 in ``--out`` with a JSON file saying how to reproduce it; the run exits 1 if any failed.
 """
 
@@ -35,11 +35,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cchc_extract.i18n import LANGUAGES, catalogue
+
 from .mutators import BY_SUFFIX, mutate
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 MAX_STDERR_LINES = 3
+# how an InternalError (a bug met on a file) ends its line, in every language of the catalogue
+_INTERNAL = tuple(catalogue(lang)["remedy.internal"] for lang in LANGUAGES)
 
 
 def seeds() -> list[Path]:
@@ -94,9 +98,9 @@ def judge(outcome: Outcome) -> str | None:
         return f"signal-{signal.Signals(outcome.signal).name}"
     if "Traceback" in err or "╭─" in err:  # a plain or a rich traceback
         return "traceback"
-    if "a bug: please report" in err:
+    if any(text in err for text in _INTERNAL):
         return "internal"
-    if outcome.status not in (0, 2):
+    if outcome.status not in (0, 2, 3):
         return f"exit-{outcome.status}"
     if len(err.strip().splitlines()) > MAX_STDERR_LINES:
         return "stderr-lines"

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import pytest
+
+# Messages are Vietnamese by default. The tests of what the extractor finds read its
+# messages in English, in this process and the commands it starts; the tests of the
+# languages themselves (test_i18n.py) choose theirs explicitly.
+os.environ["CCHC_LANG"] = "en"
 
 from cchc_extract import Report, extract
 

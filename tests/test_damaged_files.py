@@ -272,6 +272,92 @@ def test_any_failure_under_a_reader_is_an_input_error_naming_the_file(monkeypatc
         assert "\n" not in info.value.line()
 
 
+# --- scans and images: OCR's paths obey the same rule -----------------------------------
+
+
+def _png(tmp_path: Path, name: str = "page.png") -> Path:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (600, 300), 255)
+    ImageDraw.Draw(image).text((20, 20), "BAO CAO so 12/BC-UBND", fill=0)
+    path = tmp_path / name
+    image.save(path, dpi=(200, 200))
+    return path
+
+
+def _tiff(tmp_path: Path, name: str = "pages.tif") -> Path:
+    from PIL import Image
+
+    image = Image.new("L", (600, 300), 255)
+    path = tmp_path / name
+    image.save(path, save_all=True, append_images=[image, image], dpi=(200, 200), compression="tiff_lzw")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "damage"),
+    [
+        (_png, lambda data: data[: len(data) // 2]),
+        (_png, lambda data: data[:60]),
+        (_png, lambda data: data[:40] + b"\xff" * 20 + data[60:]),
+        (_tiff, lambda data: data[: len(data) // 2]),
+        (_tiff, lambda data: data[: len(data) * 2 // 3]),
+    ],
+    ids=["png-cut-in-half", "png-header-only", "png-header-overwritten", "tiff-cut-in-half", "tiff-cut-at-two-thirds"],
+)
+def test_a_damaged_image_is_one_line_and_status_2(tmp_path, make, damage):
+    path = make(tmp_path)
+    path.write_bytes(damage(path.read_bytes()))
+    proc = subprocess.run(
+        [sys.executable, "-m", "cchc_extract", str(path), "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and str(path) in proc.stderr and "readable image" in proc.stderr
+    assert "Traceback" not in proc.stderr and "BytesIO" not in proc.stderr
+
+
+@pytest.mark.parametrize("kind", PYTHON_ERRORS, ids=lambda k: k.__name__)
+@pytest.mark.parametrize("where", ["open", "convert"])
+def test_pillow_failing_with_any_type_is_one_line(monkeypatch, tmp_path, kind, where):
+    from PIL import Image
+
+    from cchc_extract.readers import image
+
+    path = _png(tmp_path)
+    monkeypatch.setattr(image, "tesseract_problem", lambda: None)  # the decoding comes first
+    if where == "open":
+        monkeypatch.setattr(Image, "open", _raiser(kind))
+    else:
+        monkeypatch.setattr(Image.Image, "convert", _raiser(kind))
+    line = one_line_error(path)
+    assert "readable image" in line and kind.__name__ in line
+
+
+def test_a_scanned_page_pdfium_cannot_render_is_a_warning_and_the_others_are_read(monkeypatch, tmp_path):
+    import pypdfium2 as pdfium
+
+    from cchc_extract.readers import ocr
+
+    if ocr.tesseract_problem() is not None:
+        pytest.skip("Tesseract with its Vietnamese model is not installed (.ci/run does)")
+    two = pdfium.PdfDocument.new()
+    two.import_pages(pdfium.PdfDocument(str(PDF)), [0, 1])
+    path = tmp_path / "two.pdf"
+    two.save(str(path))
+    original = ocr._page_image
+
+    def second_fails(page, number, dpi):
+        if number == 2:
+            raise pdfium.PdfiumError("Failed to render page.")
+        return original(page, number, dpi)
+
+    monkeypatch.setattr(ocr, "_page_image", second_fails)
+    report = extract(path, ocr="always")
+    unreadable = [w for w in report.warnings if w.code == "page.unreadable"]
+    assert [w.page for w in unreadable] == [2] and "Failed to render page" in unreadable[0].message
+    assert report.source.ocr and report.metadata.date is not None  # page 1, read by OCR
+
+
 def test_pdfminer_warnings_stay_off_stderr(tmp_path):
     data = PDF.read_bytes()
     path = tmp_path / "cut.pdf"

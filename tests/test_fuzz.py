@@ -66,10 +66,12 @@ def _outcome(**changes) -> Outcome:
         (_outcome(status=1, stderr="╭─ Traceback ─╮\n"), "traceback"),
         (_outcome(status=2, stderr="one\ntwo\nthree\nfour\n"), "stderr-lines"),
         (_outcome(status=2, stderr="x: cchc-extract failed (a bug: please report it with the file)\n"), "internal"),
+        (_outcome(status=2, stderr="x: lỗi (đây là lỗi của chương trình: xin báo lỗi kèm theo tệp)\n"), "internal"),
         (_outcome(status=2, stderr="x.pdf: cannot be read as pdf: MemoryError: \n"), "memory"),
         (_outcome(status=None, signal=11), "signal-SIGSEGV"),
         (_outcome(status=None, timed_out=True), "hang"),
-        (_outcome(status=3), "exit-3"),
+        (_outcome(status=3, stderr="cchc-extract: error: x.pdf: no text could be read from its page\n"), None),
+        (_outcome(status=1), "exit-1"),
         (_outcome(stdout_json=False), "stdout-not-json"),
     ],
 )

@@ -140,7 +140,7 @@ def test_explicit_encoding_on_the_cli_and_unknown_names(tmp_path):
     result = CliRunner().invoke(app, ["extract", str(path), "--encoding", "cp1258", "--json"])
     assert result.exit_code == 0 and '"encoding": "cp1258"' in result.output
     result = CliRunner().invoke(app, ["extract", str(path), "--encoding", "latin-9"])
-    assert result.exit_code == 2 and "unknown encoding 'latin-9'" in result.output
+    assert result.exit_code == 2 and "unknown encoding “latin-9”" in result.output
     with pytest.raises(CchcError, match="not Windows-1258 text"):
         extract(_write(tmp_path, "bad.txt", b"B\x81o"), encoding="cp1258")
 

@@ -5,21 +5,27 @@ The pipeline, one verb per module::
     raw = read(path)            # readers/: a format -> blocks with provenance
     doc = normalize(raw)        # normalize.py: one NFC text that spans point into
     layout = segment(doc)       # segment.py: header, sections, closing, appendices
-    refs, _ = find_references(doc.text, layout.section_at)   # extract/
+    refs, warnings = find_references(doc.text, layout.section_at, doc.page_at)   # extract/
+    tables, warnings = find_tables(doc, layout)
+    figures = find_figures(doc, [layout.body], layout.section_at)
     checks = run_checks(report) # checks/
     to_json(report)             # export/
 
-or all at once: ``extract(path) -> Report``.
+or all at once: ``extract(path) -> Report``, ``extract_text(text) -> Report``. Every
+stage reports what it could not settle as ``ParseWarning`` objects, and
+``i18n.use_language("en")`` writes messages in English (Vietnamese by default).
 """
 
 from .checks import run_checks
 from .errors import CchcError
 from .export import to_json
 from .extract import find_references
-from .models import SCHEMA_VERSION, Report
+from .extract.figures import find_figures
+from .i18n import set_language, use_language
+from .models import SCHEMA_VERSION, Check, ParseWarning, Report
 from .normalize import normalize
-from .pipeline import extract, extract_raw
-from .readers import read
+from .pipeline import extract, extract_raw, extract_text, find_tables
+from .readers import read, read_data
 from .segment import segment
 
 __version__ = "0.1.0"
@@ -27,13 +33,21 @@ __version__ = "0.1.0"
 __all__ = [
     "SCHEMA_VERSION",
     "CchcError",
+    "Check",
+    "ParseWarning",
     "Report",
     "extract",
     "extract_raw",
+    "extract_text",
+    "find_figures",
     "find_references",
+    "find_tables",
     "normalize",
     "read",
+    "read_data",
     "run_checks",
     "segment",
+    "set_language",
     "to_json",
+    "use_language",
 ]

@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CchcError, InputError, OptionError, first_line
+from .errors import CchcError, InputError, InternalError, OptionError, first_line
 from .export.database import Store
+from .i18n import number, t
 from .readers import open_regular, supported_suffixes
 
 
@@ -57,6 +58,7 @@ class Summary:
     failed: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     peak_memory_kb: int = 0
+    pages: list[Any] = field(default_factory=list)  # export.html.IndexEntry of each review page written
 
     def slowest(self, n: int = 5) -> list[Outcome]:
         return sorted((o for o in self.outcomes if o.status == "done"), key=lambda o: -o.seconds)[:n]
@@ -69,9 +71,9 @@ def check_options(jobs: int | None, timeout: float) -> int | None:
     """Refuse a worker count outside 1..64 and a time limit that is not a positive finite number;
     return the worker count to use (None: the CPU count, at most 64)."""
     if jobs is not None and not 1 <= jobs <= MAX_JOBS:
-        raise OptionError(None, f"--jobs must be between 1 and {MAX_JOBS}, not {jobs}")
+        raise OptionError(None, "error.option.jobs", limit=MAX_JOBS, value=str(jobs))
     if not (math.isfinite(timeout) and timeout > 0):
-        raise OptionError(None, f"--timeout must be a number of seconds above 0, not {timeout}")
+        raise OptionError(None, "error.option.timeout", value=str(timeout))
     return jobs
 
 
@@ -89,7 +91,7 @@ def discover(inputs: Iterable[str]) -> tuple[list[Path], list[Outcome]]:
             [Path(p) for p in sorted(glob.glob(item, recursive=True))] if glob.has_magic(item) else [Path(item)]
         )
         if not candidates or not any(c.exists() for c in candidates):
-            missing.append(Outcome(item, "failed", kind="input", message="no such file or folder"))
+            missing.append(Outcome(item, "failed", kind="input", message=f"{item}: {t('error.input.missing_any')}"))
             continue
         for candidate in candidates:
             if candidate.is_dir():
@@ -108,7 +110,7 @@ def _hash(path: Path) -> str:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc
+        raise InputError(path, "error.input.unreadable", reason=exc.strerror or str(exc)) from exc
     return digest.hexdigest()
 
 
@@ -135,6 +137,8 @@ def _worker(
     since: Any,
     lifeline: tuple[int, int] | None,
     encoding: str = "auto",
+    html: str | None = None,
+    ocr: Any = None,
 ) -> None:
     """Extract the files sent on this worker's own ``tasks`` pipe; send each outcome on ``results``.
 
@@ -162,19 +166,35 @@ def _worker(
         running[slot] = index
         started = time.perf_counter()
         try:
-            report = extract(path, encoding=encoding)
+            report = extract(path, encoding=encoding, with_text=html is not None, ocr=ocr)
             seconds = time.perf_counter() - started
+            page = _review_page(report, Path(html)) if html is not None else None
+            report = report.model_copy(update={"text": None}) if html is not None else report
             text = to_json(report, indent=None)
             # the rows are built here, in parallel, so that the one writer only inserts them
             payload: dict[str, Any] = {"status": "done", "json": text, "rows": document_rows(report, text, seconds)}
+            payload["page"] = page
         except CchcError as error:
             payload = {"status": "failed", "kind": error.kind, "message": error.line()}
         except Exception as error:  # a bug must not stop the batch: record it with its type
-            payload = {"status": "failed", "kind": "crash", "message": f"{type(error).__name__}: {error}"}
+            bug = InternalError(
+                path, "error.internal", "remedy.internal", error=type(error).__name__, reason=first_line(error)
+            )
+            payload = {"status": "failed", "kind": "crash", "message": bug.line()}
         payload.setdefault("seconds", time.perf_counter() - started)
         payload["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         results.send((index, payload))
         running[slot] = -1
+
+
+def _review_page(report: Any, folder: Path) -> Any:
+    """Write the report's review page into ``folder`` (again, if an earlier run wrote it);
+    return its index entry."""
+    from .export.html import index_entry, page_name, render_page, write_page
+
+    path = folder / page_name(report)
+    write_page(path, render_page(report), force=True)
+    return index_entry(report, path.name)
 
 
 _PR_SET_PDEATHSIG = 1
@@ -244,8 +264,10 @@ class _Pool:
     which tasks a worker holds: a worker killed for its time limit, or dead, takes no
     shared state with it, and what it held but had not begun goes to the others."""
 
-    def __init__(self, jobs: int, encoding: str = "auto"):
+    def __init__(self, jobs: int, encoding: str = "auto", html: str | None = None, ocr: Any = None):
         self.encoding = encoding  # of text files, for every worker
+        self.html = html  # the folder of review pages, if any
+        self.ocr = ocr  # when scanned pages are read by OCR (an ocr.OcrSettings)
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         self.lifeline: tuple[int, int] | None = None
         if self.context.get_start_method() == "fork":
@@ -270,7 +292,17 @@ class _Pool:
         _widen(task_send)
         process = self.context.Process(
             target=_worker,
-            args=(slot, task_receive, send, self.running, self.since, self.lifeline, self.encoding),
+            args=(
+                slot,
+                task_receive,
+                send,
+                self.running,
+                self.since,
+                self.lifeline,
+                self.encoding,
+                self.html,
+                self.ocr,
+            ),
             daemon=True,
         )
         process.start()
@@ -378,10 +410,16 @@ def run_batch(
     jsonl: Any = None,
     progress: Callable[[int, int], None] | None = None,
     encoding: str = "auto",
+    html: Path | None = None,
+    ocr: str = "auto",
 ) -> Summary:
     """Extract every report under ``inputs`` into ``store``; return what happened to each file.
 
-    ``encoding`` is that of the text files (``auto`` recognises each).
+    ``encoding`` is that of the text files (``auto`` recognises each). ``html``: a folder
+    where each report extracted gets its review page (``summary.pages`` lists them); a
+    stored report whose page is not in that folder's index is extracted again for it.
+    ``ocr``: when scanned pages and images are read by OCR; each worker reads the pages of
+    one document a share of the CPUs at a time, so that the workers together fill them.
     """
     check_options(jobs, timeout)
     files, missing = discover(inputs)
@@ -392,6 +430,10 @@ def run_batch(
         store.fail(outcome.path, "", outcome.kind or "input", outcome.message or "")
     store.forget_stored_failures()  # failures of files stored since (by this batch or another)
     known = store.known()
+    if html is not None:
+        from .export.html import indexed
+
+        known &= set(indexed(html))
     todo: list[tuple[Path, str]] = []
     for path in files:
         try:
@@ -412,7 +454,11 @@ def run_batch(
         progress(0, total)
     if not todo:
         return summary
-    pool = _Pool(max(1, min(jobs or min(os.cpu_count() or 1, MAX_JOBS), total)), encoding)
+    workers = max(1, min(jobs or min(os.cpu_count() or 1, MAX_JOBS), total))
+    from .readers.ocr import OcrSettings
+
+    ocr_settings = OcrSettings(mode=ocr, jobs=max(1, (os.cpu_count() or 1) // workers))
+    pool = _Pool(workers, encoding, str(html) if html is not None else None, ocr_settings)
     try:
         _Driver(pool, todo, store, timeout, jsonl, summary, progress).run()
     except BaseException:
@@ -500,9 +546,11 @@ class _Driver:
             if error is None:
                 if self.jsonl is not None:
                     self.jsonl.write(payload["json"] + "\n")
+                if payload.get("page") is not None:
+                    self.summary.pages.append(payload["page"])
                 self.record(index, Outcome(path, "done", seconds=payload["seconds"]))
             else:
-                message = f"{path}: the database refused it: {first_line(error)}"
+                message = f"{path}: {t('error.batch.refused', reason=first_line(error))}"
                 self.record(index, Outcome(path, "failed", payload["seconds"], "database", message))
         if self.jsonl is not None:
             self.jsonl.flush()
@@ -551,10 +599,10 @@ class _Driver:
             ran = time.monotonic() - began
             if died:
                 self.settled.add(index)
-                self.record(index, Outcome(path, "failed", ran, "crash", f"{path}: the worker process died"))
+                self.record(index, Outcome(path, "failed", ran, "crash", f"{path}: {t('error.batch.died')}"))
             elif ran > self.timeout:
                 self.settled.add(index)
-                message = f"{path}: took longer than {self.timeout:g} s; the worker was stopped"
+                message = f"{path}: {t('error.batch.timeout', seconds=self.timeout)}"
                 self.record(index, Outcome(path, "failed", self.timeout, "timeout", message))
             else:  # the task looked overdue as the worker moved on to this one: it runs again
                 self.pending.appendleft(index)
@@ -562,14 +610,27 @@ class _Driver:
 
 def summary_text(summary: Summary, seconds: float) -> str:
     rate = summary.done / seconds if seconds > 0 else 0.0
+    unreadable = sum(1 for o in summary.outcomes if o.status == "failed" and o.kind == "no_text")
     lines = [
-        f"done {summary.done}, skipped {summary.skipped} (already stored), failed {summary.failed}"
-        f" in {seconds:.1f} s ({rate:.1f} files/s)"
+        t(
+            "cli.batch.summary.no_text" if unreadable else "cli.batch.summary",
+            done=summary.done,
+            skipped=summary.skipped,
+            failed=summary.failed,
+            unreadable=unreadable,
+            seconds=round(seconds, 1),
+            rate=round(rate, 1),
+        )
     ]
     for outcome in summary.outcomes:
         if outcome.status == "failed":
-            lines.append(f"  failed [{outcome.kind}] {outcome.message}")
+            lines.append(t("cli.batch.failed", kind=outcome.kind, message=outcome.message))
     slow = summary.slowest()
     if slow:
-        lines.append("slowest: " + ", ".join(f"{Path(o.path).name} {o.seconds:.2f} s" for o in slow))
+        lines.append(
+            t(
+                "cli.batch.slowest",
+                files=", ".join(f"{Path(o.path).name} {number(round(o.seconds, 2))} s" for o in slow),
+            )
+        )
     return "\n".join(lines)

@@ -176,7 +176,7 @@ def _load(name: str) -> Any:
     try:
         return yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
-        raise PatternError(f"patterns/{name}", f"cannot be read as YAML: {exc}") from exc
+        raise PatternError(f"patterns/{name}", "error.patterns.yaml", reason=str(exc)) from exc
 
 
 def _validated(name: str, model: type[BaseModel]) -> Any:
@@ -184,7 +184,9 @@ def _validated(name: str, model: type[BaseModel]) -> Any:
         return model.model_validate(_load(name))
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
-        raise PatternError(f"patterns/{name}", f"{exc.error_count()} bad entries: {problems}") from exc
+        raise PatternError(
+            f"patterns/{name}", "error.patterns.entries", count=exc.error_count(), problems=problems
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -394,7 +396,7 @@ def layout(name: str) -> regex.Pattern[str]:
     for entry in layout_entries():
         if entry.id == name:
             return regex.compile(entry.pattern)
-    raise PatternError("patterns/layout.yaml", f"has no pattern {name!r}")
+    raise PatternError("patterns/layout.yaml", "error.patterns.missing", name=name)
 
 
 @derived

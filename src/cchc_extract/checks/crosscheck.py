@@ -18,6 +18,7 @@ import math
 import regex
 
 from .. import patternbook
+from ..i18n import t
 from ..models import Check, Figure, Report, Table, TableRow
 from ..vietnamese import fold_tones
 
@@ -123,11 +124,14 @@ class _Alike:
 
 
 def _mismatch(figure: Figure, group: list[tuple[Table, TableRow]]) -> Check:
-    said = "; ".join(f"row {r.code or r.parent} '{r.label}' = {r.value}" for _, r in group)
+    said = "; ".join(
+        t("check.narrative.appendix_mismatch.row", code=r.code or r.parent, label=r.label, value=r.value)
+        for _, r in group
+    )
     return Check(
         rule="narrative.appendix_mismatch",
         severity="warning",
-        message=(f"The narrative says {figure.text!r} ({figure.label}), but the appendix says {said}."),
+        message=t("check.narrative.appendix_mismatch", text=figure.text, label=figure.label, rows=said),
         where=[w for w in (figure.section, f"{figure.span[0]}-{figure.span[1]}") if w]
         + [f"appendix:{t.id}" for t, _ in group[:1]]
         + [str(r.code or r.parent) for _, r in group],

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CchcError, InputError, first_line
+from ..i18n import t
+from ..models import ParseWarning
 from .base import Block, RawDocument
 from .fonts import LegacyRuns
 
@@ -52,27 +54,30 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def check_container(path: Path, data: bytes) -> None:
     """Refuse what is not a DOCX, or would inflate too far, before unpacking it."""
     if not data.startswith(b"PK"):
-        kind = "an old Word .doc file" if data.startswith(b"\xd0\xcf\x11\xe0") else "not a ZIP container"
-        raise InputError(path, f"is not a DOCX file ({kind})")
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise InputError(path, "error.docx.is_doc")
+        raise InputError(path, "error.docx.not_zip")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(path, f"is a damaged or truncated DOCX: {exc}") from exc
+        raise InputError(path, "error.docx.damaged", reason=str(exc)) from exc
     names = {m.filename for m in members}
     if "word/document.xml" not in names:
-        raise InputError(path, "is a ZIP file but not a Word document (no word/document.xml)")
+        raise InputError(path, "error.docx.not_word")
     if len(members) > MAX_PARTS:
-        raise InputError(path, f"has {len(members)} parts; refused (the limit is {MAX_PARTS})")
+        raise InputError(path, "error.docx.too_many_parts", parts=len(members), limit=MAX_PARTS)
     total = sum(m.file_size for m in members)
     if total > MAX_UNPACKED:
-        raise InputError(path, f"would unpack to {total} bytes; refused as a zip bomb (limit {MAX_UNPACKED})")
+        raise InputError(path, "error.docx.zip_bomb", size=str(total), limit=str(MAX_UNPACKED))
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             raise InputError(
                 path,
-                f"part {member.filename} inflates {member.file_size // max(member.compress_size, 1)}x;"
-                f" refused as a zip bomb (limit {MAX_RATIO}x)",
+                "error.docx.zip_ratio",
+                part=member.filename,
+                ratio=member.file_size // max(member.compress_size, 1),
+                limit=MAX_RATIO,
             )
 
 
@@ -91,9 +96,9 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise InputError(path, f"cannot be opened as a Word document: {first_line(exc)}") from exc
+        raise InputError(path, "error.docx.unopenable", reason=first_line(exc)) from exc
     except Exception as exc:  # lxml errors inside a damaged part
-        raise InputError(path, f"has a damaged part: {type(exc).__name__}: {first_line(exc)}") from exc
+        raise InputError(path, "error.docx.damaged_part", reason=f"{type(exc).__name__}: {first_line(exc)}") from exc
     warnings = _Warnings()
     runs = LegacyRuns(_styles_root(document))
     runs.convert(document.element.body)  # runs in TCVN3 or VNI fonts become Unicode
@@ -132,20 +137,25 @@ class _Warnings:
     """What a damaged document lost, one warning per kind of loss (not one per paragraph)."""
 
     def __init__(self) -> None:
-        self.found: list[tuple[str, str, int | None]] = []
+        self.found: list[ParseWarning] = []
         self.codes: set[str] = set()
 
-    def add(self, code: str, what: str, exc: Exception) -> None:
-        if code not in self.codes:
-            self.codes.add(code)
-            self.found.append((code, f"{what} ({type(exc).__name__}: {first_line(exc)})", None))
+    def add(self, warning: ParseWarning) -> None:
+        if warning.code not in self.codes:
+            self.codes.add(warning.code)
+            self.found.append(warning)
+
+
+def _why(exc: Exception) -> str:
+    """What a library said, in one line, for a warning's ``{reason}``."""
+    return f"{type(exc).__name__}: {first_line(exc)}"
 
 
 def _paragraph(paragraph: Any, styles: _Styles, numbering: _Numbering, warnings: _Warnings) -> Block:
     try:
         return Block(numbering.prefix(paragraph) + paragraph.text, hints=_hints(paragraph, styles))
     except _markup_errors() as exc:  # python-docx on a malformed attribute
-        warnings.add("docx.paragraph_markup", "a paragraph's markup is malformed; its text is read as written", exc)
+        warnings.add(ParseWarning.of("docx.paragraph_markup", reason=_why(exc)))
         return Block(_xml_text(paragraph._p))
 
 
@@ -160,7 +170,7 @@ class _Styles:
         try:
             self.by_id = {style.style_id: style for style in document.styles}
         except _markup_errors() as exc:
-            warnings.add("docx.styles", "the styles part is malformed; paragraph styles are ignored", exc)
+            warnings.add(ParseWarning.of("docx.styles", reason=_why(exc)))
             self.by_id = {}
 
     def of(self, paragraph: Any) -> Any:
@@ -189,7 +199,7 @@ def _table_rows(table: Any, warnings: _Warnings) -> list[str]:
     except _markup_errors() as exc:
         # python-docx resolves merges from the grid; a grid it cannot follow ("vMerge" on the
         # first row, gridSpan="abc") leaves the cells as Word wrote them
-        warnings.add("docx.table_grid", "a table's merged cells cannot be resolved; its cells are read as written", exc)
+        warnings.add(ParseWarning.of("docx.table_grid", reason=_why(exc)))
         return [
             "\t".join(" ".join(_xml_text(tc).split()) for tc in list(tr.iter(f"{W}tc"))[:MAX_COLUMNS])
             for tr in table._tbl.iter(f"{W}tr")
@@ -202,7 +212,7 @@ def _merged_rows(table: Any) -> list[str]:
     for row in table.rows:
         cells = list(row.cells)
         if len(cells) > MAX_COLUMNS:
-            raise ValueError(f"a row spans {len(cells)} grid columns; Word tables have at most {MAX_COLUMNS}")
+            raise ValueError(t("error.docx.too_many_columns", columns=len(cells), limit=MAX_COLUMNS))
         texts = []
         for i, cell in enumerate(cells):
             repeated = (i > 0 and cells[i - 1]._tc is cell._tc) or (i < len(previous) and previous[i]._tc is cell._tc)
@@ -226,7 +236,7 @@ class _Numbering:
         try:
             self._read(root)
         except _markup_errors() as exc:
-            warnings.add("docx.numbering", "the numbering part is malformed; list numbers are left out", exc)
+            warnings.add(ParseWarning.of("docx.numbering", reason=_why(exc)))
             self.levels = {}
 
     def _read(self, root: Any) -> None:
@@ -304,7 +314,7 @@ def _footnotes(data: bytes, runs: LegacyRuns, warnings: _Warnings) -> list[str]:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         root = etree.fromstring(xml, parser)
     except (etree.LxmlError, zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
-        warnings.add("docx.footnotes", "the footnotes part is damaged; footnotes are left out", exc)
+        warnings.add(ParseWarning.of("docx.footnotes", reason=_why(exc)))
         return []
     runs.convert(root)
     notes = []
@@ -325,22 +335,22 @@ def check_word_ole(path: Path, data: bytes) -> None:
     Word signature (0xA5EC, the first field of its File Information Block).
     """
     if not data.startswith(_OLE):
-        raise InputError(path, "is not an old Word .doc file (no OLE signature)")
+        raise InputError(path, "error.doc.not_doc")
     import olefile
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             if not ole.exists("WordDocument"):
-                raise InputError(path, "is an OLE file but not a Word document (no WordDocument stream)")
+                raise InputError(path, "error.doc.not_word")
             head = ole.openstream("WordDocument").read(2)
     except CchcError:
         raise
     except Exception as exc:  # olefile on a damaged container: any of several types
         # its OSError says what is wrong; other types come from deep inside and say nothing useful
         why = first_line(exc) if isinstance(exc, OSError) else f"olefile: {type(exc).__name__}"
-        raise InputError(path, f"is a damaged OLE file ({why})") from exc
+        raise InputError(path, "error.doc.damaged_ole", reason=why) from exc
     if head != b"\xec\xa5":
-        raise InputError(path, "is a damaged Word .doc (its WordDocument stream lacks the Word signature)")
+        raise InputError(path, "error.doc.no_word_signature")
 
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -350,9 +360,7 @@ def read_doc(path: Path, data: bytes) -> RawDocument:
     """An old Word .doc: converted to DOCX by LibreOffice (soffice) when it is installed."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise InputError(
-            path, "is an old Word .doc file; reading it needs LibreOffice", "apt-get install libreoffice-writer-nogui"
-        )
+        raise InputError(path, "error.doc.needs_libreoffice", "remedy.doc.install_libreoffice")
     check_word_ole(path, data)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "report.doc"
@@ -374,10 +382,10 @@ def read_doc(path: Path, data: bytes) -> RawDocument:
                 timeout=120,
             )
         except (subprocess.SubprocessError, OSError) as exc:
-            raise InputError(path, f"LibreOffice could not convert it: {first_line(exc)}") from exc
+            raise InputError(path, "error.doc.conversion", reason=first_line(exc)) from exc
         target = Path(folder) / "report.docx"
         if not target.is_file():
-            raise InputError(path, "LibreOffice could not convert it (a damaged .doc?)")
+            raise InputError(path, "error.doc.not_converted")
         converted = target.read_bytes()
     raw = read_docx(path, converted)
     raw.format = "doc"

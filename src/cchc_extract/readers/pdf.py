@@ -17,11 +17,13 @@ From the character boxes the reader rebuilds what a text report has:
   page numbers) are dropped;
 - tables become tab-separated rows, merged cells written once.
 
-A page without text is a warning naming it (OCR comes later), and so is a page
-PDFium cannot load, or whose tables pdfplumber cannot read (its lines are kept);
-an encrypted PDF is a clear error unless its password is given. A text layer in
-TCVN3 or VNI bytes is converted; one that reads as Vietnamese in no known encoding
-counts as no text (``textlayer.py``).
+A text layer in TCVN3 or VNI bytes is converted; one that reads as Vietnamese in no
+known encoding counts as no text (``textlayer.py``). Pages without a usable text
+layer are read by OCR (ocr.py; ``--ocr``); a page from which nothing could be read
+is a warning naming it, and a document from which nothing could be read is an error
+of its own (``no_text``). So is a page PDFium cannot load or render, or whose tables
+pdfplumber cannot read (its lines are kept). An encrypted PDF is a clear error unless
+its password is given.
 """
 
 from __future__ import annotations
@@ -37,8 +39,21 @@ from typing import Any
 import regex
 
 from ..errors import InputError, first_line
+from ..i18n import t
+from ..models import ParseWarning
 from . import textlayer
 from .base import Block, RawDocument
+from .ocr import (
+    OcrPage,
+    OcrSettings,
+    no_text,
+    nothing_read_because,
+    ocr_warnings,
+    read_document,
+    read_scanned_pages,
+    wants_ocr,
+)
+from .ocr import settings as ocr_settings
 
 TABLE_PATHS = 8  # a page drawing at least this many path objects may hold a ruled table
 # pdfplumber takes minutes over a page of hundreds of thousands of characters (a damaged
@@ -59,9 +74,9 @@ class _Line:
     cells: list[list[str]] = field(default_factory=list)  # a table's rows, when this stands for one
 
 
-def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocument:
+def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | OcrSettings | None = None) -> RawDocument:
     if not data.startswith(b"%PDF"):
-        raise InputError(path, "is not a PDF file (no %PDF signature)")
+        raise InputError(path, "error.pdf.not_pdf")
     import pypdfium2 as pdfium
 
     try:
@@ -69,15 +84,15 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
     except pdfium.PdfiumError as exc:
         message = str(exc).lower()
         if "password" in message or "security" in message:
-            raise InputError(
-                path,
-                "is an encrypted PDF",
-                "give its password with --password" if password is None else "wrong password",
-            ) from exc
-        raise InputError(path, f"is not a readable PDF: {exc}") from exc
-    warnings: list[tuple[str, str, int | None]] = []
+            remedy = "remedy.pdf.password" if password is None else "remedy.pdf.wrong_password"
+            raise InputError(path, "error.pdf.encrypted", remedy) from exc
+        raise InputError(path, "error.pdf.unreadable", reason=first_line(exc)) from exc
+    options = ocr_settings(ocr)
+    warnings: list[ParseWarning] = []
     pages: list[list[_Line]] = []
     table_pages: list[int] = []
+    scanned: list[int] = []  # pages to OCR
+    unreadable: list[str] = []  # why each page PDFium cannot load fails
     try:
         count = len(pdf)
         for index in range(count):
@@ -87,38 +102,47 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
                 ruled = _draws_table(page)
             except (pdfium.PdfiumError, ValueError, OverflowError) as exc:
                 # one damaged page (a "/Type /Page" rewritten, a broken content stream): the others are read
-                warnings.append(
-                    (
-                        "page.unreadable",
-                        f"page {index + 1} cannot be read ({first_line(exc)}); it was skipped",
-                        index + 1,
-                    )
-                )
+                unreadable.append(first_line(exc))
+                warnings.append(ParseWarning.of("page.unreadable", page=index + 1, reason=unreadable[-1]))
                 pages.append([])
                 continue
-            if lines and not textlayer.usable(lines):
-                problem = "its text layer reads as Vietnamese in no known encoding; it was skipped"
-                warnings.append(("page.garbled", f"page {index + 1}: {problem}", index + 1))
+            garbled = bool(lines) and not textlayer.usable(lines)
+            if wants_ocr(options.mode, usable=bool(lines) and not garbled):
+                scanned.append(index)
+                pages.append([])
+                if garbled:
+                    warnings.append(ParseWarning.of("page.garbled", "ocr", page=index + 1))
+                continue
+            if garbled:
+                warnings.append(ParseWarning.of("page.garbled", page=index + 1))
                 lines = []  # no usable text: like a page without a text layer
             elif not lines:
-                warnings.append(
-                    ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
-                )
-            if ruled and sum(len(line.text) for line in lines) > TABLE_MAX_CHARS:
-                problem = f"holds over {TABLE_MAX_CHARS} characters; its tables were not looked for, kept as lines"
-                warnings.append(("page.tables_skipped", f"page {index + 1} {problem}", index + 1))
+                warnings.append(ParseWarning.of("page.no_text", page=index + 1))
+            tabbed = not ruled and sum(1 for line in lines if "\t" in line.text) >= 3
+            if (ruled or tabbed) and sum(len(line.text) for line in lines) > TABLE_MAX_CHARS:
+                warnings.append(ParseWarning.of("page.tables_skipped", page=index + 1, limit=TABLE_MAX_CHARS))
             elif ruled:
                 table_pages.append(index)
+            elif tabbed:
+                try:
+                    lines = _borderless_tables(page, lines, index + 1)
+                except (pdfium.PdfiumError, ValueError, OverflowError) as exc:
+                    warnings.append(_tables_lost(exc, index + 1))
             pages.append(lines)
+        if scanned:
+            _ocr(pdf, scanned, pages, warnings, options)
     finally:
         pdf.close()
     if count == 0:
-        raise InputError(path, "is a PDF without pages")
-    if len(warnings) == count and all(code == "page.unreadable" for code, _, _ in warnings):
-        raise InputError(path, f"is a PDF none of whose {count} page(s) can be read: {warnings[0][1]}")
+        raise InputError(path, "error.pdf.no_pages")
+    if len(unreadable) == count:
+        raise InputError(path, "error.pdf.no_page_readable", count=count, reason=unreadable[0])
     if table_pages:
         warnings.extend(_tables(data, password, table_pages, pages))
-    encoding = textlayer.convert_pages(pages)  # TCVN3 or VNI text layers become Unicode
+    # TCVN3 or VNI text layers become Unicode (OCR gives Unicode already)
+    encoding = textlayer.convert_pages([lines for k, lines in enumerate(pages) if k not in scanned])
+    if not any(line.text.strip() or line.cells for lines in pages for line in lines):
+        raise no_text(path, len(pages), nothing_read_because(options.mode, bool(scanned)))
     _drop_furniture(pages)
     blocks = _blocks(pages)
     return RawDocument(
@@ -127,9 +151,24 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
         sha256=hashlib.sha256(data).hexdigest(),
         blocks=blocks,
         pages=len(pages),
+        ocr=bool(scanned),
         warnings=warnings,
         encoding=encoding,
     )
+
+
+def _ocr(
+    pdf: Any, indexes: list[int], pages: list[list[_Line]], warnings: list[ParseWarning], options: OcrSettings
+) -> None:
+    """OCR the pages without a usable text layer, in parallel, into ``pages`` (see ocr.py)."""
+    for index, page in zip(indexes, read_document(read_scanned_pages(pdf, indexes, options)), strict=True):
+        pages[index] = ocr_lines(page)
+        warnings.extend(ocr_warnings(page))
+
+
+def ocr_lines(page: OcrPage) -> list[_Line]:
+    """An OCR'd page's lines and tables as the lines of a text layer."""
+    return [_Line(line.text, line.x0, line.x1, line.bottom, page.number, line.cells) for line in page.lines]
 
 
 def _page_lines(page: Any, number: int) -> list[_Line]:
@@ -198,9 +237,7 @@ def _draws_table(page: Any) -> bool:
     return any(count >= TABLE_PATHS for count, _ in enumerate(paths, start=1))
 
 
-def _tables(
-    data: bytes, password: str | None, indexes: list[int], pages: list[list[_Line]]
-) -> list[tuple[str, str, int | None]]:
+def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[list[_Line]]) -> list[ParseWarning]:
     """Replace the text inside each ruled table by the table's rows (pdfplumber, these pages only).
 
     pdfminer, under pdfplumber, parses the file on its own and may fail where PDFium
@@ -213,7 +250,7 @@ def _tables(
     import pdfplumber
 
     _quiet_pdfminer()
-    warnings: list[tuple[str, str, int | None]] = []
+    warnings: list[ParseWarning] = []
     try:
         with pdfplumber.open(io.BytesIO(data), password=password or "", pages=[i + 1 for i in indexes]) as plumber:
             by_number = {page.page_number: page for page in plumber.pages}
@@ -221,18 +258,21 @@ def _tables(
                 page = by_number.get(index + 1)
                 try:
                     if page is None:
-                        raise LookupError("pdfplumber does not see this page")
+                        raise LookupError(t("error.pdf.plumber_page"))
                     _page_tables(page, index, pages)
                 except Exception as exc:  # any pdfminer failure, see above
-                    warnings.append(_tables_lost(f"page {index + 1}", exc, index + 1))
+                    warnings.append(_tables_lost(exc, index + 1))
     except Exception as exc:  # the document as pdfminer sees it
-        warnings.append(_tables_lost("pages " + ", ".join(str(i + 1) for i in indexes), exc, indexes[0] + 1))
+        warnings.append(_tables_lost(exc, indexes[0] + 1, pages=", ".join(str(i + 1) for i in indexes)))
     return warnings
 
 
-def _tables_lost(where: str, exc: Exception, page: int) -> tuple[str, str, int | None]:
-    problem = f"{type(exc).__name__}: {first_line(exc)}"
-    return ("page.tables_unreadable", f"the tables of {where} cannot be read ({problem}); kept as lines", page)
+def _tables_lost(exc: Exception, page: int, pages: str | None = None) -> ParseWarning:
+    """The warning that the tables of ``page`` (or of ``pages``, from ``page`` on) are kept as lines."""
+    reason = f"{type(exc).__name__}: {first_line(exc)}"
+    if pages:
+        return ParseWarning.of("page.tables_unreadable", "pages", page=page, pages=pages, reason=reason)
+    return ParseWarning.of("page.tables_unreadable", page=page, reason=reason)
 
 
 def _quiet_pdfminer() -> None:
@@ -260,6 +300,25 @@ def _page_tables(page: Any, index: int, pages: list[list[_Line]]) -> None:
         ]
         kept.append(_Line("", x0, x1, top, index + 1, cells=rows))
         pages[index] = sorted(kept, key=lambda line: line.bottom)
+
+
+def _borderless_tables(page: Any, lines: list[_Line], number: int) -> list[_Line]:
+    """Tables without ruling lines, rebuilt from where the words stand (see boxgrid.py)."""
+    from .boxgrid import find_tables, visual_lines, words_from_chars
+
+    textpage = page.get_textpage()
+    text = textpage.get_text_range()
+    boxes = [textpage.get_charbox(i) for i in range(len(text))]
+    for grid in find_tables(visual_lines(words_from_chars(text, boxes, page.get_height()))):
+        lines = put_table(lines, _Line("", grid.x0, grid.x1, grid.top, number, cells=grid.rows), grid.bottom)
+    return lines
+
+
+def put_table(lines: list[_Line], table: _Line, bottom: float) -> list[_Line]:
+    """``lines`` with the text inside the table's box (from ``table.bottom`` down to ``bottom``) replaced by it."""
+    top, x0, x1 = table.bottom - 2, table.x0 - 2, table.x1 + 2
+    kept = [line for line in lines if not (top <= line.bottom <= bottom + 2 and x0 <= (line.x0 + line.x1) / 2 <= x1)]
+    return sorted([*kept, table], key=lambda line: line.bottom)
 
 
 def _drop_furniture(pages: list[list[_Line]]) -> None:
