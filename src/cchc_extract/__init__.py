@@ -12,17 +12,71 @@ The pipeline, one verb per module::
 or all at once: ``extract(path) -> Report``.
 """
 
-from .checks import run_checks
-from .errors import CchcError
-from .export import to_json
-from .extract import find_references
-from .models import SCHEMA_VERSION, Report
-from .normalize import normalize
-from .pipeline import extract, extract_raw
-from .readers import read
-from .segment import segment
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# Each public name is imported from its module on first use (PEP 562), so that
+# ``cchc-extract --help`` or ``import cchc_extract.errors`` does not load pydantic,
+# the patterns and the whole pipeline.
+_WHERE = {
+    "SCHEMA_VERSION": "models",
+    "CchcError": "errors",
+    "Report": "models",
+    "extract": "pipeline",
+    "extract_raw": "pipeline",
+    "find_references": "extract",
+    "normalize": "normalize",
+    "read": "readers",
+    "run_checks": "checks",
+    "segment": "segment",
+    "to_json": "export",
+}
+
+if TYPE_CHECKING:
+    from .checks import run_checks
+    from .errors import CchcError
+    from .export import to_json
+    from .extract import find_references
+    from .models import SCHEMA_VERSION, Report
+    from .normalize import normalize
+    from .pipeline import extract, extract_raw
+    from .readers import read
+    from .segment import segment
+
+
+class _Package(types.ModuleType):
+    """This package's module object. Importing a submodule sets it as an attribute of the
+    package; where the submodule's name is that of a public function (``normalize``,
+    ``segment``, ``extract``), the name stays the function, as it was when this file
+    imported everything at once (the submodule is in ``sys.modules`` all the same)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _WHERE and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cchc_extract' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
 
 __all__ = [
     "SCHEMA_VERSION",
