@@ -3,35 +3,34 @@
 ``cchc-extract REPORT`` is short for ``cchc-extract extract REPORT``. Library
 errors become one line on stderr and exit status 2; nothing is overwritten
 without ``--force``.
+
+The layer is the standard library's argparse: starting typer (with click and rich) cost
+more than the whole extraction of a small report (README, "Dependencies, and why").
+Each command is a function whose keyword arguments are its options, and a ``COMMANDS``
+entry that declares them; the library is imported inside the function that uses it, so
+that ``--help`` and ``--version`` load nothing of it.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .errors import CchcError, OutputError, first_line
-from .export import schema_json, summary, to_json, write_csv
-from .legacy import TEXT_ENCODINGS
-from .pipeline import extract as run_extract
 
 if TYPE_CHECKING:
     from .evaluate import Evaluation
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="Turn Vietnamese administrative-reform (CCHC) reports into structured, checkable data.",
-)
-
+PROG = "cchc-extract"
+DESCRIPTION = "Turn Vietnamese administrative-reform (CCHC) reports into structured, checkable data."
 
 _ENCODING_HELP = (
     "Encoding of a text file: auto (UTF-8, else the legacy encoding it reads best in, with a warning), "
@@ -39,15 +38,27 @@ _ENCODING_HELP = (
 )
 
 
-def _fail(error: CchcError) -> typer.Exit:
-    typer.echo(f"cchc-extract: error: {error.line()}", err=True)
-    return typer.Exit(2)
+class Exit(Exception):  # an exit, not an error: it carries the status
+    """Leave the command with this exit status (what ``typer.Exit`` was)."""
+
+    def __init__(self, code: int = 0):
+        super().__init__(code)
+        self.code = code
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout)
+
+
+def _fail(error: CchcError) -> Exit:
+    echo(f"cchc-extract: error: {error.line()}", err=True)
+    return Exit(2)
 
 
 def write_output(text: str, out: Path | None, force: bool) -> None:
     """Print ``text``, or write it to ``out`` (refusing to overwrite unless forced)."""
     if out is None:
-        typer.echo(text)
+        echo(text)
         return
     if out.exists() and not force:
         raise OutputError(out, "already exists", "use --force to overwrite it")
@@ -57,64 +68,52 @@ def write_output(text: str, out: Path | None, force: bool) -> None:
         raise OutputError(out, f"cannot be written: {exc.strerror or exc}") from exc
 
 
-@app.command("extract")
 def extract_command(
-    report: Annotated[Path, typer.Argument(help="The report file (.txt, .md, .docx, .doc, .pdf).")],
-    json_: Annotated[bool, typer.Option("--json", help="Print the contract JSON.")] = False,
-    with_text: Annotated[bool, typer.Option("--with-text", help="Add the normalized text to the JSON.")] = False,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out or CSV files if they exist.")] = False,
-    csv_dir: Annotated[
-        Path | None, typer.Option("--csv", help="Also write one CSV per table (UTF-8 with BOM) into this folder.")
-    ] = None,
-    password: Annotated[str | None, typer.Option("--password", help="Password of an encrypted PDF.")] = None,
-    encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
+    report: Path,
+    json_: bool = False,
+    with_text: bool = False,
+    out: Path | None = None,
+    force: bool = False,
+    csv_dir: Path | None = None,
+    password: str | None = None,
+    encoding: str = "auto",
 ) -> None:
     """Extract one report: a summary for a person, or the contract JSON with --json."""
+    from .export import summary, to_json, write_csv
+    from .pipeline import extract as run_extract
+
     try:
         result = run_extract(report, with_text=with_text, password=password, encoding=encoding)
         if csv_dir is not None:
             written = write_csv(result, csv_dir, force=force)
-            typer.echo(f"wrote {len(written)} CSV file(s) to {csv_dir}", err=True)
+            echo(f"wrote {len(written)} CSV file(s) to {csv_dir}", err=True)
         write_output(to_json(result) if json_ or with_text else summary(result), out, force)
     except CchcError as error:
         raise _fail(error) from None
 
 
-@app.command("schema")
-def schema_command(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
-) -> None:
+def schema_command(out: Path | None = None, force: bool = False) -> None:
     """Print the JSON Schema of the output, generated from the models."""
+    from .export import schema_json
+
     try:
         write_output(schema_json(), out, force)
     except CchcError as error:
         raise _fail(error) from None
 
 
-@app.command("eval")
 def eval_command(
-    corpus: Annotated[Path, typer.Argument(help="Folder of documents; those with a gold file are scored.")],
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files, matched by file stem.")],
-    json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    mode: Annotated[str, typer.Option("--mode", help="key (canonical identity) or strict (every field).")] = "key",
-    min_f1: Annotated[
-        float | None, typer.Option("--min-f1", help="Exit 1 when any record type's F1 falls below this.")
-    ] = None,
-    diff: Annotated[
-        str | None, typer.Option("--diff", help="Show what was missed and extra for this document (file name).")
-    ] = None,
-    floor: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--floor",
-            help="TYPE=X or TYPE.FIELD=X: exit 1 when that record type's F1 (or that field's accuracy) is below X.",
-        ),
-    ] = None,
+    corpus: Path,
+    gold: Path,
+    json_: bool = False,
+    mode: str = "key",
+    min_f1: float | None = None,
+    diff: str | None = None,
+    floor: list[str] | None = None,
 ) -> None:
     """Score the extraction against hand-made gold: precision, recall, F1 per record type."""
     from .evaluate import evaluate, pair_corpus
+    from .pipeline import extract as run_extract
 
     floors: dict[str, float] = {}
     for item in floor or []:
@@ -141,39 +140,37 @@ def eval_command(
         raise _fail(CchcError(corpus, f"no document here has a gold file in {gold}"))
     data = result.as_dict()
     if diff:
-        typer.echo(_diff_text(result))
+        echo(_diff_text(result))
     elif json_:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        typer.echo(_eval_text(data))
+        echo(_eval_text(data))
     low = {k: v["f1"] for k, v in data["by_type"].items() if min_f1 is not None and v["f1"] < min_f1}
     if low:
-        typer.echo(f"cchc-extract: F1 below {min_f1}: " + ", ".join(f"{k} {v:.3f}" for k, v in low.items()), err=True)
-        raise typer.Exit(1)
+        echo(f"cchc-extract: F1 below {min_f1}: " + ", ".join(f"{k} {v:.3f}" for k, v in low.items()), err=True)
+        raise Exit(1)
     measured = {k: v["f1"] for k, v in data["by_type"].items()} | {k: v["accuracy"] for k, v in data["fields"].items()}
     missing = [name for name in floors if name not in measured]
     under = {name: measured[name] for name, least in floors.items() if name in measured and measured[name] < least}
     if missing or under:
         said = [f"{k} {v:.3f} < {floors[k]}" for k, v in under.items()] + [f"{k} not measured" for k in missing]
-        typer.echo("cchc-extract: below the floor: " + ", ".join(said), err=True)
-        raise typer.Exit(1)
+        echo("cchc-extract: below the floor: " + ", ".join(said), err=True)
+        raise Exit(1)
 
 
-@app.command("batch")
 def batch_command(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or globs.")],
-    db: Annotated[str, typer.Option("--db", help="SQLite file, or a postgresql:// URL.")] = "results.sqlite",
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: CPU count).")] = None,
-    jsonl: Annotated[
-        Path | None, typer.Option("--jsonl", help="Also append one contract JSON object per line to this file.")
-    ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take.")] = 120.0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
-    encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
+    inputs: list[str],
+    db: str = "results.sqlite",
+    jobs: int | None = None,
+    jsonl: Path | None = None,
+    timeout: float = 120.0,
+    quiet: bool = False,
+    encoding: str = "auto",
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
     from .batch import run_batch, summary_text
     from .export.database import hide_password, open_store
+    from .legacy import TEXT_ENCODINGS
 
     if encoding not in TEXT_ENCODINGS:
         raise _fail(CchcError(None, f"unknown --encoding {encoding!r}", "use one of " + ", ".join(TEXT_ENCODINGS)))
@@ -194,11 +191,11 @@ def batch_command(
                 inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, encoding=encoding
             )
     except KeyboardInterrupt:
-        typer.echo(
+        echo(
             "cchc-extract: batch interrupted; every document stored is whole: run the same command again to finish",
             err=True,
         )
-        raise typer.Exit(130) from None
+        raise Exit(130) from None
     except store.errors as exc:  # the database itself failed (disk full, server gone)
         problem = f"database failed: {first_line(exc)}; every document stored is whole"
         raise _fail(OutputError(hide_password(db), problem)) from None
@@ -207,9 +204,9 @@ def batch_command(
         if handle:
             handle.close()
     if not quiet:
-        typer.echo(summary_text(summary, time.perf_counter() - started), err=True)
+        echo(summary_text(summary, time.perf_counter() - started), err=True)
     if summary.failed:
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 @contextlib.contextmanager
@@ -246,14 +243,10 @@ def _progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
-@app.command("gold-draft")
-def gold_draft_command(
-    report: Annotated[Path, typer.Argument(help="The report to draft gold for.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
-) -> None:
+def gold_draft_command(report: Path, out: Path | None = None, force: bool = False) -> None:
     """Write the extraction in gold format as a starting point for an annotator (marked as a draft)."""
     from .evaluate import gold_draft
+    from .pipeline import extract as run_extract
 
     try:
         draft = gold_draft(run_extract(report), report.name)
@@ -262,14 +255,7 @@ def gold_draft_command(
         raise _fail(error) from None
 
 
-@app.command("gold-docbin")
-def gold_docbin_command(
-    corpus: Annotated[Path, typer.Argument(help="Folder of documents; those with a gold file become training data.")],
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files, matched by file stem.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The .spacy file to write.")],
-    lang: Annotated[str, typer.Option("--lang", help="Tokenizer: xx (any language) or vi (no pyvi).")] = "xx",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
-) -> None:
+def gold_docbin_command(corpus: Path, gold: Path, out: Path, lang: str = "xx", force: bool = False) -> None:
     """Write spaCy training data from gold: a DocBin whose span groups hold the gold records (needs the spacy extra)."""
     try:
         from .spacy import gold_docs  # spaCy is imported here, and only here
@@ -297,7 +283,7 @@ def gold_docbin_command(
     counts = ", ".join(
         f"{sum(len(d.spans.get(f'cchc_{k}', [])) for d in docs)} {k}" for k in ("references", "figures", "sections")
     )
-    typer.echo(f"wrote {len(docs)} document(s) to {out}: {counts}", err=True)
+    echo(f"wrote {len(docs)} document(s) to {out}: {counts}", err=True)
 
 
 def _eval_text(data: dict[str, Any]) -> str:
@@ -338,30 +324,195 @@ def _diff_text(result: Evaluation) -> str:
     return "\n".join(lines)
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"cchc-extract {__version__}")
-        raise typer.Exit()
+# --- the options of each command ---------------------------------------------
 
 
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
-    ] = False,
-) -> None:
-    """Turn Vietnamese administrative-reform (CCHC) reports into structured, checkable data."""
+@dataclass(frozen=True)
+class Option:
+    """One argument or option: its flags (none for a positional one) and ``argparse`` settings."""
+
+    dest: str
+    flags: tuple[str, ...] = ()
+    help: str = ""
+    settings: dict[str, Any] | None = None
+
+
+def _arg(dest: str, help: str, **settings: Any) -> Option:
+    return Option(dest, (), help, settings)
+
+
+def _opt(dest: str, *flags: str, help: str, **settings: Any) -> Option:
+    return Option(dest, flags, help, settings)
+
+
+def _flag(dest: str, *flags: str, help: str) -> Option:
+    return Option(dest, flags, help, {"action": "store_true"})
+
+
+_OUT = _opt("out", "--out", "-o", help="Write to this file instead of stdout.", type=Path, metavar="FILE")
+_GOLD = _opt("gold", "--gold", help="Folder of gold JSON files, matched by file stem.", type=Path, required=True)
+
+
+@dataclass(frozen=True)
+class Command:
+    run: Callable[..., None]
+    options: tuple[Option, ...]
+
+
+COMMANDS: dict[str, Command] = {
+    "extract": Command(
+        extract_command,
+        (
+            _arg("report", "The report file (.txt, .md, .docx, .doc, .pdf).", type=Path, metavar="REPORT"),
+            _flag("json_", "--json", help="Print the contract JSON."),
+            _flag("with_text", "--with-text", help="Add the normalized text to the JSON."),
+            _OUT,
+            _flag("force", "--force", help="Overwrite --out or CSV files if they exist."),
+            _opt(
+                "csv_dir",
+                "--csv",
+                help="Also write one CSV per table (UTF-8 with BOM) into this folder.",
+                type=Path,
+                metavar="DIR",
+            ),
+            _opt("password", "--password", help="Password of an encrypted PDF."),
+            _opt("encoding", "--encoding", help=_ENCODING_HELP, default="auto", metavar="E"),
+        ),
+    ),
+    "schema": Command(
+        schema_command,
+        (_OUT, _flag("force", "--force", help="Overwrite --out if it exists.")),
+    ),
+    "eval": Command(
+        eval_command,
+        (
+            _arg("corpus", "Folder of documents; those with a gold file are scored.", type=Path, metavar="CORPUS"),
+            _GOLD,
+            _flag("json_", "--json", help="Print the scores as JSON."),
+            _opt("mode", "--mode", help="key (canonical identity) or strict (every field).", default="key"),
+            _opt(
+                "min_f1", "--min-f1", help="Exit 1 when any record type's F1 falls below this.", type=float, metavar="X"
+            ),
+            _opt("diff", "--diff", help="Show what was missed and extra for this document (file name)."),
+            _opt(
+                "floor",
+                "--floor",
+                help="TYPE=X or TYPE.FIELD=X: exit 1 when that record type's F1 (or that field's accuracy) is below X.",
+                action="append",
+            ),
+        ),
+    ),
+    "batch": Command(
+        batch_command,
+        (
+            _arg("inputs", "Files, folders (searched recursively) or globs.", nargs="+", metavar="INPUT"),
+            _opt("db", "--db", help="SQLite file, or a postgresql:// URL.", default="results.sqlite"),
+            _opt("jobs", "--jobs", "-j", help="Worker processes (default: CPU count).", type=int, metavar="N"),
+            _opt(
+                "jsonl",
+                "--jsonl",
+                help="Also append one contract JSON object per line to this file.",
+                type=Path,
+                metavar="FILE",
+            ),
+            _opt("timeout", "--timeout", help="Seconds one document may take.", type=float, default=120.0, metavar="S"),
+            _flag("quiet", "--quiet", "-q", help="No progress bar and no summary."),
+            _opt("encoding", "--encoding", help=_ENCODING_HELP, default="auto", metavar="E"),
+        ),
+    ),
+    "gold-draft": Command(
+        gold_draft_command,
+        (
+            _arg("report", "The report to draft gold for.", type=Path, metavar="REPORT"),
+            _OUT,
+            _flag("force", "--force", help="Overwrite --out if it exists."),
+        ),
+    ),
+    "gold-docbin": Command(
+        gold_docbin_command,
+        (
+            _arg(
+                "corpus",
+                "Folder of documents; those with a gold file become training data.",
+                type=Path,
+                metavar="CORPUS",
+            ),
+            _GOLD,
+            _opt("out", "--out", "-o", help="The .spacy file to write.", type=Path, required=True, metavar="FILE"),
+            _opt("lang", "--lang", help="Tokenizer: xx (any language) or vi (no pyvi).", default="xx"),
+            _flag("force", "--force", help="Overwrite --out if it exists."),
+        ),
+    ),
+}
+
+
+_HELP = "Show this message and exit."
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with "Usage:" and the default of every option that has one shown."""
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "Usage: " if prefix is None else prefix)
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        shown = action.default not in (None, False, argparse.SUPPRESS) and action.option_strings
+        return f"{text} [default: {action.default}]" if shown else text
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line on stderr and exit status 2, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; each command's options come from ``COMMANDS``."""
+    parser = _Parser(prog=PROG, description=DESCRIPTION, formatter_class=_Formatter, allow_abbrev=False, add_help=False)
+    parser.add_argument("-h", "--help", action="help", help=_HELP)
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}", help="Print the version.")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="commands", parser_class=_Parser, required=True
+    )
+    for name, command in COMMANDS.items():
+        doc = (command.run.__doc__ or "").strip()
+        sub = commands.add_parser(
+            name, help=doc, description=doc, formatter_class=_Formatter, allow_abbrev=False, add_help=False
+        )
+        sub.add_argument("-h", "--help", action="help", help=_HELP)
+        for option in command.options:
+            sub.add_argument(*(option.flags or (option.dest,)), **_settings(option))
+    return parser
+
+
+def _settings(option: Option) -> dict[str, Any]:
+    settings = {"help": option.help, **(option.settings or {})}
+    if option.flags:
+        settings["dest"] = option.dest
+    return settings
 
 
 def _route(argv: list[str]) -> list[str]:
     """Make ``cchc-extract REPORT ...`` mean ``cchc-extract extract REPORT ...``."""
-    commands = {c.name for c in app.registered_commands}
     first = next((a for a in argv if not a.startswith("-")), None)
-    if first is None or first in commands:
+    if first is None or first in COMMANDS:
         return argv
     return ["extract", *argv]
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line; leaves by ``SystemExit`` with the command's exit status."""
     args = _route(list(sys.argv[1:] if argv is None else argv))
-    app(args=args, prog_name="cchc-extract")
+    parser = build_parser()
+    if not args:
+        parser.print_help()
+        raise SystemExit(2)
+    namespace = vars(parser.parse_args(args))
+    command = COMMANDS[namespace.pop("command")]
+    try:
+        command.run(**namespace)
+    except Exit as stop:
+        raise SystemExit(stop.code) from None
+    raise SystemExit(0)
