@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import atexit
 import functools
+import os
+import shutil
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from cchc_extract import Report, extract
+if TYPE_CHECKING:
+    from cchc_extract import Report
+
+# The compiled patterns of the test session and of the commands it runs are cached in a
+# folder of their own, not in the user's cache folder (tests/test_startup.py tests that).
+_CACHE = tempfile.mkdtemp(prefix="cchc-test-cache-")
+os.environ.setdefault("CCHC_CACHE_DIR", _CACHE)
+atexit.register(shutil.rmtree, _CACHE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -18,6 +30,8 @@ REAL_DEV = ROOT.parent / "shared" / "real-dev"
 
 @functools.cache
 def extracted(path: Path) -> Report:
+    from cchc_extract import extract
+
     return extract(path, with_text=True)
 
 

@@ -19,6 +19,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import PatternError
+from .patterncache import PATTERNS_ENV, install
+
+install()  # the patterns compiled from here on are kept on disk between processes (patterncache)
 
 _DERIVED: list[Any] = []
 
@@ -169,8 +172,8 @@ class _ReferencesFile(_Entry):
 # subset of YAML, read several times faster
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# A clerk trying a new pattern points this at a copy of patterns/ without reinstalling.
-PATTERNS_ENV = "CCHC_PATTERNS"
+# A clerk trying a new pattern points PATTERNS_ENV (CCHC_PATTERNS) at a copy of patterns/
+# without reinstalling.
 
 
 def _load(name: str) -> Any:
