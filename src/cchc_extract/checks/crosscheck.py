@@ -14,6 +14,7 @@ tiếp nhận trực tuyến" agrees with sub-rows "trực tuyến mức độ 3
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import regex
 
@@ -45,14 +46,26 @@ def _tokens(text: str | None) -> frozenset[str]:
 
 def narrative_appendix(report: Report) -> list[Check]:
     book = patternbook.units()
-    rows = [
-        (t, r, book.family_in(r.unit_resolved), _tokens(r.label), _tokens(r.label) | _tokens(r.unit_resolved))
-        for t in report.tables
-        for r in t.rows
-        if r.number is not None
-    ]
+    units: dict[str | None, tuple[str | None, frozenset[str]]] = {}  # a table writes few units, many times
+    rows = []
+    for t in report.tables:
+        for r in t.rows:
+            if r.number is None:
+                continue
+            if r.unit_resolved not in units:
+                units[r.unit_resolved] = (book.family_in(r.unit_resolved), _tokens(r.unit_resolved))
+            family, unit_words = units[r.unit_resolved]
+            label = _tokens(r.label)
+            rows.append((t, r, family, label, label | unit_words))
     if not rows:
         return []
+    # the rows of each unit family, and in each table of that family how many rows' labels hold
+    # each word: built once, not searched again for every figure and every row that fits
+    kin_of: dict[str | None, list[tuple[Table, TableRow, frozenset[str], frozenset[str]]]] = {}
+    words_of: dict[tuple[str | None, int], Counter[str]] = {}
+    for table, row, row_family, label, have in rows:
+        kin_of.setdefault(row_family, []).append((table, row, label, have))
+        words_of.setdefault((row_family, id(table)), Counter()).update(label)
     checks = []
     for figure in report.figures:
         if figure.unit in (None, "%") or figure.section is None or figure.section.startswith("appendix"):
@@ -62,14 +75,15 @@ def narrative_appendix(report: Report) -> list[Check]:
             continue
         family = figure.unit_family
         matches = []
-        kin = [(table, row, label, have) for table, row, row_family, label, have in rows if row_family == family]
-        for table, row, label, have in kin if family is not None else []:
+        for table, row, label, have in kin_of.get(family, []) if family is not None else []:
             covered = len(wanted & have) / len(wanted)
             if covered >= _FIGURE_COVERED and label and len(wanted & label) / len(label) >= _ROW_COVERED:
                 # a word the row lacks that tells its siblings apart ("liên thông" in "một cửa,
-                # một cửa liên thông", which row 3.2.1 "một cửa" lacks but 3.2.2 has): another quantity
-                missing = wanted - have
-                if any(missing & other for t, r, other, _ in kin if t is table and r is not row):
+                # một cửa liên thông", which row 3.2.1 "một cửa" lacks but 3.2.2 has): another
+                # quantity. The row's own label holds none of the missing words, so any count
+                # of one in the table is another row's.
+                words = words_of[(family, id(table))]
+                if any(words[w] for w in wanted - have):
                     continue
                 matches.append((covered, table, row))
         if not matches:
