@@ -1,10 +1,11 @@
-"""PDF reports with a text layer: pypdfium2 for the text, pdfplumber for tables only.
+"""PDF reports with a text layer: pypdfium2 for the text, pdfplumber's table finder for tables.
 
 Why the split: pypdfium2 gives a page's text and character boxes in about a
 millisecond; pdfplumber (pdfminer) costs some 50 ms a page for text and 40 ms
-for tables. So every page is read with pypdfium2, and pdfplumber opens only the
-pages that draw enough ruling lines to hold a table; there its cells replace the
-text inside the table's box.
+for tables. So every page is read with pypdfium2, and on the pages that draw
+enough ruling lines to hold a table, pdfplumber's table finder reads the lines and
+characters PDFium parsed (``pdftables.py``; pdfplumber parses the page itself only
+where that cannot be done); the table's cells replace the text inside its box.
 
 From the character boxes the reader rebuilds what a text report has:
 - lines that a page wraps inside a paragraph are joined again (a line that runs
@@ -36,7 +37,7 @@ from typing import Any
 import regex
 
 from ..errors import InputError
-from . import textlayer
+from . import pdftables, textlayer
 from .base import Block, RawDocument
 
 TABLE_PATHS = 8  # a page drawing at least this many path objects may hold a ruled table
@@ -86,9 +87,13 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
                 warnings.append(
                     ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
                 )
-            if _draws_table(page):
-                table_pages.append(index)
             pages.append(lines)
+            if _draws_table(page):
+                found = pdftables.find_tables(page)  # from PDFium's objects; None: pdfplumber must
+                if found is None:
+                    table_pages.append(index)
+                else:
+                    _place_tables(pages, index, found)
     finally:
         pdf.close()
     if table_pages:
@@ -174,26 +179,31 @@ def _draws_table(page: Any) -> bool:
 
 
 def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[list[_Line]]) -> None:
-    """Replace the text inside each ruled table by the table's rows (pdfplumber, these pages only)."""
+    """Replace the text inside each ruled table by the table's rows: pdfplumber, on the pages that
+    ``pdftables`` cannot read from PDFium's objects (curves, rotated shapes or text)."""
     import io
 
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data), password=password or "", pages=[i + 1 for i in indexes]) as plumber:
         for index, page in zip(indexes, plumber.pages, strict=True):
-            for table in page.find_tables():
-                x0, top, x1, bottom = table.bbox
-                rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
-                rows = [[_dehyphenate(c) for c in row] for row in rows if any(row)]
-                if not rows:
-                    continue
-                kept = [
-                    line
-                    for line in pages[index]
-                    if not (top - 2 <= line.bottom <= bottom + 2 and x0 - 2 <= (line.x0 + line.x1) / 2 <= x1 + 2)
-                ]
-                kept.append(_Line("", x0, x1, top, index + 1, cells=rows))
-                pages[index] = sorted(kept, key=lambda line: line.bottom)
+            _place_tables(pages, index, [(table.bbox, table.extract()) for table in page.find_tables()])
+
+
+def _place_tables(pages: list[list[_Line]], index: int, found: pdftables.Found) -> None:
+    """Put each table's rows where the table stands on the page, in place of the text inside it."""
+    for (x0, top, x1, bottom), extracted in found:
+        rows = [[" ".join((cell or "").split()) for cell in row] for row in extracted]
+        rows = [[_dehyphenate(c) for c in row] for row in rows if any(row)]
+        if not rows:
+            continue
+        kept = [
+            line
+            for line in pages[index]
+            if not (top - 2 <= line.bottom <= bottom + 2 and x0 - 2 <= (line.x0 + line.x1) / 2 <= x1 + 2)
+        ]
+        kept.append(_Line("", x0, x1, top, index + 1, cells=rows))
+        pages[index] = sorted(kept, key=lambda line: line.bottom)
 
 
 def _drop_furniture(pages: list[list[_Line]]) -> None:
