@@ -21,7 +21,7 @@ Severity = Literal["error", "warning", "info"]
 class Record(BaseModel):
     """Base of every model: immutable, and strict about unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Source(Record):

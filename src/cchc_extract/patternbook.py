@@ -49,7 +49,7 @@ def derived(function: Any = None, *, maxsize: int | None = None) -> Any:
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when a file is read
 
 
 class DocTypeEntry(_Entry):
