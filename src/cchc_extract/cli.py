@@ -19,9 +19,8 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from . import __version__
 from .errors import CchcError, OutputError, first_line
@@ -327,8 +326,7 @@ def _diff_text(result: Evaluation) -> str:
 # --- the options of each command ---------------------------------------------
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One argument or option: its flags (none for a positional one) and ``argparse`` settings."""
 
     dest: str
@@ -353,8 +351,7 @@ _OUT = _opt("out", "--out", "-o", help="Write to this file instead of stdout.", 
 _GOLD = _opt("gold", "--gold", help="Folder of gold JSON files, matched by file stem.", type=Path, required=True)
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     run: Callable[..., None]
     options: tuple[Option, ...]
 
