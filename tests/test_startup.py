@@ -25,7 +25,8 @@ _STATE = textwrap.dedent(
     import json, sys
     from cchc_extract import extract, to_json, patterncache
     out = to_json(extract(sys.argv[1]))
-    print(json.dumps({"added": patterncache._added, "used": len(patterncache._used), "out": out}))
+    yaml = "yaml" in sys.modules
+    print(json.dumps({"added": patterncache._added, "used": len(patterncache._used), "yaml": yaml, "out": out}))
     """
 )
 
@@ -55,6 +56,7 @@ def test_compiled_patterns_are_kept_and_give_the_same_output(tmp_path):
     assert first["added"] and len(files) == 1
     second = _state(env)
     assert not second["added"] and second["used"] >= 100  # every pattern came from the file
+    assert first["yaml"] and not second["yaml"]  # and the pattern files' data: YAML is not even imported
     assert second["out"] == first["out"]
     assert list((tmp_path / "cache").glob("patterns-*.marshal")) == files  # nothing new to write
 

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 import regex
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import PatternError
-from .patterncache import PATTERNS_ENV, install
+from .patterncache import PATTERNS_ENV, install, parsed
 
 install()  # the patterns compiled from here on are kept on disk between processes (patterncache)
 
@@ -168,10 +167,6 @@ class _ReferencesFile(_Entry):
     counterexamples: list[str]
 
 
-# libyaml's loader where PyYAML was built with it (the wheels are): the same safe
-# subset of YAML, read several times faster
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 # A clerk trying a new pattern points PATTERNS_ENV (CCHC_PATTERNS) at a copy of patterns/
 # without reinstalling.
 
@@ -180,9 +175,24 @@ def _load(name: str) -> Any:
     override = os.environ.get(PATTERNS_ENV)
     source = Path(override) / name if override else resources.files("cchc_extract.patterns").joinpath(name)
     try:
-        return yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except (OSError, yaml.YAMLError) as exc:
+        # the data as parsed before from these very bytes, or parsed now (patterncache)
+        return parsed(source.read_bytes(), _parse_yaml)
+    except OSError as exc:
         raise PatternError(f"patterns/{name}", f"cannot be read as YAML: {exc}") from exc
+    except ValueError as exc:  # a YAML error, or bytes that are not UTF-8
+        raise PatternError(f"patterns/{name}", f"cannot be read as YAML: {exc}") from exc
+
+
+def _parse_yaml(raw: bytes) -> Any:
+    import yaml  # only when the pattern files are not those the cache holds
+
+    # libyaml's loader where PyYAML was built with it (the wheels are): the same safe
+    # subset of YAML, read several times faster
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(raw.decode("utf-8"), Loader=loader)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def _validated(name: str, model: type[BaseModel]) -> Any:

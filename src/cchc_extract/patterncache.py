@@ -23,6 +23,10 @@ What is stored is the argument list ``regex`` itself passes to its C engine (``_
 after parsing; replaying it gives the same pattern object. That reaches into ``regex``'s
 internals (``regex._main._compile`` and ``_regex``), hence the version in the key, and
 ``install()`` does nothing when those internals are not as expected.
+
+The same file keeps the pattern files as parsed from YAML (``parsed``), each under the hash of
+its bytes: a process whose pattern files are those of the cache neither imports PyYAML nor
+parses them. patternbook validates the data either way.
 """
 
 from __future__ import annotations
@@ -52,6 +56,9 @@ _used: dict[tuple[str, int, int], None] = {}  # entries this process hit or adde
 _added = False
 _ready: dict[tuple[str, int, int], Any] = {}  # patterns built in this process
 _file: Path | None = None
+_files: dict[str, bytes] = {}  # sha256 of a pattern file -> its parsed data, marshalled
+_files_used: dict[str, None] = {}
+_MOST_FILES = 64
 _original: list[Callable[..., Any]] = []  # regex's own compile, once installed
 
 
@@ -103,24 +110,50 @@ def install() -> None:
         if original is None or not hasattr(getattr(engine, "_regex", None), "compile"):
             return
         _file = folder / f"patterns-{cache_key()}.marshal"
-        _stored.update(_read(_file))
+        entries, files = _read(_file)
+        _stored.update(entries)
+        _files.update(files)
         engine._compile = _front(engine, original)
         _original.append(original)
         atexit.register(save)
 
 
-def _read(path: Path) -> dict[tuple[str, int, int], tuple[Any, ...]]:
+def _read(path: Path) -> tuple[dict[tuple[str, int, int], tuple[Any, ...]], dict[str, bytes]]:
     try:
         data = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
+        return {}, {}
     if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("entries"), list):
-        return {}
+        return {}, {}
     entries = {}
     for item in data["entries"]:
         if isinstance(item, tuple) and len(item) == 4 and isinstance(item[0], str) and isinstance(item[3], tuple):
             entries[(item[0], item[1], item[2])] = item[3]
-    return entries
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return entries, {}
+    return entries, {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, bytes)}
+
+
+def parsed(raw: bytes, parse: Callable[[bytes], Any]) -> Any:
+    """The data of a pattern file whose bytes are ``raw``: as an earlier process parsed the same
+    bytes, else ``parse(raw)`` (kept for the next process). A fresh copy on every call."""
+    global _added
+    key = hashlib.sha256(raw).hexdigest()
+    with _lock:
+        blob = _files.get(key)
+        if blob is not None:
+            with contextlib.suppress(EOFError, ValueError, TypeError):
+                data = marshal.loads(blob)
+                _files_used[key] = None
+                return data
+        data = parse(raw)
+        if _file is not None and len(_files) < _MOST_FILES:
+            with contextlib.suppress(ValueError):  # data marshal cannot write (a YAML date) is not kept
+                _files[key] = marshal.dumps(data)
+                _files_used[key] = None
+                _added = True
+        return data
 
 
 def _front(engine: Any, original: Callable[..., Any]) -> Callable[..., Any]:
@@ -215,7 +248,12 @@ def save() -> None:
         if not _added or _file is None:
             return
         keep = list(_used) + [k for k in _stored if k not in _used]
-        data = {"format": _FORMAT, "entries": [(*k, _stored[k]) for k in keep[:_MOST]]}
+        files = list(_files_used) + [k for k in _files if k not in _files_used]
+        data = {
+            "format": _FORMAT,
+            "entries": [(*k, _stored[k]) for k in keep[:_MOST]],
+            "files": {k: _files[k] for k in files[:_MOST_FILES]},
+        }
         _added = False
         try:
             _file.parent.mkdir(parents=True, exist_ok=True)
