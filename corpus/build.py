@@ -2,6 +2,8 @@
 
     python corpus/build.py              # writes corpus/<name>.docx and corpus/<name>.pdf
     python corpus/build.py --no-pdf     # only the DOCX renderings (no LibreOffice needed)
+    python corpus/build.py --borderless corpus/000_hoang_cat_2024h1.txt --out tests/data
+                                        # tables without ruling lines, as many clerks print them
 
 A DOCX keeps the line structure of the source: a run of lines is one paragraph
 (line breaks inside), a blank line starts the next paragraph. Headings are
@@ -74,7 +76,7 @@ def _chunks(lines: list[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
-def build_docx(source: Path, target: Path) -> None:
+def build_docx(source: Path, target: Path, *, borderless: bool = False) -> None:
     import docx
     from docx.enum.text import WD_BREAK
     from docx.shared import Pt
@@ -104,15 +106,15 @@ def build_docx(source: Path, target: Path) -> None:
         if pending_break:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             pending_break = False
-        _table(document, [_cells(line) for line in lines])
+        _table(document, [_cells(line) for line in lines], borderless=borderless)
     document.save(str(target))
 
 
-def _table(document, rows: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
+def _table(document, rows: list[list[str]], borderless: bool = False) -> None:  # type: ignore[no-untyped-def]
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
     table = document.add_table(rows=len(rows), cols=width)
-    if width > 2:
+    if width > 2 and not borderless:
         table.style = "Table Grid"
     merged: set[tuple[int, int]] = set()
     # a header over a sub-header: "Kết quả thống kê" spans the cells right of it that are
@@ -193,12 +195,13 @@ def sources() -> list[Path]:
     return sorted(p for pattern in SOURCES for p in HERE.glob(pattern))
 
 
-def build(folder: Path, pdf: bool = True) -> list[Path]:
+def build(folder: Path, pdf: bool = True, *, only: list[Path] | None = None, borderless: bool = False) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for source in sources():
-        target = folder / f"{source.stem}.docx"
-        build_docx(source, target)
+    for source in only or sources():
+        stem = f"{source.stem}_borderless" if borderless else source.stem
+        target = folder / f"{stem}.docx"
+        build_docx(source, target, borderless=borderless)
         written.append(target)
         if pdf:
             written.append(build_pdf(target, folder))
@@ -212,11 +215,24 @@ def command_line(description: str, build_into: Callable[[Path, bool], list[Path]
     parser.add_argument("--no-pdf", action="store_true", help=f"only the {what}")
     args = parser.parse_args()
     for path in build_into(args.out, not args.no_pdf):
-        print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+        _show(path)
+
+
+def _show(path: Path) -> None:
+    print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
 
 
 def main() -> None:
-    command_line(__doc__.splitlines()[0], build, OUT, "DOCX renderings")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("sources", nargs="*", type=Path, help="corpus reports (default: all)")
+    parser.add_argument("--no-pdf", action="store_true", help="only the DOCX renderings")
+    parser.add_argument(
+        "--borderless", action="store_true", help="tables without ruling lines; files named <stem>_borderless"
+    )
+    args = parser.parse_args()
+    for path in build(args.out, pdf=not args.no_pdf, only=args.sources or None, borderless=args.borderless):
+        _show(path)
 
 
 if __name__ == "__main__":

@@ -300,3 +300,48 @@ def test_a_database_that_fails_mid_batch_is_one_line_not_a_traceback(tmp_path, m
     assert err.strip().splitlines() == [
         f"cchc-extract: error: {db}: database failed: database or disk is full; every document stored is whole"
     ]
+
+
+def test_the_citations_view_leaves_out_mentions_of_a_report_own_number(tmp_path):
+    import sqlite3
+
+    from cchc_extract.export.database import document_rows, open_store
+    from cchc_extract.export.json import to_json
+    from cchc_extract.pipeline import extract_raw
+    from cchc_extract.readers import Block, RawDocument
+
+    text = (
+        "UBND TỈNH MẪU\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/KH-UBND\tMẫu, ngày 05 tháng 3 năm 2025\n"
+        "KẾ HOẠCH\nThực hiện\nI. NỘI DUNG\n"
+        "Thực hiện Nghị định số 61/2018/NĐ-CP; Kế hoạch số 12/KH-UBND ngày 05/3/2025.\n"
+    )
+    report = extract_raw(RawDocument(path="k.txt", format="txt", sha256="a" * 64, blocks=[Block(text)]))
+    assert [r.self for r in report.references] == [False, True]
+    store = open_store(str(tmp_path / "r.sqlite"))
+    store.write([document_rows(report, to_json(report))])
+    store.close()
+    rows = sqlite3.connect(tmp_path / "r.sqlite").execute("SELECT cited_key FROM citations").fetchall()
+    assert rows == [("61/2018/NĐ-CP",)]
+
+
+def test_a_database_made_before_the_new_columns_gains_them(tmp_path):
+    import sqlite3
+
+    from cchc_extract.export.database import open_store
+
+    path = tmp_path / "old.sqlite"
+    open_store(str(path)).close()
+    connection = sqlite3.connect(path)
+    connection.execute("DROP VIEW citations")
+    connection.execute("ALTER TABLE doc_references DROP COLUMN self_mention")
+    connection.execute("ALTER TABLE figures DROP COLUMN unit_family")
+    connection.commit()
+    connection.close()
+    open_store(str(path)).close()
+    connection = sqlite3.connect(path)
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(doc_references)")}
+    assert "self_mention" in columns
+    assert "unit_family" in {row[1] for row in connection.execute("PRAGMA table_info(figures)")}
+    assert (
+        "self_mention = 0" in connection.execute("SELECT sql FROM sqlite_master WHERE name = 'citations'").fetchone()[0]
+    )

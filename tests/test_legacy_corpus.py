@@ -201,11 +201,14 @@ def test_a_pdf_whose_text_layer_is_legacy_bytes_is_converted(encoding):
 
 
 def test_a_pdf_whose_text_layer_is_in_no_encoding_has_no_usable_pages():
-    report = extracted(LEGACY / "000_hoang_cat_2024h1.garbled.pdf")
+    path = LEGACY / "000_hoang_cat_2024h1.garbled.pdf"
+    report = extract(path, ocr="never")  # without OCR its pages are skipped
     garbled = [w.page for w in report.warnings if w.code == "page.garbled"]
     assert len(garbled) >= (report.source.pages or 0) - 1  # a page of one word cannot tell
     assert not report.references and not report.sections
     assert report.source.encoding is None
+    read_by_ocr = extracted(path)  # --ocr auto reads them by OCR instead, as they are drawn
+    assert read_by_ocr.source.ocr and [w.page for w in read_by_ocr.warnings if w.code == "page.garbled"] == garbled
 
 
 def test_the_page_text_flag_for_ocr():

@@ -275,3 +275,58 @@ def test_one_issuer_closing_a_list_of_typed_mentions_is_every_items():
     ]
     # the shared issuer is the item's, but its text ends at its own date
     assert refs[0].text == "Nghị định số 48/2013/NĐ-CP ngày 14/5/2013"
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        # a wrapped line of a text taken from a PDF
+        (
+            "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị, Kế hoạch số 02-KH/TU của Ban Thường\n"
+            "vụ Tỉnh ủy về đột phá",
+            "Ban Thường vụ Tỉnh ủy",
+        ),
+        # a comma going on with a person's title or another body ends it
+        (
+            "theo Nghị quyết số 12/NQ-HĐND ngày 10/7/2025 của HĐND tỉnh Lâm Đồng, Giám đốc Sở Tài chính",
+            "HĐND tỉnh Lâm Đồng",
+        ),
+        (
+            "Thông báo số 4387/TB-VPQH ngày 14/11/2025 của Văn phòng Quốc hội, Bộ Xây dựng làm việc",
+            "Văn phòng Quốc hội",
+        ),
+        # ... but not a name with a comma, titles held together, or a joint document's bodies
+        (
+            "văn bản số 6225/BVHTTDL-VP ngày 18/11/2025 của Bộ Văn hóa, Thể thao và Du lịch về",
+            "Bộ Văn hóa, Thể thao và Du lịch",
+        ),
+        (
+            "Thông tư số 02/2017/TT-VPCP ngày 31/10/2017 của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ",
+            "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ",
+        ),
+        (
+            "Thông tư liên tịch số 19/2012/TTLT-BTC-BKH&ĐT-BTTTT ngày 15/02/2012 của Bộ Tài chính, "
+            "Bộ Kế hoạch và Đầu tư, Bộ Thông tin và Truyền thông",
+            "Bộ Tài chính, Bộ Kế hoạch và Đầu tư, Bộ Thông tin và Truyền thông",
+        ),
+        # a place name holding a stop word, and a type word going on with the sentence
+        ("theo Nghị quyết số 12/NQ-HĐND ngày 10/7/2025 của HĐND tỉnh Cao Bằng về", "HĐND tỉnh Cao Bằng"),
+        (
+            "theo Quyết định số 5/QĐ-UBND ngày 10/7/2025 của Ủy ban nhân dân tỉnh kế hoạch hành động",
+            "Ủy ban nhân dân tỉnh",
+        ),
+        ("theo Báo cáo số 5/BC-UBPL ngày 10/7/2025 của Ủy ban Pháp luật và Tư pháp.", "Ủy ban Pháp luật và Tư pháp"),
+    ],
+)
+def test_where_an_issuer_ends(text, issuer):
+    refs, _ = find_references(text)
+    assert refs[-1].issuer == issuer
+    assert text[refs[-1].span[0] : refs[-1].span[1]] == refs[-1].text
+
+
+def test_a_list_closed_by_one_issuer_shares_it_only_among_alike_mentions():
+    text = (
+        "Tờ trình số 1494/TTr-SNV ngày 28/6/2018, Công văn số 2231/SNV-CCHC ngày 28/9/2018 và Báo cáo thẩm định "
+        "số 18/BCTĐ-STP ngày 25/5/2018 của Sở Tư pháp."
+    )
+    assert [r.issuer for r in find_references(text)[0]] == [None, None, "Sở Tư pháp"]

@@ -98,7 +98,9 @@ _QUEUED_PER_WORKER = 32
 # --- workers ------------------------------------------------------------------
 
 
-def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any, encoding: str = "auto") -> None:
+def _worker(
+    slot: int, tasks: Any, results: Any, running: Any, since: Any, encoding: str = "auto", ocr: Any = None
+) -> None:
     """Extract the files handed out on ``tasks``; send each outcome on this worker's own pipe.
 
     What the worker is doing is written to shared memory (``running[slot]``, the task,
@@ -117,7 +119,7 @@ def _worker(slot: int, tasks: Any, results: Any, running: Any, since: Any, encod
         running[slot] = index
         started = time.perf_counter()
         try:
-            report = extract(path, encoding=encoding)
+            report = extract(path, encoding=encoding, ocr=ocr)
             seconds = time.perf_counter() - started
             text = to_json(report, indent=None)
             # the rows are built here, in parallel, so that the one writer only inserts them
@@ -146,7 +148,7 @@ def _widen(pipe: Any) -> None:
 class _Pool:
     """Worker processes that can be killed one at a time when a document runs too long."""
 
-    def __init__(self, jobs: int, encoding: str = "auto"):
+    def __init__(self, jobs: int, encoding: str = "auto", ocr: Any = None):
         self.encoding = encoding  # of text files, for every worker
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         if self.context.get_start_method() == "fork":
@@ -162,6 +164,7 @@ class _Pool:
         self.tasks = self.context.SimpleQueue()
         self.running = self.context.Array("q", [-1] * jobs, lock=False)  # task index per slot, -1 idle
         self.since = self.context.Array("d", [0.0] * jobs, lock=False)  # when that task began (monotonic)
+        self.ocr = ocr
         self.processes: list[Any] = [None] * jobs
         self.pipes: list[Any] = [None] * jobs
         for slot in range(jobs):
@@ -172,7 +175,9 @@ class _Pool:
         receive, send = self.context.Pipe(duplex=False)
         _widen(send)
         process = self.context.Process(
-            target=_worker, args=(slot, self.tasks, send, self.running, self.since, self.encoding), daemon=True
+            target=_worker,
+            args=(slot, self.tasks, send, self.running, self.since, self.encoding, self.ocr),
+            daemon=True,
         )
         process.start()
         send.close()  # the worker holds the sending end; a dead worker reads as end of file
@@ -227,10 +232,13 @@ def run_batch(
     jsonl: Any = None,
     progress: Callable[[int, int], None] | None = None,
     encoding: str = "auto",
+    ocr: str = "auto",
 ) -> Summary:
     """Extract every report under ``inputs`` into ``store``; return what happened to each file.
 
-    ``encoding`` is that of the text files (``auto`` recognises each).
+    ``encoding`` is that of the text files (``auto`` recognises each). ``ocr``: when scanned
+    pages and images are read by OCR; each worker reads the pages of one document a share of
+    the CPUs at a time, so that the workers together fill them.
     """
     files, missing = discover(inputs)
     summary = Summary()
@@ -257,7 +265,10 @@ def run_batch(
         progress(0, total)
     if not todo:
         return summary
-    pool = _Pool(max(1, min(jobs or os.cpu_count() or 1, total)), encoding)
+    workers = max(1, min(jobs or os.cpu_count() or 1, total))
+    from .readers.ocr import OcrSettings
+
+    pool = _Pool(workers, encoding, OcrSettings(mode=ocr, jobs=max(1, (os.cpu_count() or 1) // workers)))
     try:
         _drive(pool, todo, store, timeout, jsonl, summary, progress)
     except BaseException:
@@ -369,9 +380,11 @@ def _drive(
 
 def summary_text(summary: Summary, seconds: float) -> str:
     rate = summary.done / seconds if seconds > 0 else 0.0
+    unreadable = sum(1 for o in summary.outcomes if o.status == "failed" and o.kind == "no_text")
     lines = [
         f"done {summary.done}, skipped {summary.skipped} (already stored), failed {summary.failed}"
-        f" in {seconds:.1f} s ({rate:.1f} files/s)"
+        + (f" ({unreadable} with no text)" if unreadable else "")
+        + f" in {seconds:.1f} s ({rate:.1f} files/s)"
     ]
     for outcome in summary.outcomes:
         if outcome.status == "failed":

@@ -51,7 +51,7 @@ def echo(text: str, *, err: bool = False) -> None:
 
 def _fail(error: CchcError) -> Exit:
     echo(f"cchc-extract: error: {error.line()}", err=True)
-    return Exit(2)
+    return Exit(error.exit_status)
 
 
 def write_output(text: str, out: Path | None, force: bool) -> None:
@@ -76,19 +76,58 @@ def extract_command(
     csv_dir: Path | None = None,
     password: str | None = None,
     encoding: str = "auto",
+    ocr: str = "auto",
 ) -> None:
     """Extract one report: a summary for a person, or the contract JSON with --json."""
     from .export import summary, to_json, write_csv
     from .pipeline import extract as run_extract
 
     try:
-        result = run_extract(report, with_text=with_text, password=password, encoding=encoding)
+        with _page_progress(sys.stderr.isatty()) as update:
+            settings = _ocr_settings(ocr, update)
+            result = run_extract(report, with_text=with_text, password=password, encoding=encoding, ocr=settings)
         if csv_dir is not None:
             written = write_csv(result, csv_dir, force=force)
             echo(f"wrote {len(written)} CSV file(s) to {csv_dir}", err=True)
         write_output(to_json(result) if json_ or with_text else summary(result), out, force)
     except CchcError as error:
         raise _fail(error) from None
+
+
+OCR_HELP = "When to read pages by OCR (Tesseract): auto (pages without a usable text layer, and images), always, never."
+
+
+def _ocr_settings(mode: str, progress: Callable[[int, int], None] | None = None, jobs: int | None = None) -> Any:
+    from .readers.ocr import MODES, OcrSettings
+
+    if mode not in MODES:
+        raise _fail(CchcError(None, f"unknown --ocr {mode!r}", "use " + ", ".join(MODES)))
+    return OcrSettings(mode=mode, progress=progress, jobs=jobs)
+
+
+@contextlib.contextmanager
+def _page_progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar over the pages OCR reads, on a terminal; it appears only once OCR starts."""
+    if not show:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with contextlib.ExitStack() as stack:
+        bar: Progress | None = None
+        task = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal bar, task
+            if bar is None:
+                columns = (TextColumn("OCR pages"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+                # on stderr: stdout carries the report, often into a file or a pipe
+                bar = stack.enter_context(Progress(*columns, transient=True, console=Console(stderr=True)))
+                task = bar.add_task("ocr", total=total)
+            bar.update(task, completed=done, total=total)  # type: ignore[arg-type]
+
+        yield update
 
 
 def schema_command(out: Path | None = None, force: bool = False) -> None:
@@ -165,8 +204,10 @@ def batch_command(
     timeout: float = 120.0,
     quiet: bool = False,
     encoding: str = "auto",
+    ocr: str = "auto",
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
+    _ocr_settings(ocr)  # an unknown mode is refused before anything starts
     from .batch import run_batch, summary_text
     from .export.database import hide_password, open_store
     from .legacy import TEXT_ENCODINGS
@@ -187,7 +228,7 @@ def batch_command(
     try:
         with _progress(show) as update:
             summary = run_batch(
-                inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, encoding=encoding
+                inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, encoding=encoding, ocr=ocr
             )
     except KeyboardInterrupt:
         echo(
@@ -374,6 +415,7 @@ COMMANDS: dict[str, Command] = {
             ),
             _opt("password", "--password", help="Password of an encrypted PDF."),
             _opt("encoding", "--encoding", help=_ENCODING_HELP, default="auto", metavar="E"),
+            _opt("ocr", "--ocr", help=OCR_HELP, default="auto", metavar="WHEN"),
         ),
     ),
     "schema": Command(
@@ -415,6 +457,7 @@ COMMANDS: dict[str, Command] = {
             _opt("timeout", "--timeout", help="Seconds one document may take.", type=float, default=120.0, metavar="S"),
             _flag("quiet", "--quiet", "-q", help="No progress bar and no summary."),
             _opt("encoding", "--encoding", help=_ENCODING_HELP, default="auto", metavar="E"),
+            _opt("ocr", "--ocr", help=OCR_HELP, default="auto", metavar="WHEN"),
         ),
     ),
     "gold-draft": Command(

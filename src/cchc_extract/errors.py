@@ -15,6 +15,7 @@ class CchcError(Exception):
     """Base class: a problem with the user's input, reported without a traceback."""
 
     kind = "error"
+    exit_status = 2
 
     def __init__(self, path: str | Path | None, problem: str, remedy: str | None = None):
         self.path = str(path) if path is not None else None
@@ -50,3 +51,10 @@ class OutputError(CchcError):
     """Writing the result would overwrite something, or the target is unwritable."""
 
     kind = "output"
+
+
+class NoTextError(CchcError):
+    """Nothing could be read: no text layer, and OCR off, not installed, or blind to the page."""
+
+    kind = "no_text"
+    exit_status = 3

@@ -57,3 +57,8 @@ def without_titles(body: str) -> str:
     Chính phủ" -> "Văn phòng Chính phủ" (the titles are patterns/issuers.yaml ``titles``)."""
     rest = _titles().sub("", body, count=1)
     return rest or body
+
+
+def is_title(text: str) -> bool:
+    """Whether ``text`` is only the titles of a body's head: "Bộ trưởng", "Bộ trưởng, Chủ nhiệm"."""
+    return bool(_titles().fullmatch(text.strip()))

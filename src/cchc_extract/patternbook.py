@@ -66,7 +66,9 @@ class IssuerCodeEntry(_Entry):
     examples: list[str] = []
 
 
-class HeadingForm(_Entry):
+class _PatternEntry(_Entry):
+    """An entry that is one regex, with the texts it must find and must not."""
+
     id: str
     pattern: str
     examples: list[str] = []
@@ -76,10 +78,17 @@ class HeadingForm(_Entry):
     @classmethod
     def _compiles(cls, value: str) -> str:
         try:
-            compiled = regex.compile(value)
+            regex.compile(value)
         except regex.error as exc:
             raise ValueError(f"pattern does not compile: {exc}") from exc
-        missing = {"number", "title"} - set(compiled.groupindex)
+        return value
+
+
+class HeadingForm(_PatternEntry):
+    @field_validator("pattern")
+    @classmethod
+    def _captures(cls, value: str) -> str:
+        missing = {"number", "title"} - set(regex.compile(value).groupindex)
         if missing:
             raise ValueError(f"pattern lacks groups {sorted(missing)}")
         return value
@@ -140,20 +149,8 @@ class _HeadingsFile(_Entry):
     forms: list[HeadingForm]
 
 
-class LayoutPattern(_Entry):
-    id: str
-    pattern: str
-    examples: list[str] = []
-    counterexamples: list[str] = []
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            regex.compile(value)
-        except regex.error as exc:
-            raise ValueError(f"pattern does not compile: {exc}") from exc
-        return value
+class LayoutPattern(_PatternEntry):
+    """A word or mark of a document's layout (patterns/layout.yaml)."""
 
 
 class _LayoutFile(_Entry):

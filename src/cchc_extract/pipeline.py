@@ -6,6 +6,7 @@ import contextlib
 import gc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .checks import run_checks
 from .extract import build_table, find_references
@@ -20,15 +21,20 @@ from .segment import Layout, segment, unique_id
 
 
 def extract(
-    path: str | Path, *, with_text: bool = False, password: str | None = None, encoding: str = "auto"
+    path: str | Path,
+    *,
+    with_text: bool = False,
+    password: str | None = None,
+    encoding: str = "auto",
+    ocr: Any = None,
 ) -> Report:
     """Read a report file and return its records (raises ``CchcError`` on bad input).
 
     ``encoding`` is that of a text file: ``auto`` (recognised), utf-8, utf-16, cp1258,
-    tcvn3, vni, viscii or vps.
+    tcvn3, vni, viscii or vps. ``ocr``: when scanned pages and images are read by OCR
+    (see ``readers.read``).
     """
-    with _collector_paused():
-        return extract_raw(read(path, password=password, encoding=encoding), with_text=with_text)
+    return extract_raw(read(path, password=password, encoding=encoding, ocr=ocr), with_text=with_text)
 
 
 def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:

@@ -78,6 +78,7 @@ CREATE TABLE IF NOT EXISTS doc_references (
     span_start INTEGER,
     span_end INTEGER,
     page INTEGER,
+    self_mention INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (document, ordinal)
 );
 CREATE INDEX IF NOT EXISTS doc_references_key ON doc_references (key);
@@ -95,6 +96,7 @@ CREATE TABLE IF NOT EXISTS figures (
     span_start INTEGER,
     span_end INTEGER,
     page INTEGER,
+    unit_family TEXT,
     PRIMARY KEY (document, ordinal)
 );
 CREATE INDEX IF NOT EXISTS figures_unit ON figures (unit);
@@ -140,12 +142,18 @@ CREATE TABLE IF NOT EXISTS failures (
 CREATE INDEX IF NOT EXISTS failures_sha256 ON failures (sha256);
 """
 
+# Columns added after a database may have been made by an earlier version: added on open.
+_ADDED_COLUMNS = (
+    ("doc_references", "self_mention", "INTEGER NOT NULL DEFAULT 0"),
+    ("figures", "unit_family", "TEXT"),
+)
+
 _VIEW = """
 {create} citations AS
 SELECT r.key AS cited_key, r.doc_type AS cited_type, d.sha256 AS document, d.path, d.issuer, d.date,
        COUNT(*) AS mentions
 FROM doc_references r JOIN documents d ON d.sha256 = r.document
-WHERE r.key IS NOT NULL
+WHERE r.key IS NOT NULL AND r.self_mention = 0
 GROUP BY r.key, r.doc_type, d.sha256, d.path, d.issuer, d.date
 """
 
@@ -191,6 +199,7 @@ _REFERENCE_COLUMNS = (
     "span_start",
     "span_end",
     "page",
+    "self_mention",
 )
 _FIGURE_COLUMNS = (
     "document",
@@ -205,6 +214,7 @@ _FIGURE_COLUMNS = (
     "span_start",
     "span_end",
     "page",
+    "unit_family",
 )
 _ROW_FIELDS = tuple(TableRow.model_fields)  # the columns are the contract's, in its order
 _ROW_VALUES = operator.attrgetter(*_ROW_FIELDS)
@@ -275,6 +285,7 @@ def document_rows(report: Report, report_json: str, seconds: float | None = None
                     r.span[0],
                     r.span[1],
                     r.page,
+                    int(r.self),
                 )
                 for i, r in enumerate(report.references)
             ],
@@ -296,6 +307,7 @@ def document_rows(report: Report, report_json: str, seconds: float | None = None
                     f.span[0],
                     f.span[1],
                     f.page,
+                    f.unit_family,
                 )
                 for i, f in enumerate(report.figures)
             ],
@@ -330,8 +342,19 @@ class Store:
             for statement in _SCHEMA.format(**types).split(";"):
                 if statement.strip():
                     cursor.execute(statement)
-            create = "CREATE VIEW IF NOT EXISTS" if self.dialect == "sqlite" else "CREATE OR REPLACE VIEW"
-            cursor.execute(_VIEW.format(create=create))
+            for table, column, kind in _ADDED_COLUMNS:
+                if column not in self._columns(cursor, table):
+                    cursor.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            # the view is made again: an earlier version's counted mentions of a report's own number
+            cursor.execute("DROP VIEW IF EXISTS citations")
+            cursor.execute(_VIEW.format(create="CREATE VIEW"))
+
+    def _columns(self, cursor: Any, table: str) -> set[str]:
+        if self.dialect == "sqlite":
+            cursor.execute(f"PRAGMA table_info({table})")
+            return {row[1] for row in cursor.fetchall()}
+        cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", (table,))
+        return {row[0] for row in cursor.fetchall()}
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:

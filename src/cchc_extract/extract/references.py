@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import regex
 
 from .. import patternbook
-from ..issuers import issuer_for_code, normalize_issuer, without_term, without_titles
+from ..issuers import is_title, issuer_for_code, normalize_issuer, without_term, without_titles
 from ..models import Reference
 from .spans import Span, Spans
 
@@ -91,6 +91,7 @@ def _patterns() -> _Patterns:
     stop_words = patternbook.alternation([*words, *(w.upper() for w in words), *titled])
     date_forms = "|".join(f"(?:{patternbook.expand(d.pattern, frags)})" for d in data.date_forms)
     type_words = [w for e in patternbook.doc_types().entries for w in e.words]
+    compound_types = patternbook.alternation([w.casefold() for w in type_words if " " in w])
     word_ends = (
         frozenset([w.split()[-1].casefold() for w in type_words] + ["số"])
         if all(w.replace(" ", "").replace(",", "").isalpha() for w in type_words)
@@ -117,6 +118,9 @@ def _patterns() -> _Patterns:
         stop=regex.compile(
             rf"(?:,|\s(?i:và))(?=\s*(?:\p{{Ll}}|\d|(?i:{frags['type_word']}|số)(?!\p{{L}})))"
             rf"|(?<!\p{{L}})(?:{stop_words})(?!\p{{L}})|\s\d|{_HARD_STOP_CHARS}"
+            # a type word of two words or more, in lower case, goes on with the sentence: "của
+            # Chính phủ nghị định ..." ("luật" alone stands in names: "Ủy ban Pháp luật")
+            rf"|\s(?=\p{{Ll}})(?:{compound_types})(?!\p{{L}})"
         ),
         law_name=regex.compile(rf"(?<!\p{{L}})(?:{_LAW_WORD})\s(?:{_AMENDING}{{0,150}}|{_LAW_NAME_CHAR}{{0,100}})\Z"),
         form_lead=regex.compile(frags["form_lead"]),
@@ -288,7 +292,8 @@ def _with_context(text: str, hit: _Hit, pats: _Patterns) -> _Hit:
         before = pats.date_before.search(text, max(0, hit.start - 140), hit.start)
         if before:
             hit.date_year = int(before["year"])
-    issuer = _issuer_after(text, pos, pats)
+    # a joint document's symbol names each body that issued it (TTLT-BTC-BKH&ĐT-BTTTT)
+    issuer = _issuer_after(text, pos, pats, bodies=max(1, len(_codes(hit.symbol)) - 1))
     if issuer:
         hit.issuer, hit.issuer_end = issuer
     return hit
@@ -301,24 +306,75 @@ def _date(m: regex.Match[str]) -> dt.date | None:
         return None
 
 
-def _issuer_after(text: str, pos: int, pats: _Patterns) -> tuple[str, int] | None:
-    """The issuer phrase "của ..." right after ``pos``, and where it ends."""
+def _issuer_after(text: str, pos: int, pats: _Patterns, bodies: int = 1) -> tuple[str, int] | None:
+    """The issuer phrase "của ..." right after ``pos``, and where it ends; ``bodies``: how many
+    bodies it may name, one after the other (those of a joint document's symbol)."""
     lead = pats.issuer_after.match(text, pos, pos + 20)
     if not lead:
         return None
     start = lead.end()
+    # the phrase as it reads, a paragraph's wrapped lines joined (a text taken from a PDF wraps
+    # "của Ban Thường\nvụ Tỉnh ủy"); the same length, so its offsets are the text's
+    seg = _unwrapped(text, start, min(len(text), start + 168))
     # the stop pattern also stops at the first of these characters: search no further
     # (but let a look-ahead from before it read on, past a line break inside a type word)
-    hard = _HARD_STOP.search(text, start, start + 120)
-    stop = pats.stop.search(text, start, min(hard.end() + 48, start + 120) if hard else start + 120)
-    end = stop.start() if stop else min(len(text), start + 120)
-    words = [w[0] for w in _WORD.finditer(text, start, end)][:20]
-    phrase = " ".join(words).rstrip(",;:")
+    hard = _HARD_STOP.search(seg, 0, 120)
+    stop = pats.stop.search(seg, 0, min(hard.end() + 48, 120) if hard else 120)
+    end = stop.start() if stop else min(len(seg), 120)
+    words = [(w[0], w.end()) for w in _WORD.finditer(seg, 0, end)][:20]
+    words = _bodies(words, bodies)
+    if not words:
+        return None
+    phrase = " ".join(w for w, _ in words).rstrip(",;:")
+    last, last_end = words[-1]
     if not phrase:
         return None
-    # where the phrase ends in the text: its last word, without the punctuation stripped
-    last = words[-1].rstrip(",;:") or words[-1]
-    return phrase, text.rindex(last, start, end) + len(last)
+    return phrase, start + last_end - (len(last) - len(last.rstrip(",;:")))
+
+
+def _unwrapped(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` with the line breaks that only wrap a paragraph made spaces: after a
+    long line, before a letter that starts no list item."""
+    seg = text[start:end]
+    if "\n" not in seg:
+        return seg
+    out = list(seg)
+    for k, char in enumerate(seg):
+        if char != "\n":
+            continue
+        line_start = text.rfind("\n", 0, start + k) + 1
+        nxt = seg[k + 1 : k + 2]
+        if start + k - line_start >= _WRAPPED_LINE and nxt.isalpha():
+            out[k] = " "
+    return "".join(out)
+
+
+# a line at least this long, broken before a word, was wrapped, not ended
+_WRAPPED_LINE = 50
+
+
+def _bodies(words: list[tuple[str, int]], most: int) -> list[tuple[str, int]]:
+    """The issuer up to a comma that goes on with another body or a person's title ("HĐND tỉnh
+    Lâm Đồng, Giám đốc Sở Tài chính ...", "Văn phòng Quốc hội, Bộ Xây dựng làm việc"), past
+    ``most - 1`` such commas; a name with a comma in it ("Bộ Văn hóa, Thể thao và Du lịch")
+    and titles held together ("Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ") go on."""
+    named = 1
+    for k, (word, _) in enumerate(words[:-1]):
+        if not word.endswith(","):
+            continue
+        before = " ".join(w for w, _ in words[: k + 1]).rstrip(",")
+        after = " ".join(w for w, _ in words[k + 1 : k + 4])
+        if _starts_a_body(after) and not is_title(before):
+            if named == most:
+                return words[: k + 1]
+            named += 1
+    return words
+
+
+def _starts_a_body(words: str) -> bool:
+    book = patternbook.issuers()
+    folded = words.casefold()
+    return any(folded == w or folded.startswith(w + " ") for w in (*book.organs, *book.titles, "ubnd", "hđnd"))
 
 
 def _coordinate(text: str, hits: list[_Hit], pats: _Patterns) -> list[_Hit]:
@@ -372,8 +428,20 @@ def _share_trailing_issuer(text: str, hits: list[_Hit], pats: _Patterns) -> None
             continue
         if not pats.list_joint.match(text, hit.date_end or hit.end, nxt.start):
             continue
-        if _issuer_fits(hit, nxt.issuer):
+        if _alike(hit, nxt) and _issuer_fits(hit, nxt.issuer):
             hit.issuer = nxt.issuer
+
+
+def _alike(a: _Hit, b: _Hit) -> bool:
+    """Two mentions of one kind, as a list one issuer closes holds: the same type word or type
+    code, or symbols that name the same body ("Công văn số 2231/SNV-CCHC và Báo cáo thẩm định
+    số 18/BCTĐ-STP của Sở Tư pháp": the Sở Tư pháp's is the report only)."""
+    codes_a, codes_b = _codes(a.symbol), _codes(b.symbol)
+    if codes_a[1:] and codes_a[1:] == codes_b[1:]:
+        return True
+    if a.type_word and b.type_word:
+        return a.type_word.casefold() == b.type_word.casefold()
+    return bool(codes_a) and bool(codes_b) and codes_a[0] == codes_b[0]
 
 
 def _issuer_fits(hit: _Hit, issuer: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import CchcError, InputError, UnsupportedFormat
 from ..legacy import TEXT_ENCODINGS
@@ -17,6 +18,7 @@ from .base import Block, RawDocument
 from .text import read_markdown, read_text
 
 Reader = Callable[[Path, bytes], RawDocument]
+OcrOption = Any  # "auto", "always", "never" or an ocr.OcrSettings (imported only when OCR may run)
 
 
 def _docx(path: Path, data: bytes) -> RawDocument:
@@ -31,10 +33,16 @@ def _doc(path: Path, data: bytes) -> RawDocument:
     return read_doc(path, data)
 
 
-def _pdf(path: Path, data: bytes, password: str | None = None) -> RawDocument:
+def _pdf(path: Path, data: bytes, password: str | None = None, ocr: OcrOption = None) -> RawDocument:
     from .pdf import read_pdf  # pypdfium2 (and pdfplumber, for tables) only when a PDF comes
 
-    return read_pdf(path, data, password)
+    return read_pdf(path, data, password, ocr)
+
+
+def _image(path: Path, data: bytes, ocr: OcrOption = None) -> RawDocument:
+    from .image import read_image  # Pillow, numpy and Tesseract only when an image comes
+
+    return read_image(path, data, ocr)
 
 
 READERS: dict[str, Reader] = {
@@ -45,6 +53,11 @@ READERS: dict[str, Reader] = {
     ".docx": _docx,
     ".doc": _doc,
     ".pdf": _pdf,
+    ".png": _image,
+    ".jpg": _image,
+    ".jpeg": _image,
+    ".tif": _image,
+    ".tiff": _image,
 }
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -54,11 +67,15 @@ def supported_suffixes() -> list[str]:
     return sorted(READERS)
 
 
-def read(path: str | Path, *, password: str | None = None, encoding: str = "auto") -> RawDocument:
+def read(
+    path: str | Path, *, password: str | None = None, encoding: str = "auto", ocr: OcrOption = None
+) -> RawDocument:
     """Read a report file into blocks; raise a one-line ``CchcError`` on bad input.
 
     ``password`` opens an encrypted PDF. ``encoding`` is that of a text file (one of
     ``legacy.TEXT_ENCODINGS``; ``auto`` recognises it); DOCX and PDF files say their own.
+    ``ocr`` says when scanned pages and images are read by OCR: "auto" (the default),
+    "always", "never", or an ``ocr.OcrSettings``.
     """
     path = Path(path)
     if encoding not in TEXT_ENCODINGS:
@@ -86,7 +103,9 @@ def read(path: str | Path, *, password: str | None = None, encoding: str = "auto
     if not data.strip():
         raise InputError(path, "is empty")
     if reader is _pdf:
-        return _pdf(path, data, password)
+        return _pdf(path, data, password, ocr)
+    if reader is _image:
+        return _image(path, data, ocr)
     if reader in (read_text, read_markdown):
         return reader(path, data, encoding)
     return reader(path, data)

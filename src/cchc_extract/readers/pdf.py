@@ -18,10 +18,12 @@ From the character boxes the reader rebuilds what a text report has:
   page numbers) are dropped;
 - tables become tab-separated rows, merged cells written once.
 
-A page without text is a warning naming it (OCR comes later); an encrypted PDF is
-a clear error unless its password is given. A text layer in TCVN3 or VNI bytes is
-converted; one that reads as Vietnamese in no known encoding counts as no text
-(``textlayer.py``).
+A text layer in TCVN3 or VNI bytes is converted; one that reads as Vietnamese in no
+known encoding counts as no text (``textlayer.py``). Pages without a usable text
+layer are read by OCR (ocr.py; ``--ocr``); a page from which nothing could be read
+is a warning naming it, and a document from which nothing could be read is an error
+of its own (``no_text``). An encrypted PDF is a clear error unless its password is
+given.
 """
 
 from __future__ import annotations
@@ -39,6 +41,17 @@ import regex
 from ..errors import InputError
 from . import pdftables, textlayer
 from .base import Block, RawDocument
+from .ocr import (
+    OcrPage,
+    OcrSettings,
+    no_text,
+    nothing_read_because,
+    ocr_warnings,
+    read_document,
+    read_scanned_pages,
+    wants_ocr,
+)
+from .ocr import settings as ocr_settings
 
 TABLE_PATHS = 8  # a page drawing at least this many path objects may hold a ruled table
 _HYPHEN = "\ufffe"
@@ -56,7 +69,7 @@ class _Line:
     cells: list[list[str]] = field(default_factory=list)  # a table's rows, when this stands for one
 
 
-def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocument:
+def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | OcrSettings | None = None) -> RawDocument:
     if not data.startswith(b"%PDF"):
         raise InputError(path, "is not a PDF file (no %PDF signature)")
     import pypdfium2 as pdfium
@@ -72,14 +85,24 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
                 "give its password with --password" if password is None else "wrong password",
             ) from exc
         raise InputError(path, f"is not a readable PDF: {exc}") from exc
+    options = ocr_settings(ocr)
     warnings: list[tuple[str, str, int | None]] = []
     pages: list[list[_Line]] = []
     table_pages: list[int] = []
+    scanned: list[int] = []  # pages to OCR
     try:
         for index in range(len(pdf)):
             page = pdf[index]
             lines = _page_lines(page, index + 1)
-            if lines and not textlayer.usable(lines):
+            garbled = bool(lines) and not textlayer.usable(lines)
+            if wants_ocr(options.mode, usable=bool(lines) and not garbled):
+                scanned.append(index)
+                pages.append([])
+                if garbled:
+                    problem = "its text layer reads as Vietnamese in no known encoding; it was read by OCR"
+                    warnings.append(("page.garbled", f"page {index + 1}: {problem}", index + 1))
+                continue
+            if garbled:
                 problem = "its text layer reads as Vietnamese in no known encoding; it was skipped"
                 warnings.append(("page.garbled", f"page {index + 1}: {problem}", index + 1))
                 lines = []  # no usable text: like a page without a text layer
@@ -87,18 +110,25 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
                 warnings.append(
                     ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
                 )
-            pages.append(lines)
             if _draws_table(page):
-                found = pdftables.find_tables(page)  # from PDFium's objects; None: pdfplumber must
+                found = pdftables.find_tables(page)  # from PDFium's objects; None: pdfplumber reads the page
                 if found is None:
                     table_pages.append(index)
                 else:
-                    _place_tables(pages, index, found)
+                    lines = _with_tables(lines, index + 1, found)
+            elif sum(1 for line in lines if "\t" in line.text) >= 3:
+                lines = _borderless_tables(page, lines, index + 1)
+            pages.append(lines)
+        if scanned:
+            _ocr(pdf, scanned, pages, warnings, options)
     finally:
         pdf.close()
     if table_pages:
         _tables(data, password, table_pages, pages)
-    encoding = textlayer.convert_pages(pages)  # TCVN3 or VNI text layers become Unicode
+    # TCVN3 or VNI text layers become Unicode (OCR gives Unicode already)
+    encoding = textlayer.convert_pages([lines for k, lines in enumerate(pages) if k not in scanned])
+    if not any(line.text.strip() or line.cells for lines in pages for line in lines):
+        raise no_text(path, len(pages), nothing_read_because(options.mode, bool(scanned)))
     _drop_furniture(pages)
     blocks = _blocks(pages)
     return RawDocument(
@@ -107,9 +137,22 @@ def read_pdf(path: Path, data: bytes, password: str | None = None) -> RawDocumen
         sha256=hashlib.sha256(data).hexdigest(),
         blocks=blocks,
         pages=len(pages),
+        ocr=bool(scanned),
         warnings=warnings,
         encoding=encoding,
     )
+
+
+def _ocr(pdf: Any, indexes: list[int], pages: list[list[_Line]], warnings: list[Any], options: OcrSettings) -> None:
+    """OCR the pages without a usable text layer, in parallel, into ``pages`` (see ocr.py)."""
+    for index, page in zip(indexes, read_document(read_scanned_pages(pdf, indexes, options)), strict=True):
+        pages[index] = ocr_lines(page)
+        warnings.extend(ocr_warnings(page))
+
+
+def ocr_lines(page: OcrPage) -> list[_Line]:
+    """An OCR'd page's lines and tables as the lines of a text layer."""
+    return [_Line(line.text, line.x0, line.x1, line.bottom, page.number, line.cells) for line in page.lines]
 
 
 def _page_lines(page: Any, number: int) -> list[_Line]:
@@ -187,23 +230,37 @@ def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[l
 
     with pdfplumber.open(io.BytesIO(data), password=password or "", pages=[i + 1 for i in indexes]) as plumber:
         for index, page in zip(indexes, plumber.pages, strict=True):
-            _place_tables(pages, index, [(table.bbox, table.extract()) for table in page.find_tables()])
+            found = [(table.bbox, table.extract()) for table in page.find_tables()]
+            pages[index] = _with_tables(pages[index], index + 1, found)
 
 
-def _place_tables(pages: list[list[_Line]], index: int, found: pdftables.Found) -> None:
-    """Put each table's rows where the table stands on the page, in place of the text inside it."""
+def _with_tables(lines: list[_Line], number: int, found: pdftables.Found) -> list[_Line]:
+    """A page's lines with each table's rows where the table stands, in place of the text inside it."""
     for (x0, top, x1, bottom), extracted in found:
         rows = [[" ".join((cell or "").split()) for cell in row] for row in extracted]
         rows = [[_dehyphenate(c) for c in row] for row in rows if any(row)]
-        if not rows:
-            continue
-        kept = [
-            line
-            for line in pages[index]
-            if not (top - 2 <= line.bottom <= bottom + 2 and x0 - 2 <= (line.x0 + line.x1) / 2 <= x1 + 2)
-        ]
-        kept.append(_Line("", x0, x1, top, index + 1, cells=rows))
-        pages[index] = sorted(kept, key=lambda line: line.bottom)
+        if rows:
+            lines = put_table(lines, _Line("", x0, x1, top, number, cells=rows), bottom)
+    return lines
+
+
+def _borderless_tables(page: Any, lines: list[_Line], number: int) -> list[_Line]:
+    """Tables without ruling lines, rebuilt from where the words stand (see boxgrid.py)."""
+    from .boxgrid import find_tables, visual_lines, words_from_chars
+
+    textpage = page.get_textpage()
+    text = textpage.get_text_range()
+    boxes = [textpage.get_charbox(i) for i in range(len(text))]
+    for grid in find_tables(visual_lines(words_from_chars(text, boxes, page.get_height()))):
+        lines = put_table(lines, _Line("", grid.x0, grid.x1, grid.top, number, cells=grid.rows), grid.bottom)
+    return lines
+
+
+def put_table(lines: list[_Line], table: _Line, bottom: float) -> list[_Line]:
+    """``lines`` with the text inside the table's box (from ``table.bottom`` down to ``bottom``) replaced by it."""
+    top, x0, x1 = table.bottom - 2, table.x0 - 2, table.x1 + 2
+    kept = [line for line in lines if not (top <= line.bottom <= bottom + 2 and x0 <= (line.x0 + line.x1) / 2 <= x1)]
+    return sorted([*kept, table], key=lambda line: line.bottom)
 
 
 def _drop_furniture(pages: list[list[_Line]]) -> None:
