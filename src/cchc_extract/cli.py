@@ -98,10 +98,16 @@ OCR_HELP = "When to read pages by OCR (Tesseract): auto (pages without a usable 
 
 
 def _ocr_settings(mode: str, progress: Callable[[int, int], None] | None = None, jobs: int | None = None) -> Any:
-    from .readers.ocr import MODES, OcrSettings
+    """The OCR mode, checked; with a progress bar or a number of jobs, as ``OcrSettings``. A plain
+    mode is what the readers make their settings of, and imports nothing of OCR for a text file."""
+    from .readers import OCR_MODES
 
-    if mode not in MODES:
-        raise _fail(CchcError(None, f"unknown --ocr {mode!r}", "use " + ", ".join(MODES)))
+    if mode not in OCR_MODES:
+        raise _fail(CchcError(None, f"unknown --ocr {mode!r}", "use " + ", ".join(OCR_MODES)))
+    if progress is None and jobs is None:
+        return mode
+    from .readers.ocr import OcrSettings
+
     return OcrSettings(mode=mode, progress=progress, jobs=jobs)
 
 

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CchcError, NoTextError
+from . import OCR_MODES as MODES
 from .boxgrid import TableGrid, VisualLine, Word, find_tables
 from .ocrtext import fix_text, harmonize_tables
 
-MODES = ("auto", "always", "never")
 LANGUAGE = "vie"
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
 # Pages are read at this resolution (README, "Scanned reports": at 250 and 300 dpi the seed's
