@@ -164,19 +164,15 @@ class _ReferencesFile(_Entry):
     counterexamples: list[str]
 
 
-# A clerk trying a new pattern points PATTERNS_ENV (CCHC_PATTERNS) at a copy of patterns/
-# without reinstalling.
-
-
 def _load(name: str) -> Any:
+    """A pattern file's data. A clerk trying a new pattern points ``PATTERNS_ENV``
+    (``CCHC_PATTERNS``) at a copy of patterns/, without reinstalling."""
     override = os.environ.get(PATTERNS_ENV)
     source = Path(override) / name if override else resources.files("cchc_extract.patterns").joinpath(name)
     try:
         # the data as parsed before from these very bytes, or parsed now (patterncache)
         return parsed(source.read_bytes(), _parse_yaml)
-    except OSError as exc:
-        raise PatternError(f"patterns/{name}", f"cannot be read as YAML: {exc}") from exc
-    except ValueError as exc:  # a YAML error, or bytes that are not UTF-8
+    except (OSError, ValueError) as exc:  # ValueError: a YAML error, or bytes that are not UTF-8
         raise PatternError(f"patterns/{name}", f"cannot be read as YAML: {exc}") from exc
 
 
