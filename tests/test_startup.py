@@ -72,6 +72,18 @@ def test_a_broken_or_foreign_cache_file_is_compiled_anew_and_rewritten(tmp_path)
         assert not _state(env)["added"]  # the file was written again, whole
 
 
+def test_a_new_cache_file_keeps_the_three_newest_others(tmp_path):
+    """Another key (another version installed beside) keeps its file, up to four in all."""
+    for k in range(5):
+        old = tmp_path / f"patterns-old{k}.marshal"
+        old.write_bytes(b"x")
+        os.utime(old, (1_000_000 + k, 1_000_000 + k))
+    _state(_env(CCHC_CACHE_DIR=str(tmp_path)))
+    left = {p.name for p in tmp_path.glob("patterns-*.marshal")}
+    olds = {"patterns-old2.marshal", "patterns-old3.marshal", "patterns-old4.marshal"}
+    assert len(left) == 4 and olds < left
+
+
 def test_an_empty_variable_means_no_cache_on_disk(tmp_path):
     env = _env(CCHC_CACHE_DIR="", HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "xdg"))
     _state(env)

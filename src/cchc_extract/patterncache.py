@@ -11,8 +11,8 @@ process) goes through it; nothing else changes.
 - Where: ``CCHC_CACHE_DIR`` if set (set and empty: no cache on disk at all), else the user's
   cache folder as platformdirs gives it (``~/.cache/cchc-extract`` on Linux).
 - Keyed by the ``regex`` version, Python's version, the package version and the content of
-  the pattern files (``CCHC_PATTERNS`` included): another key is another file, and the older
-  files are removed when a new one is written. Within a file each entry is keyed by the pattern
+  the pattern files (``CCHC_PATTERNS`` included): another key is another file; when one is
+  written, all but the four newest are removed. Within a file each entry is keyed by the pattern
   text and flags themselves, so an entry can only ever stand for the pattern it was made from.
 - Safe to delete, never required: a missing, unreadable or foreign file is read as empty, a
   stored entry the engine refuses is compiled anew, a folder that cannot be written is left
@@ -59,6 +59,7 @@ _file: Path | None = None
 _files: dict[str, bytes] = {}  # sha256 of a pattern file -> its parsed data, marshalled
 _files_used: dict[str, None] = {}
 _MOST_FILES = 64
+_KEEP_FILES = 4  # cache files (keys) kept in the folder
 _original: list[Callable[..., Any]] = []  # regex's own compile, once installed
 
 
@@ -265,7 +266,9 @@ def save() -> None:
             with contextlib.suppress(OSError, UnboundLocalError):
                 os.unlink(temporary)
             return
-        for old in _file.parent.glob("patterns-*.marshal"):
-            if old != _file:
-                with contextlib.suppress(OSError):
+        # the newest few stay: two installs of different versions may share the folder
+        with contextlib.suppress(OSError):
+            kept = sorted(_file.parent.glob("patterns-*.marshal"), key=lambda f: f.stat().st_mtime, reverse=True)
+            for old in kept[_KEEP_FILES:]:
+                if old != _file:
                     old.unlink()
