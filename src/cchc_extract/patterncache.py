@@ -170,8 +170,11 @@ def _front(engine: Any, original: Callable[..., Any]) -> Callable[..., Any]:
         if compiled is not None:
             return compiled
         with _lock:
-            compiled = _replay(engine, key) or _record(engine, original, key, ignore_unused, cache_it)
-            if len(_ready) < _MOST:
+            compiled = _replay(engine, key)
+            if compiled is None:
+                compiled = _record(engine, original, key, ignore_unused, cache_it)
+            # one that could not be kept (bound to the locale) is left to regex's own cache
+            if key in _stored and len(_ready) < _MOST:
                 _ready[key] = compiled
         return compiled
 
