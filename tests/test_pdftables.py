@@ -41,19 +41,59 @@ def test_tables_from_pdfium_objects_are_pdfplumbers(path: Path):
         pdf.close()
 
 
-def test_a_page_with_curves_is_left_to_pdfplumber(tmp_path):
-    """A rounded or curved path is not a ruling line pdftables knows how pdfminer would read."""
+def _page_with(draw):
+    """A new one-page PDF whose page has a ruled 2 x 2 grid drawn by ``draw(page)``."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    from cchc_extract.readers.pdftables import find_tables
-
     pdf = pdfium.PdfDocument.new()
     page = pdf.new_page(200, 200)
+    for x0, y0, x1, y1 in [(10, 10, 190, 10), (10, 100, 190, 100), (10, 190, 190, 190), (10, 10, 10, 190)]:
+        line = pdfium_c.FPDFPageObj_CreateNewPath(x0, y0)
+        pdfium_c.FPDFPath_LineTo(line, x1, y1)
+        pdfium_c.FPDFPath_SetDrawMode(line, 0, True)
+        pdfium_c.FPDFPage_InsertObject(page.raw, line)
+    for x in (100, 190):
+        line = pdfium_c.FPDFPageObj_CreateNewPath(x, 10)
+        pdfium_c.FPDFPath_LineTo(line, x, 190)
+        pdfium_c.FPDFPath_SetDrawMode(line, 0, True)
+        pdfium_c.FPDFPage_InsertObject(page.raw, line)
+    draw(page)
+    assert pdfium_c.FPDFPage_GenerateContent(page.raw)
+    return pdf, page
+
+
+def test_a_plain_ruled_grid_is_read_from_pdfium():
+    pdf, page = _page_with(lambda page: None)
+    from cchc_extract.readers.pdftables import find_tables
+
+    found = find_tables(page)
+    assert found is not None and len(found) == 1 and len(found[0][1]) == 2  # two rows, no text
+    pdf.close()
+
+
+def _curve(page):
+    import pypdfium2.raw as pdfium_c
+
     path = pdfium_c.FPDFPageObj_CreateNewPath(10, 10)
     pdfium_c.FPDFPath_BezierTo(path, 50, 80, 120, 80, 180, 10)
     pdfium_c.FPDFPath_SetDrawMode(path, 0, True)
     pdfium_c.FPDFPage_InsertObject(page.raw, path)
-    assert pdfium_c.FPDFPage_GenerateContent(page.raw)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        _curve,  # a curve is no ruling line pdftables knows how pdfminer would read
+        lambda page: page.set_rotation(90),  # pdfplumber turns what it reads
+        lambda page: page.set_mediabox(20, 20, 220, 220),  # and moves it to the box's origin
+        lambda page: page.set_cropbox(0, 0, 150, 150),
+    ],
+    ids=["curve", "rotated", "media box away from the origin", "cropped"],
+)
+def test_pages_pdfplumber_must_read_itself(draw):
+    from cchc_extract.readers.pdftables import find_tables
+
+    pdf, page = _page_with(draw)
     assert find_tables(page) is None
     pdf.close()

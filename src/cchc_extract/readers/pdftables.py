@@ -15,9 +15,10 @@ only the characters with their boxes; PDFium has both. So:
   high; left and right from PDFium's loose box).
 
 A page whose paths are not all straight lines and axis-aligned rectangles (a curve, a rotated
-or skewed shape), or whose characters are not upright, is left to pdfplumber (``None``): there
-the two need not agree. ``tests/test_formats.py`` checks, page by page on every corpus PDF, that
-both give the same tables.
+or skewed shape) drawn on the page itself (not inside a form XObject), whose characters are not
+upright, or that is rotated, cropped or has its media box away from the origin, is left to
+pdfplumber (``None``): there the two need not agree. ``tests/test_pdftables.py`` checks, page by
+page on every corpus PDF, that both give the same tables.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def find_tables(page: Any) -> Found | None:
     """The ruled tables of a pypdfium2 page, in pdfplumber's order; None where pdfplumber must read it."""
     from pdfplumber.table import TableFinder
 
+    if not _plain_geometry(page):
+        return None
     height = page.get_height()
     edges = _edges(page, height)
     if edges is None:
@@ -97,11 +100,21 @@ def _inside(char: dict[str, Any], bbox: Bbox) -> bool:
     return bool(x0 <= h_mid < x1 and top <= v_mid < bottom)
 
 
+def _plain_geometry(page: Any) -> bool:
+    """Whether page space is what pdfplumber measures from: not rotated, the media box at the
+    origin and not cropped. Otherwise pdfplumber moves and turns what it reads."""
+    box = page.get_mediabox()
+    return bool(page.get_rotation() == 0 and box[:2] == (0, 0) and page.get_cropbox() == box)
+
+
 def _edges(page: Any, height: float) -> list[dict[str, Any]] | None:
     import pypdfium2.raw as pdfium_c
 
+    paths = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1))
+    if len(paths) != sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=8)):
+        return None  # paths inside a form XObject: drawn through its matrix, pdfplumber's business
     objects: list[dict[str, Any]] = []
-    for path in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
+    for path in paths:
         points = _points(path, pdfium_c)
         if points is None:
             return None
