@@ -81,6 +81,16 @@ def _curve(page):
     pdfium_c.FPDFPage_InsertObject(page.raw, path)
 
 
+def _three_sides(page):
+    import pypdfium2.raw as pdfium_c
+
+    path = pdfium_c.FPDFPageObj_CreateNewPath(20, 20)
+    for x, y in [(180, 20), (180, 180), (20, 180)]:
+        pdfium_c.FPDFPath_LineTo(path, x, y)
+    pdfium_c.FPDFPath_SetDrawMode(path, 0, True)
+    pdfium_c.FPDFPage_InsertObject(page.raw, path)
+
+
 @pytest.mark.parametrize(
     "draw",
     [
@@ -88,8 +98,9 @@ def _curve(page):
         lambda page: page.set_rotation(90),  # pdfplumber turns what it reads
         lambda page: page.set_mediabox(20, 20, 220, 220),  # and moves it to the box's origin
         lambda page: page.set_cropbox(0, 0, 150, 150),
+        _three_sides,  # pdfminer draws its three sides, not the rectangle around them
     ],
-    ids=["curve", "rotated", "media box away from the origin", "cropped"],
+    ids=["curve", "rotated", "media box away from the origin", "cropped", "open three-sided path"],
 )
 def test_pages_pdfplumber_must_read_itself(draw):
     from cchc_extract.readers.pdftables import find_tables
@@ -97,3 +108,46 @@ def test_pages_pdfplumber_must_read_itself(draw):
     pdf, page = _page_with(draw)
     assert find_tables(page) is None
     pdf.close()
+
+
+def test_a_grid_of_filled_rectangles_reads_as_pdfplumber_reads_it():
+    """Word draws cell borders as thin filled rectangles (``re f``), in other fonts than the corpus's."""
+    import ctypes
+    import io
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from cchc_extract.readers.pdftables import find_tables
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(300, 300)
+    borders = [(50, y, 200, 0.6) for y in (50, 100, 150, 200)] + [(x, 50, 0.6, 150.6) for x in (50, 130, 250)]
+    for x, y, w, h in borders:
+        rect = pdfium_c.FPDFPageObj_CreateNewRect(x, y, w, h)
+        pdfium_c.FPDFPageObj_SetFillColor(rect, 0, 0, 0, 255)
+        pdfium_c.FPDFPath_SetDrawMode(rect, pdfium_c.FPDF_FILLMODE_ALTERNATE, False)
+        pdfium_c.FPDFPage_InsertObject(page.raw, rect)
+    cells = [("STT", 60, 180), ("Chỉ tiêu", 140, 180), ("1", 60, 130), ("Hồ sơ tiếp nhận", 140, 130)]
+    for text, x, y in [*cells, ("1.1", 60, 80), ("Trực tuyến 12", 140, 80)]:
+        obj = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", ctypes.c_float(10))
+        wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        pdfium_c.FPDFText_SetText(obj, ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+    assert pdfium_c.FPDFPage_GenerateContent(page.raw)
+    saved = io.BytesIO()
+    pdf.save(saved)
+    pdf.close()
+    data = saved.getvalue()
+
+    reopened = pdfium.PdfDocument(data)
+    try:
+        found = find_tables(reopened[0])
+    finally:
+        reopened.close()
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        expected = [table.extract() for table in plumber.pages[0].find_tables()]
+    assert found is not None and [rows for _, rows in found] == expected
+    assert expected and len(expected[0]) == 3

@@ -150,9 +150,10 @@ def _points(path: Any, pdfium_c: Any) -> list[tuple[list[tuple[float, float]], b
 
 
 def _shape(points: list[tuple[float, float]], closed: bool, height: float) -> dict[str, Any] | None:
-    """A subpath as pdfminer presents it to pdfplumber: a line or a rectangle (None otherwise)."""
-    if closed and len(points) == 5 and points[4] == points[0]:
-        points = points[:4]
+    """A subpath as pdfminer presents it to pdfplumber: a line (``m l``) or a rectangle (``m l l l
+    h``, ``m l l l l`` back to the start, or ``re``); None otherwise (pdfminer's curves)."""
+    if len(points) == 5 and points[4] == points[0]:
+        points, closed = points[:4], True
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
@@ -162,9 +163,9 @@ def _shape(points: list[tuple[float, float]], closed: bool, height: float) -> di
         if x0 != x1 and y0 != y1:
             return None  # a slanted line: pdfplumber would take it for a vertical edge
         return {"object_type": "line", **box}
-    if len(points) == 4 and _axis_aligned(points):
+    if len(points) == 4 and closed and _axis_aligned(points):
         return {"object_type": "rect", **box}
-    return None
+    return None  # an open three-sided path is a curve to pdfminer: its drawn sides only
 
 
 def _axis_aligned(points: list[tuple[float, float]]) -> bool:
