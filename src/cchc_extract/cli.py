@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import sys
 import time
@@ -546,6 +547,16 @@ def _route(argv: list[str]) -> list[str]:
     if first is None or first in COMMANDS:
         return argv
     return ["extract", *argv]
+
+
+def run() -> None:
+    """The console script and ``python -m cchc_extract``: ``main``, in a process that then ends."""
+    try:
+        main()
+    finally:
+        # The process ends here: its objects need not be walked once more by the cycle
+        # collector at shutdown (some 15 ms after an extraction, a tenth of the whole run).
+        gc.freeze()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
