@@ -20,7 +20,7 @@ from cchc_extract.export import to_json
 from cchc_extract.extract import find_references
 from cchc_extract.extract.figures import find_figures
 from cchc_extract.normalize import normalize
-from cchc_extract.pipeline import extract, extract_tables
+from cchc_extract.pipeline import extract, find_tables
 from cchc_extract.readers import read
 from cchc_extract.segment import segment
 
@@ -34,7 +34,7 @@ def stages(path: Path, clock: Callable[[str, Callable[[], Any]], Any]) -> None:
     refs, _ = clock(
         "references", lambda: find_references(doc.text, layout.section_at, doc.page_at, set(layout.own_numbers))
     )
-    tables, _ = clock("tables", lambda: extract_tables(doc, layout))
+    tables, _ = clock("tables", lambda: find_tables(doc, layout))
     spans = [r.span for r in refs] + [t.span for t in tables if t.span]
     clock("figures", lambda: find_figures(doc, [layout.body], layout.section_at, spans))
     report = extract(path)

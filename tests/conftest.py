@@ -19,6 +19,11 @@ _CACHE = tempfile.mkdtemp(prefix="cchc-test-cache-")
 os.environ.setdefault("CCHC_CACHE_DIR", _CACHE)
 atexit.register(shutil.rmtree, _CACHE, True)
 
+# Messages are Vietnamese by default. The tests of what the extractor finds read its
+# messages in English, in this process and the commands it starts; the tests of the
+# languages themselves (test_i18n.py) choose theirs explicitly.
+os.environ["CCHC_LANG"] = "en"
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOLD = ROOT / "gold"

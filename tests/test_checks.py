@@ -69,7 +69,7 @@ def test_messages_say_what_was_added_and_what_was_expected():
     recompute = next(c for c in checks.values() if c.rule == "percent.recompute")
     assert "450 of 500" in recompute.message and "90 %" in recompute.message and "95 %" in recompute.message
     mismatch = [c for c in checks.values() if c.rule == "narrative.appendix_mismatch"]
-    assert any("'150 thủ tục'" in c.message and "= 145" in c.message for c in mismatch)
+    assert any("“150 thủ tục”" in c.message and "= 145" in c.message for c in mismatch)
 
 
 def test_seed_findings_are_the_ones_a_clerk_expects():
@@ -79,7 +79,7 @@ def test_seed_findings_are_the_ones_a_clerk_expects():
     mismatch = [c for c in checks if c.rule == "narrative.appendix_mismatch"]
     # 139 (một cửa) against row 3.2.1 (một cửa) = 113; the 62 of "một cửa, một cửa liên
     # thông" is not row 3.2.1's quantity: "liên thông" tells 3.2.1 from 3.2.2 and 3.2.3
-    assert [(m.message.split("'")[1], m.where[-1]) for m in mismatch] == [("139 thủ tục", "3.2.1")]
+    assert [(m.message.split("“")[1].split("”")[0], m.where[-1]) for m in mismatch] == [("139 thủ tục", "3.2.1")]
 
 
 @pytest.mark.parametrize("name", ["005_binh_minh_consistent_2025.txt"])

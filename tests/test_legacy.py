@@ -140,7 +140,7 @@ def test_explicit_encoding_on_the_cli_and_unknown_names(tmp_path, capsys):
     assert stop.value.code == 0 and '"encoding": "cp1258"' in capsys.readouterr().out
     with pytest.raises(SystemExit) as stop:
         main(["extract", str(path), "--encoding", "latin-9"])
-    assert stop.value.code == 2 and "unknown encoding 'latin-9'" in capsys.readouterr().err
+    assert stop.value.code == 2 and "unknown encoding “latin-9”" in capsys.readouterr().err
     with pytest.raises(CchcError, match="not Windows-1258 text"):
         extract(_write(tmp_path, "bad.txt", b"B\x81o"), encoding="cp1258")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_extract import extract, read
+from cchc_extract import extract, extract_text, i18n, read
 from cchc_extract.errors import NoTextError
 from cchc_extract.evaluate import load_gold, score_document
 from cchc_extract.models import Report
@@ -315,8 +315,94 @@ def test_a_batch_stores_scans_mixed_pdfs_and_images_and_counts_what_had_no_text(
 def test_a_page_read_with_low_confidence_gets_a_warning_naming_it():
     low = ocr.OcrPage(4, [ocr.OcrLine("Báo cáo", 0, 10, 10)], confidence=61.5)
     sure = ocr.OcrPage(5, [ocr.OcrLine("Báo cáo", 0, 10, 10)], confidence=95.0)
-    [(code, message, page)] = ocr.ocr_warnings(low)
-    assert (code, page) == ("ocr.low_confidence", 4) and "62 %" in message
+    [warning] = ocr.ocr_warnings(low)
+    assert (warning.code, warning.page) == ("ocr.low_confidence", 4)
+    assert warning.message.startswith("page 4 was read by OCR") and "62 %" in warning.message
     assert ocr.ocr_warnings(sure) == []
     empty = ocr.OcrPage(6, [], None)
-    assert [(w[0], w[2]) for w in ocr.ocr_warnings(empty)] == [("page.no_text", 6)]
+    assert [(w.code, w.page) for w in ocr.ocr_warnings(empty)] == [("page.no_text", 6)]
+    with i18n.use_language("vi"):  # the code stays; the message is the catalogue's
+        [warning] = ocr.ocr_warnings(low)
+        assert warning.code == "ocr.low_confidence" and warning.message.startswith("trang 4 được đọc bằng OCR")
+
+
+# --- OCR and the habits of the command line: standard input, several reports, the language ---
+
+
+def _without_tesseract(tmp_path: Path, lang: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "CCHC_LANG"}
+    return {**env, "PATH": str(tmp_path), **({"CCHC_LANG": lang} if lang else {})}
+
+
+def test_nothing_to_read_is_said_in_vietnamese_by_default_from_the_catalogue(tmp_path):
+    from PIL import Image
+
+    image = tmp_path / "page.png"
+    Image.new("L", (400, 300), 255).save(image)
+    proc = cli(str(image), env=_without_tesseract(tmp_path))
+    assert proc.returncode == 3
+    assert proc.stderr.strip() == (
+        f"cchc-extract: lỗi: {image}: không đọc được chữ nào từ trang duy nhất của tệp: tệp là ảnh, và không chạy"
+        " được OCR: chưa cài Tesseract (apt-get install tesseract-ocr tesseract-ocr-vie)"
+    )
+    proc = cli(str(image), "--ocr", "sometimes", env=_without_tesseract(tmp_path))
+    assert proc.returncode == 2 and proc.stderr.strip() == (
+        "cchc-extract: lỗi: không biết chế độ OCR “sometimes” (dùng một trong: auto, always, never)"
+    )
+
+
+def test_several_reports_exit_3_when_only_nothing_could_be_read_and_2_when_an_input_is_bad(tmp_path):
+    from PIL import Image
+
+    from .conftest import SEED
+
+    image = tmp_path / "page.png"
+    Image.new("L", (400, 300), 255).save(image)
+    env = _without_tesseract(tmp_path, "en")
+    proc = cli(str(image), str(SEED), "--json", env=env)
+    assert proc.returncode == 3, proc.stderr
+    assert Report.model_validate_json(proc.stdout).source.path == str(SEED)  # one line: the seed's JSON
+    assert proc.stderr.count("\n") == 1 and "no text could be read from its page" in proc.stderr
+    proc = cli(str(image), str(tmp_path / "missing.txt"), str(SEED), "--json", env=env)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 2 and len(proc.stdout.splitlines()) == 1
+
+
+def test_a_scan_on_standard_input_is_recognised_by_its_bytes(tmp_path):
+    png = _page_image(SEED_PDF, 0, tmp_path / "page.png").read_bytes()
+    proc = subprocess.run(
+        [sys.executable, "-m", "cchc_extract", "-", "--json", "--ocr", "never"],
+        input=png,
+        capture_output=True,
+        timeout=120,
+    )
+    # an image, whatever its name: with OCR off there is nothing to read (no text reader tried it)
+    assert proc.returncode == 3 and b"<stdin>: no text could be read" in proc.stderr
+    with pytest.raises(NoTextError, match="it is an image, and OCR is off"):
+        extract_text(png, format=None, ocr="never")
+
+
+@needs_tesseract
+def test_a_scanned_page_from_bytes_gives_what_the_file_gives(tmp_path):
+    page = _page_image(scanned(False), 0, tmp_path / "page.png")
+    from_file = extract(page)
+    from_bytes = extract_text(page.read_bytes(), format=None, name="page.png")
+    assert from_bytes.source.ocr and from_bytes.source.format == "png"
+    assert from_bytes.references and from_bytes.references == from_file.references
+    assert extract_text(page.read_bytes(), format="png").metadata == from_file.metadata
+
+
+def test_the_batch_summary_counts_what_had_no_text_in_either_language():
+    from cchc_extract.batch import Outcome, Summary, summary_text
+
+    failed = [Outcome(f"{k}.png", "failed", kind="no_text", message=f"{k}.png: …") for k in "ab"]
+    summary = Summary(done=3, failed=3, outcomes=[*failed, Outcome("c.txt", "failed", kind="input", message="…")])
+    with i18n.use_language("en"):
+        assert summary_text(summary, 2.0).startswith(
+            "done 3, skipped 0 (already stored), failed 3 (2 with no text) in 2 s (1.5 files/s)"
+        )
+        assert "with no text" not in summary_text(Summary(done=1), 1.0)
+    with i18n.use_language("vi"):
+        assert summary_text(summary, 2.0).startswith(
+            "xong 3, bỏ qua 0 (đã có trong cơ sở dữ liệu), lỗi 3 (2 tệp không đọc được chữ),"
+            " trong 2 giây (1,5 tệp/giây)"
+        )

@@ -195,5 +195,5 @@ def test_layout_examples(name, text, found):
 
 def test_every_layout_entry_has_examples_and_unknown_names_are_refused():
     assert all(entry.examples for entry in patternbook.layout_entries())
-    with pytest.raises(Exception, match="no pattern 'nope'"):
+    with pytest.raises(Exception, match="no pattern “nope”"):
         patternbook.layout("nope")

@@ -64,7 +64,7 @@ def test_form_feeds_number_the_pages(tmp_path):
         ("fake.txt", b"%PDF-1.7\n...", "is a PDF file, not text"),
         ("zip.txt", b"PK\x03\x04rest", "ZIP container"),
         ("nul.txt", b"abc\x00def", "NUL bytes"),
-        ("report.xyz", b"text", "unsupported format '.xyz'"),
+        ("report.xyz", b"text", "unsupported format “.xyz”"),
     ],
 )
 def test_bad_input_is_one_clear_error_naming_the_file(tmp_path, name, data, message):

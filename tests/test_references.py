@@ -95,7 +95,7 @@ def test_impossible_date_is_kept_as_text_with_a_warning():
     refs, warnings = find_references("Quyết định số 88/QĐ-UBND ngày 31/02/2024 của UBND huyện")
     assert refs[0].date is None and refs[0].date_text == "31/02/2024"
     assert refs[0].key == "88/QĐ-UBND/2024"
-    assert [w[0] for w in warnings] == ["date.impossible"]
+    assert [w.code for w in warnings] == ["date.impossible"]
 
 
 def test_date_written_before_ban_hanh_gives_the_key_its_year_not_the_mention_a_date():

@@ -265,7 +265,7 @@ def test_gold_kinds_left_out_are_not_annotated_and_a_record_not_in_the_text_is_a
     data = json.loads((GOLD / "000_hoang_cat_2024h1.json").read_text(encoding="utf-8"))
     data["references"][3]["text"] = "Quyết định số 999/QĐ-UBND"
     (tmp_path / "wrong.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(GoldError, match=r"references\[3\] 'Quyết định số 999/QĐ-UBND' is not in 000_hoang_cat"):
+    with pytest.raises(GoldError, match=r"references\[3\] “Quyết định số 999/QĐ-UBND” is not in 000_hoang_cat"):
         gold_doc(blank("xx"), SEED, tmp_path / "wrong.json")
     data["references"][3]["text"] = extracted(SEED).references[3].text
     data["sections"][1]["title"] = "Không có mục này"
@@ -294,9 +294,7 @@ def test_gold_docbin_without_spacy_is_one_line_and_status_2(tmp_path):
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
-    assert (
-        proc.stderr.strip() == "cchc-extract: error: cchc_extract.spacy needs spaCy: pip install 'cchc-extract[spacy]'"
-    )
+    assert proc.stderr.strip() == "cchc-extract: error: this command needs spaCy (pip install 'cchc-extract[spacy]')"
 
 
 # --- the core never imports spaCy ------------------------------------------------

@@ -153,7 +153,7 @@ _OWN = {"cchc_extract.readers.pdf", "cchc_extract.readers.docx", "cchc_extract.r
     [
         (["--help"], {"pydantic", "regex", "yaml"}),
         (["--version"], {"pydantic", "regex", "yaml"}),
-        (["schema"], {"regex", "yaml"}),
+        (["schema"], {"yaml"}),
         ([str(SEED), "--json"], set()),
         (["extract", "--help"], {"pydantic", "regex", "yaml"}),
     ],

@@ -31,6 +31,7 @@ from typing import Any
 
 from .errors import CchcError, first_line
 from .export.database import Store
+from .i18n import number, t
 from .readers import supported_suffixes
 
 
@@ -50,6 +51,7 @@ class Summary:
     failed: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     peak_memory_kb: int = 0
+    pages: list[Any] = field(default_factory=list)  # export.html.IndexEntry of each review page written
 
     def slowest(self, n: int = 5) -> list[Outcome]:
         return sorted((o for o in self.outcomes if o.status == "done"), key=lambda o: -o.seconds)[:n]
@@ -65,7 +67,7 @@ def discover(inputs: Iterable[str]) -> tuple[list[Path], list[Outcome]]:
             [Path(p) for p in sorted(glob.glob(item, recursive=True))] if glob.has_magic(item) else [Path(item)]
         )
         if not candidates or not any(c.exists() for c in candidates):
-            missing.append(Outcome(item, "failed", kind="input", message="no such file or folder"))
+            missing.append(Outcome(item, "failed", kind="input", message=f"{item}: {t('error.input.missing_any')}"))
             continue
         for candidate in candidates:
             if candidate.is_dir():
@@ -99,7 +101,14 @@ _QUEUED_PER_WORKER = 32
 
 
 def _worker(
-    slot: int, tasks: Any, results: Any, running: Any, since: Any, encoding: str = "auto", ocr: Any = None
+    slot: int,
+    tasks: Any,
+    results: Any,
+    running: Any,
+    since: Any,
+    encoding: str = "auto",
+    html: str | None = None,
+    ocr: Any = None,
 ) -> None:
     """Extract the files handed out on ``tasks``; send each outcome on this worker's own pipe.
 
@@ -119,11 +128,14 @@ def _worker(
         running[slot] = index
         started = time.perf_counter()
         try:
-            report = extract(path, encoding=encoding, ocr=ocr)
+            report = extract(path, encoding=encoding, with_text=html is not None, ocr=ocr)
             seconds = time.perf_counter() - started
+            page = _review_page(report, Path(html)) if html is not None else None
+            report = report.model_copy(update={"text": None}) if html is not None else report
             text = to_json(report, indent=None)
             # the rows are built here, in parallel, so that the one writer only inserts them
             payload: dict[str, Any] = {"status": "done", "json": text, "rows": document_rows(report, text, seconds)}
+            payload["page"] = page
         except CchcError as error:
             payload = {"status": "failed", "kind": error.kind, "message": error.line()}
         except Exception as error:  # a bug must not stop the batch: record it with its type
@@ -132,6 +144,16 @@ def _worker(
         payload["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         results.send((index, payload))
         running[slot] = -1
+
+
+def _review_page(report: Any, folder: Path) -> Any:
+    """Write the report's review page into ``folder`` (again, if an earlier run wrote it);
+    return its index entry."""
+    from .export.html import index_entry, page_name, render_page, write_page
+
+    path = folder / page_name(report)
+    write_page(path, render_page(report), force=True)
+    return index_entry(report, path.name)
 
 
 def _widen(pipe: Any) -> None:
@@ -148,8 +170,10 @@ def _widen(pipe: Any) -> None:
 class _Pool:
     """Worker processes that can be killed one at a time when a document runs too long."""
 
-    def __init__(self, jobs: int, encoding: str = "auto", ocr: Any = None):
+    def __init__(self, jobs: int, encoding: str = "auto", html: str | None = None, ocr: Any = None):
         self.encoding = encoding  # of text files, for every worker
+        self.html = html  # the folder of review pages, if any
+        self.ocr = ocr  # when scanned pages are read by OCR (an ocr.OcrSettings)
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         if self.context.get_start_method() == "fork":
             from .pipeline import warm_up
@@ -164,7 +188,6 @@ class _Pool:
         self.tasks = self.context.SimpleQueue()
         self.running = self.context.Array("q", [-1] * jobs, lock=False)  # task index per slot, -1 idle
         self.since = self.context.Array("d", [0.0] * jobs, lock=False)  # when that task began (monotonic)
-        self.ocr = ocr
         self.processes: list[Any] = [None] * jobs
         self.pipes: list[Any] = [None] * jobs
         for slot in range(jobs):
@@ -176,7 +199,7 @@ class _Pool:
         _widen(send)
         process = self.context.Process(
             target=_worker,
-            args=(slot, self.tasks, send, self.running, self.since, self.encoding, self.ocr),
+            args=(slot, self.tasks, send, self.running, self.since, self.encoding, self.html, self.ocr),
             daemon=True,
         )
         process.start()
@@ -232,13 +255,16 @@ def run_batch(
     jsonl: Any = None,
     progress: Callable[[int, int], None] | None = None,
     encoding: str = "auto",
+    html: Path | None = None,
     ocr: str = "auto",
 ) -> Summary:
     """Extract every report under ``inputs`` into ``store``; return what happened to each file.
 
-    ``encoding`` is that of the text files (``auto`` recognises each). ``ocr``: when scanned
-    pages and images are read by OCR; each worker reads the pages of one document a share of
-    the CPUs at a time, so that the workers together fill them.
+    ``encoding`` is that of the text files (``auto`` recognises each). ``html``: a folder
+    where each report extracted gets its review page (``summary.pages`` lists them); a
+    stored report whose page is not in that folder's index is extracted again for it.
+    ``ocr``: when scanned pages and images are read by OCR; each worker reads the pages of
+    one document a share of the CPUs at a time, so that the workers together fill them.
     """
     files, missing = discover(inputs)
     summary = Summary()
@@ -247,13 +273,18 @@ def run_batch(
         summary.outcomes.append(outcome)
         store.fail(outcome.path, "", outcome.kind or "input", outcome.message or "")
     known = store.known()
+    if html is not None:
+        from .export.html import indexed
+
+        known &= set(indexed(html))
     todo: list[tuple[Path, str]] = []
     for path in files:
         sha = _hash(path)
         if sha is None:
             summary.failed += 1
-            summary.outcomes.append(Outcome(str(path), "failed", kind="input", message="cannot be read"))
-            store.fail(str(path), "", "input", f"{path}: cannot be read")
+            message = f"{path}: {t('error.input.unreadable', reason=None)}"
+            summary.outcomes.append(Outcome(str(path), "failed", kind="input", message=message))
+            store.fail(str(path), "", "input", message)
         elif sha in known:
             summary.skipped += 1
             summary.outcomes.append(Outcome(str(path), "skipped"))
@@ -268,7 +299,8 @@ def run_batch(
     workers = max(1, min(jobs or os.cpu_count() or 1, total))
     from .readers.ocr import OcrSettings
 
-    pool = _Pool(workers, encoding, OcrSettings(mode=ocr, jobs=max(1, (os.cpu_count() or 1) // workers)))
+    ocr_settings = OcrSettings(mode=ocr, jobs=max(1, (os.cpu_count() or 1) // workers))
+    pool = _Pool(workers, encoding, str(html) if html is not None else None, ocr_settings)
     try:
         _drive(pool, todo, store, timeout, jsonl, summary, progress)
     except BaseException:
@@ -325,9 +357,11 @@ def _drive(
             if error is None:
                 if jsonl is not None:
                     jsonl.write(payload["json"] + "\n")
+                if payload.get("page") is not None:
+                    summary.pages.append(payload["page"])
                 record(index, Outcome(path, "done", seconds=payload["seconds"]))
             else:
-                message = f"{path}: the database refused it: {first_line(error)}"
+                message = f"{path}: {t('error.batch.refused', reason=first_line(error))}"
                 record(index, Outcome(path, "failed", payload["seconds"], "database", message))
         if jsonl is not None:
             jsonl.flush()
@@ -371,10 +405,11 @@ def _drive(
             in_flight -= 1
             file = todo[running][0]
             if overdue:
-                message = f"{file}: took longer than {timeout:g} s; the worker was stopped"
+                message = f"{file}: {t('error.batch.timeout', seconds=timeout)}"
                 record(running, Outcome(str(file), "failed", timeout, "timeout", message))
             else:
-                record(running, Outcome(str(file), "failed", 0.0, "crash", f"{file}: the worker process died"))
+                message = f"{file}: {t('error.batch.died')}"
+                record(running, Outcome(str(file), "failed", 0.0, "crash", message))
         feed()
 
 
@@ -382,14 +417,25 @@ def summary_text(summary: Summary, seconds: float) -> str:
     rate = summary.done / seconds if seconds > 0 else 0.0
     unreadable = sum(1 for o in summary.outcomes if o.status == "failed" and o.kind == "no_text")
     lines = [
-        f"done {summary.done}, skipped {summary.skipped} (already stored), failed {summary.failed}"
-        + (f" ({unreadable} with no text)" if unreadable else "")
-        + f" in {seconds:.1f} s ({rate:.1f} files/s)"
+        t(
+            "cli.batch.summary.no_text" if unreadable else "cli.batch.summary",
+            done=summary.done,
+            skipped=summary.skipped,
+            failed=summary.failed,
+            unreadable=unreadable,
+            seconds=round(seconds, 1),
+            rate=round(rate, 1),
+        )
     ]
     for outcome in summary.outcomes:
         if outcome.status == "failed":
-            lines.append(f"  failed [{outcome.kind}] {outcome.message}")
+            lines.append(t("cli.batch.failed", kind=outcome.kind, message=outcome.message))
     slow = summary.slowest()
     if slow:
-        lines.append("slowest: " + ", ".join(f"{Path(o.path).name} {o.seconds:.2f} s" for o in slow))
+        lines.append(
+            t(
+                "cli.batch.slowest",
+                files=", ".join(f"{Path(o.path).name} {number(round(o.seconds, 2))} s" for o in slow),
+            )
+        )
     return "\n".join(lines)

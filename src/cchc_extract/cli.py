@@ -8,7 +8,7 @@ The layer is the standard library's argparse: starting typer (with click and ric
 more than the whole extraction of a small report (README, "Dependencies, and why").
 Each command is a function whose keyword arguments are its options, and a ``COMMANDS``
 entry that declares them; the library is imported inside the function that uses it, so
-that ``--help`` and ``--version`` load nothing of it.
+that ``--help`` and ``--version`` load nothing of it. Shell completion is ``completion.py``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import glob
 import json
+import os
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -25,17 +28,33 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from . import __version__
 from .errors import CchcError, OutputError, first_line
+from .i18n import LANGUAGES, parse_language, set_language, t
 
 if TYPE_CHECKING:
     from .evaluate import Evaluation
+    from .models import Report
 
 PROG = "cchc-extract"
-DESCRIPTION = "Turn Vietnamese administrative-reform (CCHC) reports into structured, checkable data."
+DESCRIPTION = (
+    "Turn Vietnamese administrative-reform (CCHC) reports into structured, checkable data.\n\n"
+    "cchc-extract REPORT... is short for cchc-extract extract REPORT...: a summary in Vietnamese "
+    "(--lang en for English), the contract JSON with --json, a review page with --html."
+)
+EPILOG = (
+    "Examples:\n\n"
+    "  cchc-extract report.docx\n\n"
+    "  cchc-extract report.pdf --json --out report.json\n\n"
+    "  cchc-extract batch archive/ --db results.sqlite --html pages/"
+)
 
 _ENCODING_HELP = (
     "Encoding of a text file: auto (UTF-8, else the legacy encoding it reads best in, with a warning), "
     "utf-8, utf-16, cp1258, tcvn3, vni, viscii or vps. DOCX and PDF files say their own."
 )
+OCR_HELP = "When to read pages by OCR (Tesseract): auto (pages without a usable text layer, and images), always, never."
+_DIALECT_HELP = "excel: commas, the contract's fields; excel-vn: semicolons, decimal commas, the table's own headers."
+FORMATS = ("txt", "md", "docx", "doc", "pdf", "png", "jpeg", "tiff")
+CSV_DIALECTS = ("excel", "excel-vn")
 
 
 class Exit(Exception):  # an exit, not an error: it carries the status
@@ -50,66 +69,162 @@ def echo(text: str, *, err: bool = False) -> None:
     print(text, file=sys.stderr if err else sys.stdout)
 
 
+def _say(error: CchcError) -> None:
+    """One line on stderr: "cchc-extract: lỗi: FILE: problem (remedy)"."""
+    echo(f"cchc-extract: {t('cli.error')}: {error.line()}", err=True)
+
+
 def _fail(error: CchcError) -> Exit:
-    echo(f"cchc-extract: error: {error.line()}", err=True)
+    _say(error)
     return Exit(error.exit_status)
 
 
 def write_output(text: str, out: Path | None, force: bool) -> None:
-    """Print ``text``, or write it to ``out`` (refusing to overwrite unless forced)."""
-    if out is None:
+    """Print ``text``, or write it to ``out`` (refusing to overwrite unless forced); ``-`` is stdout."""
+    if out is None or str(out) == "-":
         echo(text)
         return
-    if out.exists() and not force:
-        raise OutputError(out, "already exists", "use --force to overwrite it")
+    _refuse_existing(out, force)
     try:
         out.write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
-        raise OutputError(out, f"cannot be written: {exc.strerror or exc}") from exc
+        raise OutputError.unwritable(out, exc) from exc
+
+
+def _refuse_existing(path: Path | None, force: bool) -> None:
+    if path is not None and str(path) != "-" and path.exists() and not force:
+        raise OutputError(path, "error.output.exists", "remedy.output.force")
+
+
+def _reports(arguments: list[str]) -> list[str]:
+    """The reports named: files as given, globs expanded (a glob that matches nothing is kept,
+    so that it is reported as missing), ``-`` for standard input once."""
+    found: list[str] = []
+    for argument in arguments:
+        matches = sorted(glob.glob(argument, recursive=True)) if glob.has_magic(argument) else []
+        found.extend(matches or [argument])
+    return list(dict.fromkeys(found))
+
+
+def _extract_one(name: str, format: str | None, reading: dict[str, Any]) -> Report:
+    """One report from a file, or from standard input for ``-``."""
+    if name == "-":
+        from .pipeline import extract_text
+
+        return extract_text(sys.stdin.buffer.read(), format, name="<stdin>", **reading)
+    from .pipeline import extract as run_extract
+
+    return run_extract(Path(name), format=format, **reading)
 
 
 def extract_command(
-    report: Path,
+    reports: list[str],
     json_: bool = False,
     with_text: bool = False,
     out: Path | None = None,
     force: bool = False,
     csv_dir: Path | None = None,
+    csv_dialect: str = "excel",
+    html: Path | None = None,
+    full: bool = False,
+    format_: str | None = None,
     password: str | None = None,
     encoding: str = "auto",
     ocr: str = "auto",
 ) -> None:
-    """Extract one report: a summary for a person, or the contract JSON with --json."""
-    from .export import summary, to_json, write_csv
-    from .pipeline import extract as run_extract
+    """Extract reports: a summary for a person, the contract JSON with --json, a review page with --html.
 
+    cchc-extract REPORT... is short for cchc-extract extract REPORT....
+    """
+    from .export import summary, to_json, write_csv
+
+    arguments = [str(r) for r in reports]
+    names = _reports(arguments)
+    several = len(arguments) > 1 or any(glob.has_magic(a) for a in arguments)
+    if names.count("-") and len(names) > 1:
+        raise _fail(CchcError(None, "error.cli.stdin_alone"))
+    # the review page needs the text; the JSON has it only when asked
+    reading: dict[str, Any] = {"with_text": with_text or html is not None, "password": password, "encoding": encoding}
+    _ocr_settings(ocr)  # an unknown mode is refused before anything is read
     try:
-        with _page_progress(sys.stderr.isatty()) as update:
-            settings = _ocr_settings(ocr, update)
-            result = run_extract(report, with_text=with_text, password=password, encoding=encoding, ocr=settings)
-        if csv_dir is not None:
-            written = write_csv(result, csv_dir, force=force)
-            echo(f"wrote {len(written)} CSV file(s) to {csv_dir}", err=True)
-        write_output(to_json(result) if json_ or with_text else summary(result), out, force)
+        _refuse_existing(out, force)
+        if html is not None and not several:
+            _refuse_existing(html, force)
     except CchcError as error:
         raise _fail(error) from None
+    outputs: list[str] = []
+    pages: list[Any] = []
+    failures: list[int] = []
+    for name in names:
+        try:
+            with _page_progress(sys.stderr.isatty()) as update:
+                reading["ocr"] = _ocr_settings(ocr, update)
+                report = _extract_one(name, format_, reading)
+            if html is not None:
+                pages.append(_write_page(report, html, several, force))
+            if not with_text and report.text is not None:
+                report = report.model_copy(update={"text": None})
+            if csv_dir is not None:
+                folder = csv_dir / Path(report.source.path).stem if several else csv_dir
+                written = write_csv(report, folder, force=force, dialect=csv_dialect)
+                echo(t("cli.csv_written", count=len(written), folder=str(folder)), err=True)
+        except CchcError as error:
+            _say(error)
+            failures.append(error.exit_status)
+            continue
+        if json_ or with_text:
+            outputs.append(to_json(report, indent=None if several else 2))
+        else:
+            outputs.append(summary(report, full=full))
+    try:
+        if html is not None and pages and several:
+            _write_index(html, pages)
+        if outputs:
+            write_output(("\n" if json_ or with_text else "\n\n").join(outputs), out, force)
+    except CchcError as error:
+        raise _fail(error) from None
+    if failures:
+        # 2 when some input was bad; 3 when the only trouble was reports with nothing to read
+        raise Exit(min(failures))
 
 
-OCR_HELP = "When to read pages by OCR (Tesseract): auto (pages without a usable text layer, and images), always, never."
+def _write_page(report: Report, target: Path, several: bool, force: bool) -> Any:
+    """The report's review page: ``target`` itself, or a page in the folder ``target``."""
+    from .export.html import index_entry, page_name, render_page, write_page
+
+    if several:
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError.unwritable(target, exc) from exc
+        path = target / page_name(report)
+    else:
+        path = target
+    write_page(path, render_page(report), force=force)
+    return index_entry(report, path.name)
 
 
-def _ocr_settings(mode: str, progress: Callable[[int, int], None] | None = None, jobs: int | None = None) -> Any:
-    """The OCR mode, checked; with a progress bar or a number of jobs, as ``OcrSettings``. A plain
-    mode is what the readers make their settings of, and imports nothing of OCR for a text file."""
+def _write_index(folder: Path, entries: list[Any]) -> None:
+    from .export.html import update_index
+
+    listed = update_index(folder, entries)
+    echo(t("cli.html_written", count=len(entries), listed=listed, folder=str(folder)), err=True)
+
+
+def _ocr_settings(mode: str, progress: Callable[[int, int], None] | None = None) -> Any:
+    """The OCR mode, checked; with a progress bar, as ``OcrSettings``. A plain mode is what the
+    readers make their settings of, and imports nothing of OCR for a text file."""
     from .readers import OCR_MODES
 
     if mode not in OCR_MODES:
-        raise _fail(CchcError(None, f"unknown --ocr {mode!r}", "use " + ", ".join(OCR_MODES)))
-    if progress is None and jobs is None:
+        raise _fail(
+            CchcError(None, "error.ocr.unknown_mode", "remedy.choose", value=mode, choices=", ".join(OCR_MODES))
+        )
+    if progress is None:
         return mode
     from .readers.ocr import OcrSettings
 
-    return OcrSettings(mode=mode, progress=progress, jobs=jobs)
+    return OcrSettings(mode=mode, progress=progress)
 
 
 @contextlib.contextmanager
@@ -128,7 +243,7 @@ def _page_progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
         def update(done: int, total: int) -> None:
             nonlocal bar, task
             if bar is None:
-                columns = (TextColumn("OCR pages"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+                columns = (TextColumn(t("cli.ocr_progress")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
                 # on stderr: stdout carries the report, often into a file or a pipe
                 bar = stack.enter_context(Progress(*columns, transient=True, console=Console(stderr=True)))
                 task = bar.add_task("ocr", total=total)
@@ -155,6 +270,7 @@ def eval_command(
     min_f1: float | None = None,
     diff: str | None = None,
     floor: list[str] | None = None,
+    allow_draft: bool = False,
 ) -> None:
     """Score the extraction against hand-made gold: precision, recall, F1 per record type."""
     from .evaluate import evaluate, pair_corpus
@@ -166,23 +282,21 @@ def eval_command(
         try:
             floors[name.strip()] = float(value)
         except ValueError:
-            raise _fail(
-                CchcError(None, f"--floor {item!r} is not TYPE=NUMBER", "e.g. --floor references=0.98")
-            ) from None
+            raise _fail(CchcError(None, "error.cli.floor", "remedy.cli.floor", value=item)) from None
 
     if mode not in ("key", "strict"):
-        raise _fail(CchcError(None, f"unknown --mode {mode!r}", "use key or strict"))
+        raise _fail(CchcError(None, "error.cli.mode", "remedy.cli.mode", value=mode))
     try:
         pairs = pair_corpus(corpus, gold)
         if diff:
             pairs = [p for p in pairs if diff in (p[0].name, p[0].stem)]
             if not pairs:
-                raise CchcError(diff, "no such document with gold in " + str(corpus))
-        result = evaluate(pairs, run_extract, "strict" if mode == "strict" else "key")
+                raise CchcError(diff, "error.gold.no_such_document", corpus=str(corpus))
+        result = evaluate(pairs, run_extract, "strict" if mode == "strict" else "key", allow_draft=allow_draft)
     except CchcError as error:
         raise _fail(error) from None
     if not pairs:
-        raise _fail(CchcError(corpus, f"no document here has a gold file in {gold}"))
+        raise _fail(CchcError(corpus, "error.gold.none", gold=str(gold)))
     data = result.as_dict()
     if diff:
         echo(_diff_text(result))
@@ -192,14 +306,16 @@ def eval_command(
         echo(_eval_text(data))
     low = {k: v["f1"] for k, v in data["by_type"].items() if min_f1 is not None and v["f1"] < min_f1}
     if low:
-        echo(f"cchc-extract: F1 below {min_f1}: " + ", ".join(f"{k} {v:.3f}" for k, v in low.items()), err=True)
+        scores = ", ".join(f"{k} {v:.3f}" for k, v in low.items())
+        echo(f"cchc-extract: {t('cli.eval.below_f1', least=min_f1, scores=scores)}", err=True)
         raise Exit(1)
     measured = {k: v["f1"] for k, v in data["by_type"].items()} | {k: v["accuracy"] for k, v in data["fields"].items()}
     missing = [name for name in floors if name not in measured]
     under = {name: measured[name] for name, least in floors.items() if name in measured and measured[name] < least}
     if missing or under:
-        said = [f"{k} {v:.3f} < {floors[k]}" for k, v in under.items()] + [f"{k} not measured" for k in missing]
-        echo("cchc-extract: below the floor: " + ", ".join(said), err=True)
+        said = [f"{k} {v:.3f} < {floors[k]}" for k, v in under.items()]
+        said += [t("cli.eval.not_measured", name=k) for k in missing]
+        echo(f"cchc-extract: {t('cli.eval.below_floor', scores=', '.join(said))}", err=True)
         raise Exit(1)
 
 
@@ -211,6 +327,7 @@ def batch_command(
     timeout: float = 120.0,
     quiet: bool = False,
     encoding: str = "auto",
+    html: Path | None = None,
     ocr: str = "auto",
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
@@ -220,7 +337,20 @@ def batch_command(
     from .legacy import TEXT_ENCODINGS
 
     if encoding not in TEXT_ENCODINGS:
-        raise _fail(CchcError(None, f"unknown --encoding {encoding!r}", "use one of " + ", ".join(TEXT_ENCODINGS)))
+        raise _fail(
+            CchcError(
+                None,
+                "error.encoding.unknown",
+                "remedy.choose",
+                value=encoding,
+                choices=", ".join(TEXT_ENCODINGS),
+            )
+        )
+    if html is not None:
+        try:
+            html.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _fail(OutputError.unwritable(html, exc)) from None
     started = time.perf_counter()
     try:
         store = open_store(db)
@@ -231,21 +361,29 @@ def batch_command(
         handle = jsonl.open("a", encoding="utf-8") if jsonl else None
     except OSError as exc:
         store.close()
-        raise _fail(OutputError(jsonl, f"cannot be written: {exc.strerror or exc}")) from None
+        raise _fail(OutputError.unwritable(str(jsonl), exc)) from None
     try:
         with _progress(show) as update:
             summary = run_batch(
-                inputs, store, jobs=jobs, timeout=timeout, jsonl=handle, progress=update, encoding=encoding, ocr=ocr
+                inputs,
+                store,
+                jobs=jobs,
+                timeout=timeout,
+                jsonl=handle,
+                progress=update,
+                encoding=encoding,
+                html=html,
+                ocr=ocr,
             )
+        if html is not None:
+            _write_index(html, summary.pages)
     except KeyboardInterrupt:
-        echo(
-            "cchc-extract: batch interrupted; every document stored is whole: run the same command again to finish",
-            err=True,
-        )
+        echo(f"cchc-extract: {t('cli.batch.interrupted')}", err=True)
         raise Exit(130) from None
     except store.errors as exc:  # the database itself failed (disk full, server gone)
-        problem = f"database failed: {first_line(exc)}; every document stored is whole"
-        raise _fail(OutputError(hide_password(db), problem)) from None
+        raise _fail(OutputError(hide_password(db), "error.db.failed", reason=first_line(exc))) from None
+    except CchcError as error:
+        raise _fail(error) from None
     finally:
         store.close()
         if handle:
@@ -306,31 +444,29 @@ def gold_docbin_command(corpus: Path, gold: Path, out: Path, lang: str = "xx", f
     """Write spaCy training data from gold: a DocBin whose span groups hold the gold records (needs the spacy extra)."""
     try:
         from .spacy import gold_docs  # spaCy is imported here, and only here
-    except ImportError as exc:
-        raise _fail(CchcError(None, str(exc))) from None
+    except ImportError:
+        raise _fail(CchcError(None, "error.spacy.missing", "remedy.spacy.install")) from None
     from spacy.tokens import DocBin
 
     from .evaluate import pair_corpus
 
     if out.exists() and not force:
-        raise _fail(OutputError(out, "already exists", "use --force to overwrite it"))
+        raise _fail(OutputError(out, "error.output.exists", "remedy.output.force"))
     try:
         pairs = pair_corpus(corpus, gold)
         if not pairs:
-            raise CchcError(corpus, f"no document here has a gold file in {gold}")
+            raise CchcError(corpus, "error.gold.none", gold=str(gold))
         docs = gold_docs(pairs, lang)
     except CchcError as error:
         raise _fail(error) from None
     except ImportError as exc:  # spaCy has no such language, or it needs a package
-        raise _fail(CchcError(None, f"--lang {lang}: {first_line(exc)}")) from None
+        raise _fail(CchcError(None, "error.spacy.lang", value=lang, reason=first_line(exc))) from None
     try:
         DocBin(docs=docs).to_disk(out)
     except OSError as exc:
-        raise _fail(OutputError(out, f"cannot be written: {exc.strerror or exc}")) from None
-    counts = ", ".join(
-        f"{sum(len(d.spans.get(f'cchc_{k}', [])) for d in docs)} {k}" for k in ("references", "figures", "sections")
-    )
-    echo(f"wrote {len(docs)} document(s) to {out}: {counts}", err=True)
+        raise _fail(OutputError.unwritable(out, exc)) from None
+    counts = {k: sum(len(d.spans.get(f"cchc_{k}", [])) for d in docs) for k in ("references", "figures", "sections")}
+    echo(t("cli.docbin_written", count=len(docs), out=str(out), **counts), err=True)
 
 
 def _eval_text(data: dict[str, Any]) -> str:
@@ -395,39 +531,106 @@ def _flag(dest: str, *flags: str, help: str) -> Option:
     return Option(dest, flags, help, {"action": "store_true"})
 
 
+def _lower(value: str) -> str:
+    return value.lower()  # choices are taken in any case (--format PDF)
+
+
+def _language(value: str) -> str:
+    """--lang: messages in this language from now on, here and in workers."""
+    code = parse_language(value)
+    if code is None:
+        raise argparse.ArgumentTypeError(t("error.lang.unknown", value=value, choices=", ".join(LANGUAGES)))
+    set_language(code)
+    return code
+
+
 _OUT = _opt("out", "--out", "-o", help="Write to this file instead of stdout.", type=Path, metavar="FILE")
+_FORCE = _flag("force", "--force", help="Overwrite --out if it exists.")
 _GOLD = _opt("gold", "--gold", help="Folder of gold JSON files, matched by file stem.", type=Path, required=True)
+_ENCODING = _opt("encoding", "--encoding", help=_ENCODING_HELP, default="auto", metavar="E")
+_OCR = _opt("ocr", "--ocr", help=OCR_HELP, default="auto", metavar="WHEN")
+# messages in the user's language: every command but gold-docbin, whose --lang is spaCy's tokenizer
+LANG_OPTION = _opt(
+    "lang",
+    "--lang",
+    help="Language of messages, labels and errors: vi (the default) or en. [env var: CCHC_LANG]",
+    type=_language,
+    metavar="vi|en",
+)
 
 
 class Command(NamedTuple):
     run: Callable[..., None]
     options: tuple[Option, ...]
+    epilog: str = ""
 
 
 COMMANDS: dict[str, Command] = {
     "extract": Command(
         extract_command,
         (
-            _arg("report", "The report file (.txt, .md, .docx, .doc, .pdf).", type=Path, metavar="REPORT"),
-            _flag("json_", "--json", help="Print the contract JSON."),
+            _arg(
+                "reports",
+                "Report files (.txt, .md, .docx, .doc, .pdf, .png, .jpg, .tif) or globs; - for standard input.",
+                nargs="+",
+                metavar="REPORT",
+            ),
+            _flag("json_", "--json", help="Print the contract JSON (JSON Lines for several)."),
             _flag("with_text", "--with-text", help="Add the normalized text to the JSON."),
-            _OUT,
-            _flag("force", "--force", help="Overwrite --out or CSV files if they exist."),
+            _opt(
+                "out",
+                "--out",
+                "-o",
+                help="Write to this file instead of stdout (- for stdout).",
+                type=Path,
+                metavar="FILE",
+            ),
+            _flag("force", "--force", help="Overwrite --out, --html or CSV files if they exist."),
             _opt(
                 "csv_dir",
                 "--csv",
-                help="Also write one CSV per table (UTF-8 with BOM) into this folder.",
+                help="Also write one CSV per table into this folder (a sub-folder per report for several).",
                 type=Path,
                 metavar="DIR",
             ),
+            _opt(
+                "csv_dialect",
+                "--csv-dialect",
+                help=_DIALECT_HELP,
+                choices=CSV_DIALECTS,
+                default="excel",
+            ),
+            _opt(
+                "html",
+                "--html",
+                help="Also write a review page: a self-contained HTML file (a folder with an index for several).",
+                type=Path,
+                metavar="PATH",
+            ),
+            _flag("full", "--full", help="Show every item of long lists in the summary."),
+            _opt(
+                "format_",
+                "--format",
+                help="Read the report as this format whatever its name says (standard input: recognised, else txt).",
+                type=_lower,
+                choices=FORMATS,
+            ),
             _opt("password", "--password", help="Password of an encrypted PDF."),
-            _opt("encoding", "--encoding", help=_ENCODING_HELP, default="auto", metavar="E"),
-            _opt("ocr", "--ocr", help=OCR_HELP, default="auto", metavar="WHEN"),
+            _ENCODING,
+            _OCR,
+            LANG_OPTION,
         ),
+        "Examples:\n\n"
+        "  cchc-extract report.docx                     a summary in Vietnamese\n\n"
+        "  cchc-extract report.pdf --lang en --full     in English, every list whole\n\n"
+        "  cchc-extract reports/*.md --json > all.jsonl one JSON object per line\n\n"
+        "  cat report.md | cchc-extract - --format md --json\n\n"
+        "  cchc-extract report.txt --html review.html --csv tables/ --csv-dialect excel-vn",
     ),
     "schema": Command(
         schema_command,
-        (_OUT, _flag("force", "--force", help="Overwrite --out if it exists.")),
+        (_OUT, _FORCE, LANG_OPTION),
+        "Example:\n\n  cchc-extract schema --out cchc-report.schema.json",
     ),
     "eval": Command(
         eval_command,
@@ -437,7 +640,11 @@ COMMANDS: dict[str, Command] = {
             _flag("json_", "--json", help="Print the scores as JSON."),
             _opt("mode", "--mode", help="key (canonical identity) or strict (every field).", default="key"),
             _opt(
-                "min_f1", "--min-f1", help="Exit 1 when any record type's F1 falls below this.", type=float, metavar="X"
+                "min_f1",
+                "--min-f1",
+                help="Exit 1 when any record type's F1 falls below this.",
+                type=float,
+                metavar="X",
             ),
             _opt("diff", "--diff", help="Show what was missed and extra for this document (file name)."),
             _opt(
@@ -446,7 +653,12 @@ COMMANDS: dict[str, Command] = {
                 help="TYPE=X or TYPE.FIELD=X: exit 1 when that record type's F1 (or that field's accuracy) is below X.",
                 action="append",
             ),
+            _flag("allow_draft", "--allow-draft", help='Score against gold marked "draft": true (refused otherwise).'),
+            LANG_OPTION,
         ),
+        "Examples:\n\n"
+        "  cchc-extract eval corpus --gold gold --min-f1 0.95\n\n"
+        "  cchc-extract eval corpus --gold gold --diff 004_an_phu_planted_errors_2025.txt",
     ),
     "batch": Command(
         batch_command,
@@ -463,17 +675,25 @@ COMMANDS: dict[str, Command] = {
             ),
             _opt("timeout", "--timeout", help="Seconds one document may take.", type=float, default=120.0, metavar="S"),
             _flag("quiet", "--quiet", "-q", help="No progress bar and no summary."),
-            _opt("encoding", "--encoding", help=_ENCODING_HELP, default="auto", metavar="E"),
-            _opt("ocr", "--ocr", help=OCR_HELP, default="auto", metavar="WHEN"),
+            _ENCODING,
+            _opt(
+                "html",
+                "--html",
+                help="Also write a review page per report into this folder, and an index.html.",
+                type=Path,
+                metavar="DIR",
+            ),
+            _OCR,
+            LANG_OPTION,
         ),
+        "Examples:\n\n"
+        "  cchc-extract batch archive/ --db results.sqlite --jobs 2\n\n"
+        "  cchc-extract batch 'reports/**/*.docx' --jsonl records.jsonl --html pages/",
     ),
     "gold-draft": Command(
         gold_draft_command,
-        (
-            _arg("report", "The report to draft gold for.", type=Path, metavar="REPORT"),
-            _OUT,
-            _flag("force", "--force", help="Overwrite --out if it exists."),
-        ),
+        (_arg("report", "The report to draft gold for.", type=Path, metavar="REPORT"), _OUT, _FORCE, LANG_OPTION),
+        "Example:\n\n  cchc-extract gold-draft corpus/new_report.txt --out gold/new_report.json",
     ),
     "gold-docbin": Command(
         gold_docbin_command,
@@ -487,17 +707,28 @@ COMMANDS: dict[str, Command] = {
             _GOLD,
             _opt("out", "--out", "-o", help="The .spacy file to write.", type=Path, required=True, metavar="FILE"),
             _opt("lang", "--lang", help="Tokenizer: xx (any language) or vi (no pyvi).", default="xx"),
-            _flag("force", "--force", help="Overwrite --out if it exists."),
+            _FORCE,
         ),
+        "Example:\n\n  cchc-extract gold-docbin corpus --gold gold --out train.spacy --lang vi\n\n"
+        "(--lang here is the spaCy tokenizer; messages follow CCHC_LANG.)",
     ),
 }
 
-
 _HELP = "Show this message and exit."
+# the options of cchc-extract itself, before any command
+ROOT_OPTIONS = {"-h", "--help", "--version", "--install-completion", "--show-completion"}
 
 
 class _Formatter(argparse.HelpFormatter):
-    """argparse's help, with "Usage:" and the default of every option that has one shown."""
+    """argparse's help, with "Usage:", paragraphs kept apart, examples (indented lines) as
+    written, and the default of every option that has one."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        paragraphs = text.split("\n\n")
+        return "\n\n".join(
+            p if p.startswith("  ") else textwrap.fill(" ".join(p.split()), width, initial_indent=indent)
+            for p in paragraphs
+        )
 
     def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "Usage: " if prefix is None else prefix)
@@ -509,24 +740,46 @@ class _Formatter(argparse.HelpFormatter):
 
 
 class _Parser(argparse.ArgumentParser):
-    """A usage error is one line on stderr and exit status 2, like every other error."""
+    """A usage error is one line on stderr and exit status 2, in the user's language."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        detail = t("error.cli.usage", detail=message, hint=f"{self.prog} -h")
+        self.exit(2, f"cchc-extract: {t('cli.error')}: {detail}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; each command's options come from ``COMMANDS``."""
-    parser = _Parser(prog=PROG, description=DESCRIPTION, formatter_class=_Formatter, allow_abbrev=False, add_help=False)
+    parser = _Parser(
+        prog=PROG,
+        usage=f"{PROG} [OPTIONS] REPORT... | COMMAND [ARGS]...",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=_Formatter,
+        allow_abbrev=False,
+        add_help=False,
+    )
     parser.add_argument("-h", "--help", action="help", help=_HELP)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}", help="Print the version.")
-    commands = parser.add_subparsers(
-        dest="command", metavar="COMMAND", title="commands", parser_class=_Parser, required=True
+    parser.add_argument(
+        "--install-completion",
+        metavar="SHELL",
+        nargs="?",
+        const="",
+        help="Install completion for the shell (bash or zsh; the current one when not named).",
     )
+    parser.add_argument("--show-completion", metavar="SHELL", nargs="?", const="", help="Show the completion script.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=_Parser)
     for name, command in COMMANDS.items():
         doc = (command.run.__doc__ or "").strip()
         sub = commands.add_parser(
-            name, help=doc, description=doc, formatter_class=_Formatter, allow_abbrev=False, add_help=False
+            name,
+            prog=f"{PROG} {name}",
+            help=doc.splitlines()[0],
+            description=doc,
+            epilog=command.epilog or None,
+            formatter_class=_Formatter,
+            allow_abbrev=False,
+            add_help=False,
         )
         sub.add_argument("-h", "--help", action="help", help=_HELP)
         for option in command.options:
@@ -541,18 +794,36 @@ def _settings(option: Option) -> dict[str, Any]:
     return settings
 
 
-def _route(argv: list[str]) -> list[str]:
-    """Make ``cchc-extract REPORT ...`` mean ``cchc-extract extract REPORT ...``."""
-    first = next((a for a in argv if not a.startswith("-")), None)
+def route(argv: list[str]) -> list[str]:
+    """Make ``cchc-extract REPORT ...`` mean ``cchc-extract extract REPORT ...``: anything but
+    a command name or a root option first (a file, ``-``, an option of extract) starts extract."""
+    if argv[:1] in (["--install-completion"], ["--show-completion"]):
+        return argv  # they take a shell's name
+    first = next((a for a in argv if a not in ROOT_OPTIONS), None)
     if first is None or first in COMMANDS:
         return argv
     return ["extract", *argv]
+
+
+def _early_language(args: list[str]) -> None:
+    """--lang before anything else is read, so that every message (usage errors too) is in
+    that language; a wrong value is left for the parser to refuse. gold-docbin's --lang is
+    spaCy's tokenizer, not a language of messages."""
+    if args[:1] == ["gold-docbin"]:
+        return
+    for k, arg in enumerate(args):
+        value = args[k + 1] if arg == "--lang" and k + 1 < len(args) else arg.partition("=")[2]
+        if (arg == "--lang" or arg.startswith("--lang=")) and parse_language(value):
+            set_language(value)
 
 
 def run() -> None:
     """The console script and ``python -m cchc_extract``: ``main``, in a process that then ends."""
     try:
         main()
+    except BrokenPipeError:  # the reader of the output went away (| head): no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
     finally:
         # The process ends here: its objects need not be walked once more by the cycle
         # collector at shutdown (some 15 ms after an extraction, a tenth of the whole run).
@@ -561,15 +832,37 @@ def run() -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; leaves by ``SystemExit`` with the command's exit status."""
-    args = _route(list(sys.argv[1:] if argv is None else argv))
+    if os.environ.get("_CCHC_EXTRACT_COMPLETE"):
+        from .completion import answer
+
+        answer()
+        raise SystemExit(0)
+    args = route(list(sys.argv[1:] if argv is None else argv))
+    _early_language(args)
     parser = build_parser()
     if not args:
         parser.print_help()
         raise SystemExit(2)
     namespace = vars(parser.parse_args(args))
-    command = COMMANDS[namespace.pop("command")]
+    install, show = namespace.pop("install_completion"), namespace.pop("show_completion")
+    if install is not None or show is not None:
+        from .completion import install_script, script
+
+        try:
+            if show is not None:
+                echo(script(show))
+            else:
+                echo(install_script(install), err=True)
+        except CchcError as error:
+            raise _fail(error) from None
+        raise SystemExit(0)
+    name = namespace.pop("command")
+    if name is None:
+        parser.error("the following arguments are required: COMMAND")
+    if name != "gold-docbin":
+        namespace.pop("lang", None)  # already set: messages follow it
     try:
-        command.run(**namespace)
+        COMMANDS[name].run(**namespace)
     except Exit as stop:
         raise SystemExit(stop.code) from None
     raise SystemExit(0)

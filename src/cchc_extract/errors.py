@@ -1,8 +1,15 @@
-"""Errors a user can act on. Each renders as one line naming the file and the problem."""
+"""Errors a user can act on. Each renders as one line naming the file and the problem.
+
+The problem and the remedy are message ids of the catalogue (``i18n``), written out in
+the language current when the line is shown: ``InputError(path, "error.input.missing")``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from .i18n import t
 
 
 def first_line(error: BaseException) -> str:
@@ -12,21 +19,29 @@ def first_line(error: BaseException) -> str:
 
 
 class CchcError(Exception):
-    """Base class: a problem with the user's input, reported without a traceback."""
+    """Base class: a problem with the user's input, reported without a traceback.
+
+    ``problem`` and ``remedy`` are message ids; ``args`` fill their placeholders.
+    """
 
     kind = "error"
     exit_status = 2
 
-    def __init__(self, path: str | Path | None, problem: str, remedy: str | None = None):
+    def __init__(self, path: str | Path | None, problem: str, remedy: str | None = None, **args: Any):
         self.path = str(path) if path is not None else None
         self.problem = problem
         self.remedy = remedy
+        self.values = args
         super().__init__(self.line())
 
     def line(self) -> str:
+        """The error in one line, in the current language: "FILE: problem (remedy)"."""
         where = f"{self.path}: " if self.path else ""
-        tail = f" ({self.remedy})" if self.remedy else ""
-        return f"{where}{self.problem}{tail}"
+        tail = f" ({t(self.remedy, **self.values)})" if self.remedy else ""
+        return f"{where}{t(self.problem, **self.values)}{tail}"
+
+    def __str__(self) -> str:
+        return self.line()
 
 
 class InputError(CchcError):
@@ -51,6 +66,11 @@ class OutputError(CchcError):
     """Writing the result would overwrite something, or the target is unwritable."""
 
     kind = "output"
+
+    @classmethod
+    def unwritable(cls, path: str | Path, exc: OSError) -> OutputError:
+        """``path`` cannot be written, for the reason the system gave."""
+        return cls(path, "error.output.unwritable", reason=exc.strerror or str(exc))
 
 
 class NoTextError(CchcError):

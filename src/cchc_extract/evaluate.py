@@ -109,16 +109,16 @@ def load_gold(path: str | Path) -> Gold:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise GoldError(path, "no such gold file") from exc
+        raise GoldError(path, "error.gold.missing") from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GoldError(path, f"is not readable JSON: {exc}") from exc
+        raise GoldError(path, "error.gold.json", reason=str(exc)) from exc
     try:
         return Gold.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise GoldError(path, f"field {where}: {err['msg']}{more}") from exc
+        more = f" (+{exc.error_count() - 1})" if exc.error_count() > 1 else ""
+        raise GoldError(path, "error.gold.field", field=where, reason=f"{err['msg']}{more}") from exc
 
 
 # --- bookkeeping --------------------------------------------------------------
@@ -402,9 +402,9 @@ def pair_corpus(corpus: Path, gold_dir: Path) -> list[tuple[Path, Path]]:
     under the corpus folder) where it names one, else any document of the same stem, in any
     format and any sub-folder."""
     if not corpus.is_dir():
-        raise GoldError(corpus, "is not a folder of documents")
+        raise GoldError(corpus, "error.gold.corpus_not_folder")
     if not gold_dir.is_dir():
-        raise GoldError(gold_dir, "is not a folder of gold files")
+        raise GoldError(gold_dir, "error.gold.gold_not_folder")
     suffixes = set(supported_suffixes())
     documents = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
     pairs = []
@@ -413,7 +413,7 @@ def pair_corpus(corpus: Path, gold_dir: Path) -> list[tuple[Path, Path]]:
         if source is not None:
             doc = corpus / source
             if not doc.is_file():
-                raise GoldError(gold_path, f"names source {source!r}, which is not under {corpus}")
+                raise GoldError(gold_path, "error.gold.source", source=source, corpus=str(corpus))
             pairs.append((doc, gold_path))
         else:
             pairs.extend((doc, gold_path) for doc in documents if doc.stem == gold_path.stem)
@@ -425,16 +425,31 @@ def _declared_source(gold_path: Path) -> str | None:
     try:
         data = json.loads(gold_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GoldError(gold_path, f"is not readable JSON: {exc}") from exc
+        raise GoldError(gold_path, "error.gold.json", reason=str(exc)) from exc
     source = data.get("source") if isinstance(data, dict) else None
     return source if isinstance(source, str) else None
 
 
-def evaluate(pairs: Iterable[tuple[Path, Path]], extract: Callable[[Path], Report], mode: Mode = "key") -> Evaluation:
-    """Extract each document and score it against its gold."""
+def evaluate(
+    pairs: Iterable[tuple[Path, Path]],
+    extract: Callable[[Path], Report],
+    mode: Mode = "key",
+    *,
+    allow_draft: bool = False,
+) -> Evaluation:
+    """Extract each document and score it against its gold.
+
+    Gold marked ``"draft": true`` (written by ``gold-draft`` and not yet corrected by
+    reading) is refused with a ``GoldError``: it is the extractor's own output, and would
+    score it perfect. ``allow_draft`` scores it anyway.
+    """
+    pairs = list(pairs)
+    golds = [load_gold(gold_path) for _, gold_path in pairs]
+    drafts = [str(path) for (_, path), gold in zip(pairs, golds, strict=True) if gold.draft]
+    if drafts and not allow_draft:
+        raise GoldError(drafts[0], "error.gold.draft", "remedy.gold.draft", count=len(drafts))
     results = []
-    for doc, gold_path in pairs:
-        gold = load_gold(gold_path)
+    for (doc, _), gold in zip(pairs, golds, strict=True):
         results.append(score_document(extract(doc), gold, mode, name=doc.name))
     return Evaluation(mode, results)
 

@@ -8,9 +8,12 @@ renaming or removing one needs a new ``SCHEMA_VERSION``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Iterator
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .i18n import t
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -22,6 +25,18 @@ class Record(BaseModel):
     """Base of every model: immutable, and strict about unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    # the fields a short repr shows (all of them when empty): a record prints on one line
+    _repr_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        if not self._repr_fields:
+            yield from super().__repr_args__()
+            return
+        for name in self._repr_fields:
+            value = getattr(self, name)
+            if value is not None and value != [] and value is not False:
+                yield name, value.isoformat() if isinstance(value, dt.date) else value
 
 
 class Source(Record):
@@ -53,6 +68,8 @@ class Metadata(Record):
 
 
 class Section(Record):
+    _repr_fields = ("id", "title", "span")
+
     id: str = Field(description='"I", "I.1", "II.3.a"')
     number: str = Field(description="as written")
     level: int = Field(description="1 for the outermost heading form in use (Roman headings)")
@@ -66,6 +83,8 @@ class Section(Record):
 
 
 class Appendix(Record):
+    _repr_fields = ("id", "title", "span")
+
     id: str
     title: str
     text: str
@@ -75,6 +94,8 @@ class Appendix(Record):
 
 
 class Reference(Record):
+    _repr_fields = ("text", "key", "date", "span")
+
     text: str
     doc_type: str | None = None
     number: str | None = None
@@ -94,6 +115,8 @@ class Reference(Record):
 
 
 class Figure(Record):
+    _repr_fields = ("text", "value", "unit", "share_percent", "span")
+
     text: str
     value: float
     unit: str | None = Field(
@@ -113,6 +136,8 @@ class Figure(Record):
 
 
 class TableRow(Record):
+    _repr_fields = ("code", "label", "value", "unit_resolved")
+
     code: str | None = None
     label: str | None = None
     unit: str | None = None
@@ -128,9 +153,22 @@ class TableRow(Record):
 
 
 class Table(Record):
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        yield "id", self.id
+        if self.title:
+            yield "title", self.title if len(self.title) <= 60 else self.title[:59] + "…"
+        yield "rows", len(self.rows)
+
     id: str
     title: str | None = None
     columns: list[str] = Field(default_factory=list)
+    column_roles: list[str | None] = Field(
+        default_factory=list,
+        description="for each column, the row field it fills (code, label, unit, value, note), or null: kept in extra",
+    )
+    unit_line: str | None = Field(
+        None, description='the unit of the whole table as written above it ("Đơn vị: Triệu đồng")'
+    )
     rows: list[TableRow] = Field(default_factory=list)
     section: str | None = None
     span: Span | None = None
@@ -138,6 +176,8 @@ class Table(Record):
 
 
 class Check(Record):
+    _repr_fields = ("rule", "severity", "message")
+
     rule: str = Field(description="stable rule id, e.g. numbering.gap")
     severity: Severity
     message: str
@@ -145,13 +185,37 @@ class Check(Record):
 
 
 class ParseWarning(Record):
+    """What a stage noticed but could not settle; every stage returns these, the pipeline collects them."""
+
+    _repr_fields = ("code", "message", "page")
+
     code: str
     message: str
     page: int | None = None
     span: Span | None = None
 
+    @classmethod
+    def of(
+        cls, code: str, variant: str | None = None, *, page: int | None = None, span: Span | None = None, **args: Any
+    ) -> ParseWarning:
+        """A warning whose message is ``warning.<code>`` (or ``warning.<code>.<variant>``) of the catalogue;
+        ``page`` fills its ``{page}`` too."""
+        message_id = f"warning.{code}.{variant}" if variant else f"warning.{code}"
+        return cls(code=code, message=t(message_id, page=page, **args), page=page, span=span)
+
 
 class Report(Record):
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """One line: the file, the report's identity, and how many records of each kind."""
+        m = self.metadata
+        yield "path", self.source.path
+        for name in ("doc_type", "number", "symbol", "date"):
+            value = getattr(m, name)
+            if value is not None:
+                yield name, value.isoformat() if isinstance(value, dt.date) else value
+        for kind in ("sections", "references", "figures", "tables", "checks", "warnings"):
+            yield kind, len(getattr(self, kind))
+
     schema_version: Literal["1"] = "1"
     source: Source
     metadata: Metadata

@@ -18,7 +18,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import PatternError
-from .patterncache import PATTERNS_ENV, install, parsed
+from .patterncache import PATTERNS_ENV, install, load_yaml, parsed
 
 install()  # the patterns compiled from here on are kept on disk between processes (patterncache)
 
@@ -171,21 +171,9 @@ def _load(name: str) -> Any:
     source = Path(override) / name if override else resources.files("cchc_extract.patterns").joinpath(name)
     try:
         # the data as parsed before from these very bytes, or parsed now (patterncache)
-        return parsed(source.read_bytes(), _parse_yaml)
+        return parsed(source.read_bytes(), load_yaml)
     except (OSError, ValueError) as exc:  # ValueError: a YAML error, or bytes that are not UTF-8
-        raise PatternError(f"patterns/{name}", f"cannot be read as YAML: {exc}") from exc
-
-
-def _parse_yaml(raw: bytes) -> Any:
-    import yaml  # only when the pattern files are not those the cache holds
-
-    # libyaml's loader where PyYAML was built with it (the wheels are): the same safe
-    # subset of YAML, read several times faster
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(raw.decode("utf-8"), Loader=loader)
-    except yaml.YAMLError as exc:
-        raise ValueError(str(exc)) from exc
+        raise PatternError(f"patterns/{name}", "error.patterns.yaml", reason=str(exc)) from exc
 
 
 def _validated(name: str, model: type[BaseModel]) -> Any:
@@ -193,7 +181,9 @@ def _validated(name: str, model: type[BaseModel]) -> Any:
         return model.model_validate(_load(name))
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
-        raise PatternError(f"patterns/{name}", f"{exc.error_count()} bad entries: {problems}") from exc
+        raise PatternError(
+            f"patterns/{name}", "error.patterns.entries", count=exc.error_count(), problems=problems
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -403,7 +393,7 @@ def layout(name: str) -> regex.Pattern[str]:
     for entry in layout_entries():
         if entry.id == name:
             return regex.compile(entry.pattern)
-    raise PatternError("patterns/layout.yaml", f"has no pattern {name!r}")
+    raise PatternError("patterns/layout.yaml", "error.patterns.missing", name=name)
 
 
 @derived

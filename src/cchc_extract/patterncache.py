@@ -157,6 +157,21 @@ def parsed(raw: bytes, parse: Callable[[bytes], Any]) -> Any:
         return data
 
 
+def load_yaml(raw: bytes) -> Any:
+    """The data of a YAML file (pattern files, message catalogues); PyYAML is imported only here,
+    when the cache does not already hold the file. A YAML error, or bytes that are not UTF-8,
+    is a ``ValueError``."""
+    import yaml
+
+    # libyaml's loader where PyYAML was built with it (the wheels are): the same safe
+    # subset of YAML, read several times faster
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(raw.decode("utf-8"), Loader=loader)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc)) from exc
+
+
 def _front(engine: Any, original: Callable[..., Any]) -> Callable[..., Any]:
     """The step put in front of ``regex._main._compile``."""
     uncached = engine.DEBUG | engine.LOCALE

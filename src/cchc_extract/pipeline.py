@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from . import patternbook
 from .checks import run_checks
 from .extract import build_table, find_references
 from .extract.figures import find_figures
@@ -16,7 +17,7 @@ from .extract.references import mark_self
 from .extract.tables import has_named_columns
 from .models import ParseWarning, Report, Source, Table
 from .normalize import Document, normalize
-from .readers import Block, RawDocument, read
+from .readers import Block, RawDocument, read, read_data
 from .segment import Layout, segment, unique_id
 
 
@@ -26,15 +27,44 @@ def extract(
     with_text: bool = False,
     password: str | None = None,
     encoding: str = "auto",
+    format: str | None = None,
     ocr: Any = None,
 ) -> Report:
     """Read a report file and return its records (raises ``CchcError`` on bad input).
 
     ``encoding`` is that of a text file: ``auto`` (recognised), utf-8, utf-16, cp1258,
-    tcvn3, vni, viscii or vps. ``ocr``: when scanned pages and images are read by OCR
-    (see ``readers.read``).
+    tcvn3, vni, viscii or vps. ``format`` ("txt", "md", "docx", "doc", "pdf", "png", "jpeg",
+    "tiff") reads the file as that format whatever its suffix says. ``ocr``: when scanned
+    pages and images are read by OCR (see ``readers.read``).
     """
-    return extract_raw(read(path, password=password, encoding=encoding, ocr=ocr), with_text=with_text)
+    raw = read(path, password=password, encoding=encoding, format=format, ocr=ocr)
+    return extract_raw(raw, with_text=with_text)
+
+
+def extract_text(
+    text: str | bytes,
+    format: str | None = "txt",
+    *,
+    name: str = "<text>",
+    with_text: bool = False,
+    password: str | None = None,
+    encoding: str = "auto",
+    ocr: Any = None,
+) -> Report:
+    """Extract a report given as text, or as the bytes of a file, rather than a path.
+
+    A ``str`` is the report's text (``format`` "txt" or "md"); ``bytes`` may be any
+    format (``format=None``: recognised from the bytes, text when they are no PDF, DOCX,
+    .doc or image). ``name`` stands for the file in ``source.path`` and in errors.
+    """
+    if isinstance(text, str):
+        if format not in ("txt", "md"):
+            raise TypeError(f"a {format} report is bytes, not str: pass the file's bytes")
+        data, encoding = text.encode("utf-8"), "utf-8"
+    else:
+        data = text
+    raw = read_data(data, format, name=name, password=password, encoding=encoding, ocr=ocr)
+    return extract_raw(raw, with_text=with_text)
 
 
 def extract_raw(raw: RawDocument, *, with_text: bool = False) -> Report:
@@ -74,18 +104,13 @@ def _extract_document(doc: Document, with_text: bool) -> Report:
     exclude = {*layout.own_numbers, (0, start), (end, len(doc.text) + 1)} - {(0, 0)}
     references, ref_warnings = find_references(doc.text, layout.section_at, doc.page_at, exclude)
     references = mark_self(doc.text, references, layout.own, layout.captions(doc))
-    tables, table_warnings = extract_tables(doc, layout)
+    tables, table_warnings = find_tables(doc, layout)
     # running text of the body and the appendices, and table cells of text ("0 đồng đối với
     # cá nhân ..."); a number alone in its cell has no unit after it, so is no figure
     regions = [layout.body] + [a.extent for a in layout.appendices]
     figures = find_figures(doc, regions, layout.section_at, [r.span for r in references])
     raw = doc.raw
-    warnings = [ParseWarning(code=c, message=m, page=p) for c, m, p in raw.warnings]
-    warnings += [ParseWarning(code=c, message=m) for c, m in layout.warnings]
-    warnings += [
-        ParseWarning(code=c, message=m, page=doc.page_at(at), span=(at, at))
-        for c, m, at in [*ref_warnings, *table_warnings]
-    ]
+    warnings = [*raw.warnings, *layout.warnings, *ref_warnings, *table_warnings]
     report = Report(
         source=Source(
             path=raw.path,
@@ -136,14 +161,14 @@ def warm_up() -> None:
     extract_raw(RawDocument(path="<warm-up>", format="txt", sha256="0" * 64, blocks=[Block(_WARM_UP)]))
 
 
-def extract_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[tuple[str, str, int]]]:
+def find_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[ParseWarning]]:
     """Tables of the body and the appendices (the header and the closing hold none)."""
     body_lines = (doc.line_index(layout.body[0]), doc.line_index(max(layout.body[0], layout.body[1] - 1)) + 1)
     regions = [body_lines] + [
         (doc.line_index(a.extent[0]), doc.line_index(max(a.extent[0], a.extent[1] - 1)) + 1) for a in layout.appendices
     ]
     tables: list[Table] = []
-    warnings: list[tuple[str, str, int]] = []
+    warnings: list[ParseWarning] = []
     used: dict[str, int] = {}
     for first, stop in regions:
         for grid in find_grids(doc, first, stop):
@@ -157,11 +182,27 @@ def extract_tables(doc: Document, layout: Layout) -> tuple[list[Table], list[tup
             table_id = unique_id(base, used, "-")
             section = f"appendix:{appendix.id}" if appendix else layout.section_at(start)
             table, found = build_table(grid, table_id, title, section)
+            table = table.model_copy(update={"unit_line": _unit_line_above(doc, grid.first_line)})
             # a lone row under no column names we know is layout in the body, not data
             if len(table.rows) >= 2 or (table.rows and (appendix or has_named_columns(table.columns))):
                 tables.append(table)
                 warnings.extend(found)
     return tables, warnings
+
+
+def _unit_line_above(doc: Document, line: int) -> str | None:
+    """ "Đơn vị: Triệu đồng" at the end of one of the two lines of text above a table."""
+    seen = 0
+    for k in range(line - 1, max(-1, line - 6), -1):
+        text = doc.line_text(k).strip(" |*")
+        if not text:
+            continue
+        if found := patternbook.layout("table_unit_line").search(text):
+            return found["line"]
+        seen += 1
+        if seen == 2:
+            break
+    return None
 
 
 def _title_above(doc: Document, line: int) -> str | None:

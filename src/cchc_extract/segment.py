@@ -18,7 +18,7 @@ import regex
 from . import patternbook
 from .extract.references import OwnNumber, Symbol, read_symbol
 from .issuers import normalize_issuer
-from .models import Appendix, Metadata, Section, Span
+from .models import Appendix, Metadata, ParseWarning, Section, Span
 from .normalize import Document
 from .vietnamese import is_upper, recase_body, slug, strip_accents
 
@@ -66,7 +66,7 @@ class Layout:
     extent: Span = (0, 0)  # the document, without the text a website put around it
     own: OwnNumber | None = None  # the document's own number, to tell mentions of itself
     own_numbers: list[Span] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -181,14 +181,17 @@ def segment(doc: Document) -> Layout:
     )
 
 
-def _set_aside(lines: list[str], start: int, end: int) -> list[tuple[str, str]]:
+def _set_aside(lines: list[str], start: int, end: int) -> list[ParseWarning]:
     """A warning for the text before and after the document, where there is any."""
     before = sum(1 for line in lines[:start] if line.strip(" |"))
     after = sum(1 for line in lines[end:] if line.strip(" |"))
     if not before and not after:
         return []
-    parts = [f"{n} line(s) {where}" for n, where in ((before, "before its header"), (after, "after its end")) if n]
-    return [("document.extent", f"text around the document set aside ({' and '.join(parts)}): no records from it")]
+    if before and after:
+        return [ParseWarning.of("document.extent", "both", before=before, after=after)]
+    if before:
+        return [ParseWarning.of("document.extent", "before", before=before)]
+    return [ParseWarning.of("document.extent", "after", after=after)]
 
 
 # --- extent -------------------------------------------------------------------
@@ -293,7 +296,7 @@ class _Header:
     subject: str | None = None
     catalogue_signer: str | None = None
     own_spans: list[Span] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
 
 def _cells(doc: Document, lines: list[str], first: int, upto: int) -> list[_Cell]:
@@ -456,7 +459,7 @@ def _place_date(header: _Header, text: str) -> None:
         try:
             header.date = dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
         except ValueError:
-            header.warnings.append(("date.impossible", f"the report's date {match[0].strip()!r} is impossible"))
+            header.warnings.append(ParseWarning.of("date.impossible", "report", date=match[0].strip()))
 
 
 def _split_at_motto(cells: list[_Cell]) -> list[_Cell]:

@@ -270,13 +270,18 @@ class _GoldPlacer:
         cursor = 0
         for i, record in enumerate(records):
             if not record.text:
-                raise GoldError(self.gold_path, f"{kind}[{i}] has no text: gold needs the words to find it")
+                raise GoldError(self.gold_path, "error.gold.no_text", record=f"{kind}[{i}]")
             found = find_words(folded, record.text, cursor)
             start = 0
             while found is None or found in taken:
                 found = find_words(folded, record.text, start)
                 if found is None:
-                    raise GoldError(self.gold_path, f"{kind}[{i}] {record.text!r} is not in {self.name}")
+                    raise GoldError(
+                        self.gold_path,
+                        "error.gold.not_found",
+                        record=f"{kind}[{i}] “{record.text}”",
+                        document=self.name,
+                    )
                 start = found[0] + 1
             taken.add(found)
             cursor = found[1]
@@ -294,14 +299,16 @@ class _GoldPlacer:
         cursor = 0
         for i, section in enumerate(sections):
             if not section.number or not section.title:
-                raise GoldError(self.gold_path, f"sections[{i}] needs number and title to be found")
+                raise GoldError(self.gold_path, "error.gold.section_fields", record=f"sections[{i}]")
             found = find_heading(lines, section.number, section.title, cursor)
             first = 0
             while found is None or found[0] in taken:
                 found = find_heading(lines, section.number, section.title, first)
                 if found is None:
                     what = f"{section.number}. {section.title!r}"
-                    raise GoldError(self.gold_path, f"sections[{i}] {what} is not in {self.name}")
+                    raise GoldError(
+                        self.gold_path, "error.gold.not_found", record=f"sections[{i}] {what}", document=self.name
+                    )
                 first = found[0] + 1
             index, form = found
             taken.add(index)

@@ -15,6 +15,7 @@ import math
 import regex
 
 from .. import patternbook
+from ..i18n import number, t
 from ..models import Check, Figure, Report, Table, TableRow
 
 _PERCENT = regex.compile(r"(\d+(?:[.,]\d+)?)\s?%")
@@ -34,11 +35,6 @@ def _part_of_whole(figure: Figure) -> bool:
 
 def _is_money(figure: Figure) -> bool:
     return figure.unit_family == "đồng"
-
-
-def _fmt(value: float) -> str:
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
 def _where(figure: Figure) -> list[str]:
@@ -65,14 +61,18 @@ def _narrative_sums(figures: list[Figure]) -> list[Check]:
             continue
         if added < total.value and _is_money(total):
             continue  # amounts listed "trong đó" are often a selection, not every part
-        terms = " + ".join(_fmt(p.value) for p in parts)
         checks.append(
             Check(
                 rule="sum.parts",
                 severity="error",
-                message=(
-                    f"{total.label or 'Total'}: the parts listed under it add up to {terms} = {_fmt(added)}"
-                    f" {total.unit}, but the total is {_fmt(total.value)} {total.unit} ({total.text!r})."
+                message=t(
+                    "check.sum.parts.narrative",
+                    label=total.label or t("word.total"),
+                    terms=" + ".join(number(p.value) for p in parts),
+                    added=added,
+                    total=total.value,
+                    unit=total.unit,
+                    text=total.text,
                 ),
                 where=_where(total) + [f"{p.span[0]}-{p.span[1]}" for p in parts],
             )
@@ -102,7 +102,7 @@ def _table_sums(table: Table) -> list[Check]:
         counted = [s for s in subs if s.number is not None and _same_unit(s, row)]
         if len(counted) < 2 or len(counted) != len([s for s in subs if s.number is not None]):
             continue
-        checks.extend(_row_sum_check(table, row, counted, "its 'Trong đó' rows"))
+        checks.extend(_row_sum_check(table, row, counted, "check.sum.parts.subrows"))
     # rows beside a "Tổng số ..." row of the same parent
     by_parent: dict[str | None, list[TableRow]] = {}
     for row in rows:
@@ -116,23 +116,28 @@ def _table_sums(table: Table) -> list[Check]:
         total = totals[0]
         parts = [r for r in siblings if r is not total and r.number is not None and _same_unit(r, total)]
         if len(parts) >= 2:
-            checks.extend(_row_sum_check(table, total, parts, "the rows beside it"))
+            checks.extend(_row_sum_check(table, total, parts, "check.sum.parts.siblings"))
     return checks
 
 
-def _row_sum_check(table: Table, total: TableRow, parts: list[TableRow], what: str) -> list[Check]:
+def _row_sum_check(table: Table, total: TableRow, parts: list[TableRow], message_id: str) -> list[Check]:
+    """``message_id``: check.sum.parts.subrows (its "Trong đó" rows) or .siblings (the rows beside it)."""
     added = sum(p.number or 0 for p in parts)
     if total.number is None or math.isclose(added, total.number, abs_tol=1e-6):
         return []
-    terms = " + ".join(_fmt(p.number or 0) for p in parts)
     codes = [p.code or f"{p.parent} / {p.label}" for p in parts]
     return [
         Check(
             rule="sum.parts",
             severity="error",
-            message=(
-                f"{table.id} row {total.code} ({total.label}): {what} add up to {terms} = {_fmt(added)},"
-                f" but the row says {total.value}."
+            message=t(
+                message_id,
+                table=table.id,
+                code=total.code,
+                label=total.label,
+                terms=" + ".join(number(p.number or 0) for p in parts),
+                added=added,
+                value=total.value,
             ),
             where=[
                 f"appendix:{table.id}" if table.section and table.section.startswith("appendix") else table.id,
@@ -165,14 +170,19 @@ def percent_recompute(report: Report) -> list[Check]:
         tolerance = 10 ** -_decimals(f.share_percent, f.text) + 1e-9
         if abs(computed - f.share_percent) <= tolerance:
             continue
-        of = f"{_fmt(total)} ({base.text!r})" if base else _fmt(total)
         checks.append(
             Check(
                 rule="percent.recompute",
                 severity="warning",
-                message=(
-                    f"{f.label or 'Share'}: {_fmt(f.value)} of {of} is {_fmt(round(computed, 2))} %,"
-                    f" but the report says {_fmt(f.share_percent)} % ({f.text!r})."
+                message=t(
+                    "check.percent.recompute.base" if base else "check.percent.recompute",
+                    label=f.label or t("word.share"),
+                    value=f.value,
+                    total=total,
+                    base=base.text if base else None,
+                    computed=round(computed, 2),
+                    share=f.share_percent,
+                    text=f.text,
                 ),
                 where=_where(f) + ([f"{base.span[0]}-{base.span[1]}"] if base else []),
             )
@@ -189,7 +199,7 @@ def percent_range(report: Report) -> list[Check]:
                 Check(
                     rule="percent.range",
                     severity="error",
-                    message=f"{f.label or 'Share'}: a share of {_fmt(share)} % is outside 0-100 ({f.text!r}).",
+                    message=t("check.percent.range.figure", label=f.label or t("word.share"), share=share, text=f.text),
                     where=_where(f),
                 )
             )
@@ -201,9 +211,12 @@ def percent_range(report: Report) -> list[Check]:
                     Check(
                         rule="percent.range",
                         severity="error",
-                        message=(
-                            f"{table.id} row {row.code or row.parent} ({row.label}): a rate of {row.value} % is"
-                            " outside 0-100; a count may have been typed in the percentage row."
+                        message=t(
+                            "check.percent.range.row",
+                            table=table.id,
+                            code=row.code or row.parent,
+                            label=row.label,
+                            value=row.value,
                         ),
                         where=[f"appendix:{table.id}", row.code or str(row.parent), row.label or ""],
                     )

@@ -19,6 +19,7 @@ from collections import Counter
 import regex
 
 from .. import patternbook
+from ..i18n import t
 from ..models import Check, Figure, Report, Table, TableRow
 from ..vietnamese import fold_tones
 
@@ -48,15 +49,15 @@ def narrative_appendix(report: Report) -> list[Check]:
     book = patternbook.units()
     units: dict[str | None, tuple[str | None, frozenset[str]]] = {}  # a table writes few units, many times
     rows = []
-    for t in report.tables:
-        for r in t.rows:
+    for each in report.tables:
+        for r in each.rows:
             if r.number is None:
                 continue
             if r.unit_resolved not in units:
                 units[r.unit_resolved] = (book.family_in(r.unit_resolved), _tokens(r.unit_resolved))
             family, unit_words = units[r.unit_resolved]
             label = _tokens(r.label)
-            rows.append((t, r, family, label, label | unit_words))
+            rows.append((each, r, family, label, label | unit_words))
     if not rows:
         return []
     # the rows of each unit family, and in each table of that family how many rows' labels hold
@@ -98,11 +99,14 @@ def narrative_appendix(report: Report) -> list[Check]:
 
 
 def _mismatch(figure: Figure, group: list[tuple[Table, TableRow]]) -> Check:
-    said = "; ".join(f"row {r.code or r.parent} '{r.label}' = {r.value}" for _, r in group)
+    said = "; ".join(
+        t("check.narrative.appendix_mismatch.row", code=r.code or r.parent, label=r.label, value=r.value)
+        for _, r in group
+    )
     return Check(
         rule="narrative.appendix_mismatch",
         severity="warning",
-        message=(f"The narrative says {figure.text!r} ({figure.label}), but the appendix says {said}."),
+        message=t("check.narrative.appendix_mismatch", text=figure.text, label=figure.label, rows=said),
         where=[w for w in (figure.section, f"{figure.span[0]}-{figure.span[1]}") if w]
         + [f"appendix:{t.id}" for t, _ in group[:1]]
         + [str(r.code or r.parent) for _, r in group],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import t
 from ..models import Check, Report
 
 
@@ -15,7 +16,7 @@ def date_order(report: Report) -> list[Check]:
                 Check(
                     rule="date.order",
                     severity="error",
-                    message=f"{ref.text!r} gives an impossible date {ref.date_text!r}.",
+                    message=t("check.date.order.impossible", text=ref.text, date=ref.date_text),
                     where=where,
                 )
             )
@@ -24,7 +25,7 @@ def date_order(report: Report) -> list[Check]:
                 Check(
                     rule="date.order",
                     severity="warning",
-                    message=(f"{ref.text!r} is dated {ref.date:%d/%m/%Y}, after the report itself ({own:%d/%m/%Y})."),
+                    message=t("check.date.order.after", text=ref.text, date=ref.date, own=own),
                     where=where,
                 )
             )

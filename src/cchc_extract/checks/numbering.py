@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import regex
 
+from ..i18n import t
 from ..models import Check, Report, Section
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -100,9 +101,10 @@ def numbering_gaps(report: Report) -> list[Check]:
             Check(
                 rule="numbering.gap",
                 severity="warning",
-                message=(
-                    f"Heading number {kind}: {before.number!r} is followed by {section.number!r}"
-                    f" (expected the next number after {before.number!r})."
+                message=t(
+                    "check.numbering.gap.repeated" if kind == "repeated" else "check.numbering.gap.skipped",
+                    before=before.number,
+                    number=section.number,
                 ),
                 where=[before.id, section.id, f"{section.span[0]}-{section.span[1]}"],
             )

@@ -458,16 +458,14 @@ def open_store(target: str) -> Store:
         try:
             import psycopg
         except ImportError as exc:
-            raise OutputError(
-                target, "PostgreSQL needs the psycopg package", "pip install 'cchc-extract[postgres]'"
-            ) from exc
+            raise OutputError(target, "error.db.psycopg", "remedy.db.psycopg") from exc
         try:
             return PostgresStore(psycopg.connect(target))
         except psycopg.Error as exc:
-            raise OutputError(hide_password(target), f"cannot connect: {first_line(exc)}") from exc
+            raise OutputError(hide_password(target), "error.db.connect", reason=first_line(exc)) from exc
     path = Path(target)
     if path.exists() and path.is_dir():
-        raise OutputError(path, "is a folder; --db takes an SQLite file or a postgresql:// URL")
+        raise OutputError(path, "error.db.folder")
     try:
         connection = sqlite3.connect(path, timeout=30)
         connection.execute("PRAGMA foreign_keys = ON")
@@ -480,7 +478,7 @@ def open_store(target: str) -> Store:
         connection.execute("PRAGMA synchronous = NORMAL")
         return Store(connection)
     except sqlite3.DatabaseError as exc:
-        raise OutputError(path, f"is not a usable SQLite database: {exc}") from exc
+        raise OutputError(path, "error.db.sqlite", reason=str(exc)) from exc
 
 
 def hide_password(url: str) -> str:

@@ -22,7 +22,7 @@ import regex
 
 from .. import patternbook
 from ..issuers import is_title, issuer_for_code, normalize_issuer, without_term, without_titles
-from ..models import Reference
+from ..models import ParseWarning, Reference
 from .spans import Span, Spans
 
 SectionOf = Callable[[int], str | None]
@@ -158,8 +158,8 @@ def find_references(
     section_of: SectionOf = lambda _: None,
     page_of: PageOf = lambda _: None,
     exclude: set[tuple[int, int]] | None = None,
-) -> tuple[list[Reference], list[tuple[str, str, int]]]:
-    """All references in ``text`` in reading order, and warnings (code, message, offset).
+) -> tuple[list[Reference], list[ParseWarning]]:
+    """All references in ``text`` in reading order, and warnings (impossible dates).
 
     ``exclude`` holds spans that are not references (the report's own "Số:" line).
     """
@@ -177,7 +177,14 @@ def find_references(
     _share_trailing_date(text, hits, pats)
     _share_trailing_issuer(text, hits, pats)
     warnings = [
-        ("date.impossible", f"reference {text[h.start : h.end]!r} has an impossible date {h.date_text!r}", h.start)
+        ParseWarning.of(
+            "date.impossible",
+            "reference",
+            page=page_of(h.start),
+            span=(h.start, h.end),
+            text=text[h.start : h.end],
+            date=h.date_text,
+        )
         for h in hits
         if h.date_text and h.date is None
     ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import regex
 
 from .. import patternbook
-from ..models import Table, TableRow
+from ..models import ParseWarning, Table, TableRow
 from ..numbers import parse_number
 from .grids import Grid, GridRow
 
@@ -48,17 +48,15 @@ class _Roles:
     note: int | None
 
 
-def build_table(
-    grid: Grid, table_id: str, title: str | None, section: str | None
-) -> tuple[Table, list[tuple[str, str, int]]]:
-    """Interpret a grid as a table; return it and warnings (code, message, offset)."""
+def build_table(grid: Grid, table_id: str, title: str | None, section: str | None) -> tuple[Table, list[ParseWarning]]:
+    """Interpret a grid as a table; return it and warnings (values that are not numbers)."""
     header_rows, body = _split_header(grid.rows)
     if any(r.short for r in header_rows):
         columns = merge_spanned_header([r.cells[: r.short or len(r.cells)] for r in header_rows], grid.columns)
     else:
         columns = merge_header([r.cells for r in header_rows], grid.columns)
     roles = _roles(columns, body)
-    warnings: list[tuple[str, str, int]] = []
+    warnings: list[ParseWarning] = []
     header_keys = {_row_key(r.cells) for r in header_rows}
     header_firsts = {r.cells[0].strip() for r in header_rows if r.cells}
     rows: list[TableRow] = []
@@ -128,11 +126,21 @@ def build_table(
             )
         )
         if value and number is None and not legend:
-            warnings.append(("table.value", f"row {code or label!r}: value {value!r} is not a number", grid_row.start))
+            warnings.append(
+                ParseWarning.of(
+                    "table.value",
+                    page=grid_row.page,
+                    span=(grid_row.start, grid_row.start),
+                    row=code or label,
+                    value=value,
+                )
+            )
+    role_of = {index: role for role, index in vars(roles).items() if index is not None}
     table = Table(
         id=table_id,
         title=title,
         columns=columns,
+        column_roles=[role_of.get(i) for i in range(len(columns))],
         rows=rows,
         section=section,
         span=grid.span,

@@ -64,46 +64,123 @@ READERS: dict[str, Reader] = {
 
 MAX_BYTES = 200 * 1024 * 1024
 
+# format names, as --format takes them, and the suffix whose reader reads each
+FORMATS = {
+    "txt": ".txt",
+    "md": ".md",
+    "docx": ".docx",
+    "doc": ".doc",
+    "pdf": ".pdf",
+    "png": ".png",
+    "jpeg": ".jpeg",
+    "tiff": ".tiff",
+}
+# what a format's bytes start with, for data that comes without a name (standard input)
+_SIGNATURES = {
+    b"%PDF": "pdf",
+    b"PK\x03\x04": "docx",
+    b"\xd0\xcf\x11\xe0": "doc",
+    b"\x89PNG": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"II*\x00": "tiff",
+    b"MM\x00*": "tiff",
+}
+
 
 def supported_suffixes() -> list[str]:
     return sorted(READERS)
 
 
+def guess_format(data: bytes) -> str:
+    """The format of nameless bytes: PDF, DOCX, .doc and images by their signature, else text."""
+    return next((name for magic, name in _SIGNATURES.items() if data.startswith(magic)), "txt")
+
+
+def _reader(path: Path, format: str | None) -> Reader:
+    """The reader for ``format`` (one of ``FORMATS``), else for the file's suffix."""
+    if format is not None:
+        suffix = FORMATS.get(format.lower().lstrip("."))
+        if suffix is None:
+            raise UnsupportedFormat(
+                path, "error.format.unknown", "remedy.choose", value=format, choices=", ".join(FORMATS)
+            )
+        return READERS[suffix]
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise UnsupportedFormat(
+            path,
+            "error.format.unsupported",
+            "remedy.format.supported",
+            suffix=path.suffix,
+            choices=", ".join(supported_suffixes()),
+        )
+    return reader
+
+
 def read(
-    path: str | Path, *, password: str | None = None, encoding: str = "auto", ocr: OcrOption = None
+    path: str | Path,
+    *,
+    password: str | None = None,
+    encoding: str = "auto",
+    format: str | None = None,
+    ocr: OcrOption = None,
 ) -> RawDocument:
     """Read a report file into blocks; raise a one-line ``CchcError`` on bad input.
 
     ``password`` opens an encrypted PDF. ``encoding`` is that of a text file (one of
     ``legacy.TEXT_ENCODINGS``; ``auto`` recognises it); DOCX and PDF files say their own.
+    ``format`` (one of ``FORMATS``) reads the file as that, whatever its suffix.
     ``ocr`` says when scanned pages and images are read by OCR: "auto" (the default),
     "always", "never", or an ``ocr.OcrSettings``.
     """
     path = Path(path)
-    if encoding not in TEXT_ENCODINGS:
-        raise CchcError(None, f"unknown encoding {encoding!r}", "use one of " + ", ".join(TEXT_ENCODINGS))
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise UnsupportedFormat(
-            path,
-            f"unsupported format {path.suffix or '(no suffix)'!r}",
-            "supported: " + ", ".join(supported_suffixes()),
-        )
+    _check_encoding(encoding)
+    reader = _reader(path, format)
     try:
         info = path.stat()  # one call tells whether it is there, a folder, and how large
         if stat.S_ISDIR(info.st_mode):
-            raise InputError(path, "is a folder, not a report file")
+            raise InputError(path, "error.input.folder")
         if info.st_size > MAX_BYTES:
-            raise InputError(path, f"too large ({info.st_size} bytes; the limit is {MAX_BYTES})")
+            raise InputError(path, "error.input.too_large", size=str(info.st_size), limit=str(MAX_BYTES))
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise InputError(path, "no such file") from exc
+        raise InputError(path, "error.input.missing") from exc
     except PermissionError as exc:
-        raise InputError(path, "permission denied") from exc
+        raise InputError(path, "error.input.permission") from exc
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc
+        raise InputError(path, "error.input.unreadable", reason=exc.strerror or str(exc)) from exc
+    return _read(reader, path, data, password, encoding, ocr)
+
+
+def read_data(
+    data: bytes,
+    format: str | None = None,
+    *,
+    name: str = "<data>",
+    password: str | None = None,
+    encoding: str = "auto",
+    ocr: OcrOption = None,
+) -> RawDocument:
+    """Read a report given as bytes (standard input, a database, a web request), as ``read``
+    reads a file. ``format`` defaults to what the bytes look like (see ``guess_format``);
+    ``name`` stands for the file in errors and in ``source.path``."""
+    _check_encoding(encoding)
+    if len(data) > MAX_BYTES:
+        raise InputError(name, "error.input.too_large", size=str(len(data)), limit=str(MAX_BYTES))
+    path = Path(name)
+    return _read(_reader(path, format or guess_format(data)), path, data, password, encoding, ocr)
+
+
+def _check_encoding(encoding: str) -> None:
+    if encoding not in TEXT_ENCODINGS:
+        raise CchcError(
+            None, "error.encoding.unknown", "remedy.choose", value=encoding, choices=", ".join(TEXT_ENCODINGS)
+        )
+
+
+def _read(reader: Reader, path: Path, data: bytes, password: str | None, encoding: str, ocr: OcrOption) -> RawDocument:
     if not data.strip():
-        raise InputError(path, "is empty")
+        raise InputError(path, "error.input.empty")
     if reader is _pdf:
         return _pdf(path, data, password, ocr)
     if reader is _image:
@@ -113,4 +190,4 @@ def read(
     return reader(path, data)
 
 
-__all__ = ["READERS", "Block", "RawDocument", "read", "supported_suffixes"]
+__all__ = ["FORMATS", "READERS", "Block", "RawDocument", "guess_format", "read", "read_data", "supported_suffixes"]

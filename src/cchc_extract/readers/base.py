@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..models import ParseWarning
+
 
 @dataclass(frozen=True)
 class Block:
@@ -29,4 +31,4 @@ class RawDocument:
     encoding: str | None = None
     pages: int | None = None
     ocr: bool = False
-    warnings: list[tuple[str, str, int | None]] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)

@@ -38,27 +38,30 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def check_container(path: Path, data: bytes) -> None:
     """Refuse what is not a DOCX, or would inflate too far, before unpacking it."""
     if not data.startswith(b"PK"):
-        kind = "an old Word .doc file" if data.startswith(b"\xd0\xcf\x11\xe0") else "not a ZIP container"
-        raise InputError(path, f"is not a DOCX file ({kind})")
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise InputError(path, "error.docx.is_doc")
+        raise InputError(path, "error.docx.not_zip")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(path, f"is a damaged or truncated DOCX: {exc}") from exc
+        raise InputError(path, "error.docx.damaged", reason=str(exc)) from exc
     names = {m.filename for m in members}
     if "word/document.xml" not in names:
-        raise InputError(path, "is a ZIP file but not a Word document (no word/document.xml)")
+        raise InputError(path, "error.docx.not_word")
     if len(members) > MAX_PARTS:
-        raise InputError(path, f"has {len(members)} parts; refused (the limit is {MAX_PARTS})")
+        raise InputError(path, "error.docx.too_many_parts", parts=len(members), limit=MAX_PARTS)
     total = sum(m.file_size for m in members)
     if total > MAX_UNPACKED:
-        raise InputError(path, f"would unpack to {total} bytes; refused as a zip bomb (limit {MAX_UNPACKED})")
+        raise InputError(path, "error.docx.zip_bomb", size=str(total), limit=str(MAX_UNPACKED))
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             raise InputError(
                 path,
-                f"part {member.filename} inflates {member.file_size // max(member.compress_size, 1)}x;"
-                f" refused as a zip bomb (limit {MAX_RATIO}x)",
+                "error.docx.zip_ratio",
+                part=member.filename,
+                ratio=member.file_size // max(member.compress_size, 1),
+                limit=MAX_RATIO,
             )
 
 
@@ -71,9 +74,9 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise InputError(path, f"cannot be opened as a Word document: {exc}") from exc
+        raise InputError(path, "error.docx.unopenable", reason=str(exc)) from exc
     except Exception as exc:  # lxml errors inside a damaged part
-        raise InputError(path, f"has a damaged part: {type(exc).__name__}: {exc}") from exc
+        raise InputError(path, "error.docx.damaged_part", reason=f"{type(exc).__name__}: {exc}") from exc
     runs = LegacyRuns(document.styles.element)
     runs.convert(document.element.body)  # runs in TCVN3 or VNI fonts become Unicode
     styles = _Styles(document)
@@ -237,11 +240,9 @@ def read_doc(path: Path, data: bytes) -> RawDocument:
     """An old Word .doc: converted to DOCX by LibreOffice (soffice) when it is installed."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise InputError(
-            path, "is an old Word .doc file; reading it needs LibreOffice", "apt-get install libreoffice-writer-nogui"
-        )
+        raise InputError(path, "error.doc.needs_libreoffice", "remedy.doc.install_libreoffice")
     if not data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(path, "is not an old Word .doc file (no OLE signature)")
+        raise InputError(path, "error.doc.not_doc")
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "report.doc"
         source.write_bytes(data)
@@ -263,7 +264,7 @@ def read_doc(path: Path, data: bytes) -> RawDocument:
             )
             converted = (Path(folder) / "report.docx").read_bytes()
         except (subprocess.SubprocessError, OSError) as exc:
-            raise InputError(path, f"LibreOffice could not convert it: {exc}") from exc
+            raise InputError(path, "error.doc.conversion", reason=str(exc)) from exc
     raw = read_docx(path, converted)
     raw.format = "doc"
     raw.sha256 = hashlib.sha256(data).hexdigest()

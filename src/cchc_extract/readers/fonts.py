@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import legacy
+from ..models import ParseWarning
 from ..syllables import syllable_share
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -69,18 +70,12 @@ class LegacyRuns:
         """The legacy encodings converted ("tcvn3", "tcvn3+vni"), None if none was."""
         return "+".join(sorted(self.converted)) or None
 
-    def warnings(self) -> list[tuple[str, str, int | None]]:
+    def warnings(self) -> list[ParseWarning]:
         if not self.left:
             return []
         count = sum(self.left.values())
         fonts = ", ".join(sorted(self.fonts))
-        return [
-            (
-                "encoding.unicode_in_legacy_font",
-                f"{count} run(s) in a legacy font ({fonts}) hold Unicode text; they were left as they are",
-                None,
-            )
-        ]
+        return [ParseWarning.of("encoding.unicode_in_legacy_font", count=count, fonts=fonts)]
 
     def convert(self, root: Any) -> None:
         """Convert, in place, every legacy-font run under ``root`` (a body, a footnotes part)."""

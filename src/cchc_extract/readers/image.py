@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, first_line
+from ..i18n import Message
+from ..models import ParseWarning
 from .base import RawDocument
 from .ocr import PageImage, no_text, ocr_pages, ocr_warnings, read_document, settings, tesseract_problem
 from .pdf import _blocks, _drop_furniture, ocr_lines
@@ -32,22 +34,22 @@ def read_image(path: Path, data: bytes, ocr: Any = None) -> RawDocument:
         image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
-        raise InputError(path, f"is not a readable image: {exc}") from exc
+        raise InputError(path, "error.image.unreadable", reason=first_line(exc)) from exc
     if options.mode == "never":
-        raise no_text(path, frames, "it is an image, and OCR is off (--ocr never; try --ocr auto)")
+        raise no_text(path, frames, Message("error.no_text.image_ocr_off"))
     problem = tesseract_problem()
     if problem:
-        raise no_text(path, frames, f"it is an image, and OCR cannot run: {problem}")
-    warnings: list[tuple[str, str, int | None]] = []
+        raise no_text(path, frames, Message("error.no_text.image_no_ocr", {"problem": problem}))
+    warnings: list[ParseWarning] = []
     pages = []
     try:
         for page in read_document(ocr_pages(_pages(image, frames, options.dpi), frames, options)):
             pages.append(ocr_lines(page))
             warnings.extend(ocr_warnings(page))
     except (Image.DecompressionBombError, OSError, ValueError) as exc:
-        raise InputError(path, f"is not a readable image: {exc}") from exc
+        raise InputError(path, "error.image.unreadable", reason=first_line(exc)) from exc
     if not any(line.text.strip() or line.cells for lines in pages for line in lines):
-        raise no_text(path, frames, "OCR recognized no text in it")
+        raise no_text(path, frames, Message("error.no_text.none_recognized"))
     _drop_furniture(pages)
     return RawDocument(
         path=str(path),

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CchcError, NoTextError
+from ..i18n import Message
+from ..models import ParseWarning
 from . import OCR_MODES as MODES
 from .boxgrid import TableGrid, VisualLine, Word, find_tables
 from .ocrtext import fix_text, harmonize_tables
@@ -80,7 +82,7 @@ class OcrPage:
     number: int
     lines: list[OcrLine]
     confidence: float | None  # mean word confidence, weighted by length; None without words
-    problem: str | None = None  # why the page could not be read
+    problem: Message | str | None = None  # why the page could not be read
 
 
 def settings(ocr: str | OcrSettings | None) -> OcrSettings:
@@ -88,21 +90,21 @@ def settings(ocr: str | OcrSettings | None) -> OcrSettings:
         return ocr
     mode = ocr or "auto"
     if mode not in MODES:
-        raise CchcError(None, f"unknown OCR mode {mode!r}", "use " + ", ".join(MODES))
+        raise CchcError(None, "error.ocr.unknown_mode", "remedy.choose", value=mode, choices=", ".join(MODES))
     return OcrSettings(mode=mode)
 
 
 @functools.cache
-def tesseract_problem() -> str | None:
+def tesseract_problem() -> Message | None:
     """Why Tesseract cannot read Vietnamese here (with the remedy), or None when it can."""
     if shutil.which("tesseract") is None:
-        return f"Tesseract is not installed ({INSTALL})"
+        return Message("error.ocr.not_installed", {"command": INSTALL})
     try:
         listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as exc:
-        return f"Tesseract does not run: {exc}"
+        return Message("error.ocr.broken", {"reason": str(exc)})
     if LANGUAGE not in listed.stdout.split():
-        return f"Tesseract has no Vietnamese model ({INSTALL})"
+        return Message("error.ocr.no_vietnamese", {"command": INSTALL})
     return None
 
 
@@ -304,21 +306,18 @@ def _confidence(words: list[TsvWord]) -> float | None:
     return sum(c * n for c, n in scored) / total if total else None
 
 
-def confidence_warning(page: OcrPage) -> tuple[str, str, int] | None:
+def confidence_warning(page: OcrPage) -> ParseWarning | None:
     """A warning for a page read with low confidence: its figures and codes need checking."""
     if page.confidence is None or page.confidence >= LOW_CONFIDENCE:
         return None
-    message = (
-        f"page {page.number} was read by OCR with a mean confidence of {page.confidence:.0f} % "
-        f"(below {LOW_CONFIDENCE:.0f} %); check its figures and codes against the scan"
+    return ParseWarning.of(
+        "ocr.low_confidence", page=page.number, confidence=round(page.confidence), limit=round(LOW_CONFIDENCE)
     )
-    return ("ocr.low_confidence", message, page.number)
 
 
-def no_text(path: Path, pages: int, why: str) -> NoTextError:
+def no_text(path: Path, pages: int, why: Message) -> NoTextError:
     """The error for a document of which nothing could be read."""
-    what = "page" if pages == 1 else f"{pages} pages"
-    return NoTextError(path, f"no text could be read from its {what}: {why}")
+    return NoTextError(path, "error.no_text.page" if pages == 1 else "error.no_text.pages", pages=pages, why=why)
 
 
 def wants_ocr(mode: str, *, usable: bool) -> bool:
@@ -327,14 +326,14 @@ def wants_ocr(mode: str, *, usable: bool) -> bool:
     return mode == "always" or (mode == "auto" and not usable)
 
 
-def nothing_read_because(mode: str, tried: bool) -> str:
+def nothing_read_because(mode: str, tried: bool) -> Message:
     """Why a document gave no text, with the remedy."""
     if mode == "never":
-        return "it has no text layer, and OCR is off (--ocr never; try --ocr auto)"
+        return Message("error.no_text.ocr_off")
     problem = tesseract_problem()
     if problem:
-        return f"it has no text layer, and OCR cannot run: {problem}"
-    return "OCR recognized no text in it" if tried else "it has no text layer"
+        return Message("error.no_text.no_ocr", {"problem": problem})
+    return Message("error.no_text.none_recognized" if tried else "error.no_text.no_layer")
 
 
 def read_scanned_pages(pdf: Any, indexes: list[int], options: OcrSettings) -> Iterator[OcrPage]:
@@ -393,11 +392,11 @@ def _embedded_scan(page: Any, dpi: int) -> tuple[Any, float] | None:
     return np.asarray(grey).copy(), resolution
 
 
-def ocr_warnings(page: OcrPage) -> list[tuple[str, str, int | None]]:
+def ocr_warnings(page: OcrPage) -> list[ParseWarning]:
     """What to tell about an OCR'd page: nothing read (and why), or a low confidence."""
     if page.problem:
-        return [("page.no_text", f"page {page.number} has no text layer and was not read: {page.problem}", page.number)]
+        return [ParseWarning.of("page.no_text", "not_read", page=page.number, problem=page.problem)]
     if not page.lines:
-        return [("page.no_text", f"page {page.number} has no text layer, and OCR found no text on it", page.number)]
+        return [ParseWarning.of("page.no_text", "nothing_found", page=page.number)]
     low = confidence_warning(page)
     return [low] if low else []

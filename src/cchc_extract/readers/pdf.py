@@ -39,6 +39,7 @@ from typing import Any
 import regex
 
 from ..errors import InputError
+from ..models import ParseWarning
 from . import pdftables, textlayer
 from .base import Block, RawDocument
 from .ocr import (
@@ -71,7 +72,7 @@ class _Line:
 
 def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | OcrSettings | None = None) -> RawDocument:
     if not data.startswith(b"%PDF"):
-        raise InputError(path, "is not a PDF file (no %PDF signature)")
+        raise InputError(path, "error.pdf.not_pdf")
     import pypdfium2 as pdfium
 
     try:
@@ -79,14 +80,11 @@ def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | Oc
     except pdfium.PdfiumError as exc:
         message = str(exc).lower()
         if "password" in message or "security" in message:
-            raise InputError(
-                path,
-                "is an encrypted PDF",
-                "give its password with --password" if password is None else "wrong password",
-            ) from exc
-        raise InputError(path, f"is not a readable PDF: {exc}") from exc
+            remedy = "remedy.pdf.password" if password is None else "remedy.pdf.wrong_password"
+            raise InputError(path, "error.pdf.encrypted", remedy) from exc
+        raise InputError(path, "error.pdf.unreadable", reason=str(exc)) from exc
     options = ocr_settings(ocr)
-    warnings: list[tuple[str, str, int | None]] = []
+    warnings: list[ParseWarning] = []
     pages: list[list[_Line]] = []
     table_pages: list[int] = []
     scanned: list[int] = []  # pages to OCR
@@ -99,17 +97,13 @@ def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | Oc
                 scanned.append(index)
                 pages.append([])
                 if garbled:
-                    problem = "its text layer reads as Vietnamese in no known encoding; it was read by OCR"
-                    warnings.append(("page.garbled", f"page {index + 1}: {problem}", index + 1))
+                    warnings.append(ParseWarning.of("page.garbled", "ocr", page=index + 1))
                 continue
             if garbled:
-                problem = "its text layer reads as Vietnamese in no known encoding; it was skipped"
-                warnings.append(("page.garbled", f"page {index + 1}: {problem}", index + 1))
+                warnings.append(ParseWarning.of("page.garbled", page=index + 1))
                 lines = []  # no usable text: like a page without a text layer
             elif not lines:
-                warnings.append(
-                    ("page.no_text", f"page {index + 1} has no text layer (a scan?); it was skipped", index + 1)
-                )
+                warnings.append(ParseWarning.of("page.no_text", page=index + 1))
             if _draws_table(page):
                 found = pdftables.find_tables(page)  # from PDFium's objects; None: pdfplumber reads the page
                 if found is None:
@@ -143,7 +137,9 @@ def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | Oc
     )
 
 
-def _ocr(pdf: Any, indexes: list[int], pages: list[list[_Line]], warnings: list[Any], options: OcrSettings) -> None:
+def _ocr(
+    pdf: Any, indexes: list[int], pages: list[list[_Line]], warnings: list[ParseWarning], options: OcrSettings
+) -> None:
     """OCR the pages without a usable text layer, in parallel, into ``pages`` (see ocr.py)."""
     for index, page in zip(indexes, read_document(read_scanned_pages(pdf, indexes, options)), strict=True):
         pages[index] = ocr_lines(page)

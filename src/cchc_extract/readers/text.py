@@ -23,19 +23,21 @@ import regex
 
 from .. import legacy
 from ..errors import InputError
+from ..i18n import Message
+from ..models import ParseWarning
 from .base import Block, RawDocument
 
 # Signatures of files that are not text although their name says so.
 _MAGIC = {
-    b"%PDF": "a PDF file",
-    b"PK\x03\x04": "a ZIP container (DOCX or similar)",
-    b"\xd0\xcf\x11\xe0": "an old Word .doc (OLE) file",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
+    b"%PDF": Message("kind.pdf"),
+    b"PK\x03\x04": Message("kind.zip"),
+    b"\xd0\xcf\x11\xe0": Message("kind.doc"),
+    b"\x89PNG": Message("kind.png"),
+    b"\xff\xd8\xff": Message("kind.jpeg"),
 }
 
 
-def decode(path: Path, data: bytes, encoding: str = "auto") -> tuple[str, str, list[tuple[str, str, int | None]]]:
+def decode(path: Path, data: bytes, encoding: str = "auto") -> tuple[str, str, list[ParseWarning]]:
     """Decode report bytes; return (text, encoding, warnings). Undecodable bytes are an error.
 
     ``encoding`` is one of ``legacy.TEXT_ENCODINGS``. ``auto``: a byte-order mark, else
@@ -45,9 +47,9 @@ def decode(path: Path, data: bytes, encoding: str = "auto") -> tuple[str, str, l
     """
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
-            raise InputError(path, f"is {what}, not text", "give it the right file suffix")
+            raise InputError(path, "error.text.binary", "remedy.text.suffix", what=what)
     body, bom = legacy.strip_bom(data)
-    warnings: list[tuple[str, str, int | None]] = []
+    warnings: list[ParseWarning] = []
     if bom or encoding in ("auto", "utf-8", "utf-16"):
         used = bom or ("utf-16" if encoding == "utf-16" else "utf-8")
         try:
@@ -57,31 +59,32 @@ def decode(path: Path, data: bytes, encoding: str = "auto") -> tuple[str, str, l
             if guess is None:
                 raise InputError(
                     path,
-                    f"is not valid {used.upper()} text: undecodable byte 0x{data[exc.start]:02x} at offset {exc.start}",
-                    "save it as UTF-8, or give its encoding with --encoding "
-                    + ", ".join(e for e in legacy.TEXT_ENCODINGS if e != "auto"),
+                    "error.text.undecodable",
+                    "remedy.text.encoding",
+                    encoding=used.upper(),
+                    byte=f"0x{data[exc.start]:02x}",
+                    offset=str(exc.start),
+                    choices=", ".join(e for e in legacy.TEXT_ENCODINGS if e != "auto"),
                 ) from exc
             text, used = legacy.decode_bytes(body, guess.encoding), guess.encoding
-            warnings.append(
-                (
-                    "encoding.guessed",
-                    f"not UTF-8: read as {legacy.NAMES[used]}, in which {guess.explain()}; "
-                    f"give --encoding to choose another",
-                    None,
-                )
-            )
+            share, others = guess.explain()
+            warnings.append(ParseWarning.of("encoding.guessed", name=legacy.NAMES[used], share=share, others=others))
     else:
         used = encoding
         try:
             text = legacy.decode_bytes(body, encoding)
         except UnicodeDecodeError as exc:
             raise InputError(
-                path, f"is not {legacy.NAMES[encoding]} text: byte 0x{body[exc.start]:02x} at offset {exc.start}"
+                path,
+                "error.text.not_in_encoding",
+                encoding=legacy.NAMES[encoding],
+                byte=f"0x{body[exc.start]:02x}",
+                offset=str(exc.start),
             ) from exc
     if "\x00" in text:
-        raise InputError(path, "contains NUL bytes: a binary file, not text")
+        raise InputError(path, "error.text.nul")
     if _mostly_foreign(text):
-        raise InputError(path, f"does not look like a report: decoded as {used}, it is mostly unreadable characters")
+        raise InputError(path, "error.text.foreign", encoding=used)
     return text, used, warnings
 
 
@@ -113,7 +116,7 @@ def _raw(
     blocks: list[Block],
     encoding: str,
     pages: int,
-    warnings: list[tuple[str, str, int | None]],
+    warnings: list[ParseWarning],
 ) -> RawDocument:
     return RawDocument(
         path=str(path),
