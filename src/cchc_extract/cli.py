@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from . import __version__
 from .errors import CchcError, OutputError, first_line
-from .i18n import LANGUAGES, parse_language, set_language, t
 
 if TYPE_CHECKING:
     from .evaluate import Evaluation
@@ -55,6 +54,13 @@ OCR_HELP = "When to read pages by OCR (Tesseract): auto (pages without a usable 
 _DIALECT_HELP = "excel: commas, the contract's fields; excel-vn: semicolons, decimal commas, the table's own headers."
 FORMATS = ("txt", "md", "docx", "doc", "pdf", "png", "jpeg", "tiff")
 CSV_DIALECTS = ("excel", "excel-vn")
+
+
+def t(message_id: str, /, **args: Any) -> str:
+    """A message of the catalogue (``i18n.t``), loaded when one is first written: --help needs none."""
+    from .i18n import t as text
+
+    return text(message_id, **args)
 
 
 class Exit(Exception):  # an exit, not an error: it carries the status
@@ -537,6 +543,8 @@ def _lower(value: str) -> str:
 
 def _language(value: str) -> str:
     """--lang: messages in this language from now on, here and in workers."""
+    from .i18n import LANGUAGES, parse_language, set_language
+
     code = parse_language(value)
     if code is None:
         raise argparse.ArgumentTypeError(t("error.lang.unknown", value=value, choices=", ".join(LANGUAGES)))
@@ -809,8 +817,10 @@ def _early_language(args: list[str]) -> None:
     """--lang before anything else is read, so that every message (usage errors too) is in
     that language; a wrong value is left for the parser to refuse. gold-docbin's --lang is
     spaCy's tokenizer, not a language of messages."""
-    if args[:1] == ["gold-docbin"]:
+    if args[:1] == ["gold-docbin"] or not any(a == "--lang" or a.startswith("--lang=") for a in args):
         return
+    from .i18n import parse_language, set_language
+
     for k, arg in enumerate(args):
         value = args[k + 1] if arg == "--lang" and k + 1 < len(args) else arg.partition("=")[2]
         if (arg == "--lang" or arg.startswith("--lang=")) and parse_language(value):
