@@ -144,7 +144,6 @@ def _child(path: Path, megabytes: int, fresh_interpreter: bool) -> None:
     err = os.open(path.with_suffix(".stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(out, 1)
     os.dup2(err, 2)
-    os.environ["_TYPER_STANDARD_TRACEBACK"] = "1"  # plain tracebacks: one shape to look for
     _limit_memory(megabytes)
     if fresh_interpreter:
         os.execv(sys.executable, [sys.executable, "-m", "cchc_extract", str(path), "--json"])

@@ -48,16 +48,29 @@ def document_xml(source: Path = DOCX) -> bytes:
 # --- PDF -----------------------------------------------------------------------
 
 
-def test_a_pdf_cut_after_startxref_keeps_its_text_and_warns_that_its_tables_are_lost(tmp_path):
+def _cut_after_startxref(tmp_path: Path) -> Path:
     data = PDF.read_bytes()
     path = tmp_path / "cut.pdf"
     path.write_bytes(data[: data.rindex(b"startxref")] + b"startxref\n0\n%%EOF")
-    report = extract(path)  # PDFium rebuilds the cross-references; pdfminer gives up
+    return path
+
+
+def test_a_pdf_cut_after_startxref_is_read_whole_tables_too(tmp_path):
+    report = extract(_cut_after_startxref(tmp_path))  # PDFium rebuilds the cross-references
+    good = extract(PDF)
+    assert report.warnings == [] and report.tables == good.tables and report.references == good.references
+
+
+def test_when_pdfplumber_must_read_a_cut_pdf_its_text_is_kept_and_a_warning_says_its_tables_are_lost(
+    tmp_path, monkeypatch
+):
+    from cchc_extract.readers import pdftables
+
+    monkeypatch.setattr(pdftables, "find_tables", lambda page: None)  # as for a page of curves
+    report = extract(_cut_after_startxref(tmp_path))  # pdfminer gives up on the cross-references
     assert report.metadata.date is not None and len(report.references) == len(extract(PDF).references)
-    codes = [w.code for w in report.warnings]
-    assert "page.tables_unreadable" in codes
-    lost = next(w for w in report.warnings if w.code == "page.tables_unreadable")
-    assert "PdfminerException" in lost.message
+    lost = [w for w in report.warnings if w.code == "page.tables_unreadable"]
+    assert lost and "PdfminerException" in lost[0].message
 
 
 def test_a_page_pdfium_cannot_load_is_a_warning_and_the_others_are_read(tmp_path):
@@ -220,10 +233,23 @@ def _raiser(kind: type[BaseException]):
 def test_pdfplumber_failing_with_any_type_costs_only_the_tables(monkeypatch, kind):
     import pdfplumber
 
+    from cchc_extract.readers import pdftables
+
+    monkeypatch.setattr(pdftables, "find_tables", lambda page: None)  # pdfplumber reads the table pages
     monkeypatch.setattr(pdfplumber, "open", _raiser(kind))
     report = extract(PDF)
     lost = [w for w in report.warnings if w.code == "page.tables_unreadable"]
     assert len(lost) == 1 and kind.__name__ in lost[0].message and "\n" not in lost[0].message
+
+
+@pytest.mark.parametrize("kind", PYTHON_ERRORS, ids=lambda k: k.__name__)
+def test_the_table_finder_on_pdfiums_objects_failing_with_any_type_leaves_the_page_to_pdfplumber(monkeypatch, kind):
+    from cchc_extract.readers import pdftables
+
+    good = extract(PDF)
+    monkeypatch.setattr(pdftables, "find_tables", _raiser(kind))
+    report = extract(PDF)
+    assert report.warnings == [] and report.tables == good.tables and report.tables
 
 
 @pytest.mark.parametrize("where", ["_page_lines", "_draws_table"])

@@ -46,17 +46,23 @@ def _tokens(text: str | None) -> frozenset[str]:
 
 def narrative_appendix(report: Report) -> list[Check]:
     book = patternbook.units()
-    rows = [
-        (t, r, book.family_in(r.unit_resolved), _tokens(r.label), _tokens(r.label) | _tokens(r.unit_resolved))
-        for t in report.tables
-        for r in t.rows
-        if r.number is not None
-    ]
+    units: dict[str | None, tuple[str | None, frozenset[str]]] = {}  # a table writes few units, many times
+    rows = []
+    for each in report.tables:
+        for r in each.rows:
+            if r.number is None:
+                continue
+            if r.unit_resolved not in units:
+                units[r.unit_resolved] = (book.family_in(r.unit_resolved), _tokens(r.unit_resolved))
+            family, unit_words = units[r.unit_resolved]
+            label = _tokens(r.label)
+            rows.append((each, r, family, label, label | unit_words))
     if not rows:
         return []
     checks = []
     # rows of a unit family with the same words are judged together, once per figure (a fuzzed
-    # report repeating its appendix 2,000 times took minutes: every figure against every copy)
+    # report repeating its appendix 2,000 times took minutes: every figure against every copy),
+    # and the tables whose rows hold each word are found once, not searched for every figure
     alike: dict[str | None, dict[tuple[frozenset[str], frozenset[str]], _Alike]] = {}
     holders: dict[tuple[str | None, str], set[int]] = {}  # the tables whose rows of a family hold a word
     for k, (table, row, row_family, label, have) in enumerate(rows):

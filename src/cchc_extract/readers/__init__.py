@@ -21,6 +21,8 @@ from .text import read_markdown, read_text
 
 Reader = Callable[[Path, bytes], RawDocument]
 OcrOption = Any  # "auto", "always", "never" or an ocr.OcrSettings (imported only when OCR may run)
+# when scanned pages and images are read by OCR; here, so that checking a mode imports nothing of OCR
+OCR_MODES = ("auto", "always", "never")
 
 
 def _docx(path: Path, data: bytes) -> RawDocument:

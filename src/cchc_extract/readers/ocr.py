@@ -32,10 +32,10 @@ from typing import Any
 from ..errors import CchcError, NoTextError, first_line
 from ..i18n import Message
 from ..models import ParseWarning
+from . import OCR_MODES as MODES
 from .boxgrid import TableGrid, VisualLine, Word, find_tables
 from .ocrtext import fix_text, harmonize_tables
 
-MODES = ("auto", "always", "never")
 LANGUAGE = "vie"
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
 # Pages are read at this resolution (README, "Scanned reports": at 250 and 300 dpi the seed's

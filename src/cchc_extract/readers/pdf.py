@@ -1,10 +1,11 @@
-"""PDF reports with a text layer: pypdfium2 for the text, pdfplumber for tables only.
+"""PDF reports with a text layer: pypdfium2 for the text, pdfplumber's table finder for tables.
 
 Why the split: pypdfium2 gives a page's text and character boxes in about a
 millisecond; pdfplumber (pdfminer) costs some 50 ms a page for text and 40 ms
-for tables. So every page is read with pypdfium2, and pdfplumber opens only the
-pages that draw enough ruling lines to hold a table; there its cells replace the
-text inside the table's box.
+for tables. So every page is read with pypdfium2, and on the pages that draw
+enough ruling lines to hold a table, pdfplumber's table finder reads the lines and
+characters PDFium parsed (``pdftables.py``; pdfplumber parses the page itself only
+where that cannot be done); the table's cells replace the text inside its box.
 
 From the character boxes the reader rebuilds what a text report has:
 - lines that a page wraps inside a paragraph are joined again (a line that runs
@@ -41,7 +42,7 @@ import regex
 from ..errors import InputError, first_line
 from ..i18n import t
 from ..models import ParseWarning
-from . import textlayer
+from . import pdftables, textlayer
 from .base import Block, RawDocument
 from .ocr import (
     OcrPage,
@@ -122,7 +123,11 @@ def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | Oc
             if (ruled or tabbed) and sum(len(line.text) for line in lines) > TABLE_MAX_CHARS:
                 warnings.append(ParseWarning.of("page.tables_skipped", page=index + 1, limit=TABLE_MAX_CHARS))
             elif ruled:
-                table_pages.append(index)
+                found = _ruled_tables(page)  # from PDFium's objects; None: pdfplumber reads the page
+                if found is None:
+                    table_pages.append(index)
+                else:
+                    lines = _with_tables(lines, index + 1, found)
             elif tabbed:
                 try:
                     lines = _borderless_tables(page, lines, index + 1)
@@ -238,7 +243,8 @@ def _draws_table(page: Any) -> bool:
 
 
 def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[list[_Line]]) -> list[ParseWarning]:
-    """Replace the text inside each ruled table by the table's rows (pdfplumber, these pages only).
+    """Replace the text inside each ruled table by the table's rows: pdfplumber, on the pages that
+    ``pdftables`` cannot read from PDFium's objects (curves, rotated shapes or text).
 
     pdfminer, under pdfplumber, parses the file on its own and may fail where PDFium
     did not (a broken cross-reference table, a bad dictionary) with almost any type
@@ -259,12 +265,22 @@ def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[l
                 try:
                     if page is None:
                         raise LookupError(t("error.pdf.plumber_page"))
-                    _page_tables(page, index, pages)
+                    found = [(table.bbox, table.extract()) for table in page.find_tables()]
+                    pages[index] = _with_tables(pages[index], index + 1, found)
                 except Exception as exc:  # any pdfminer failure, see above
                     warnings.append(_tables_lost(exc, index + 1))
     except Exception as exc:  # the document as pdfminer sees it
         warnings.append(_tables_lost(exc, indexes[0] + 1, pages=", ".join(str(i + 1) for i in indexes)))
     return warnings
+
+
+def _ruled_tables(page: Any) -> pdftables.Found | None:
+    """``pdftables.find_tables``; None (pdfplumber reads the page, and warns if it cannot) when
+    PDFium's objects of a damaged page, or the table finder on them, fail: any of several types."""
+    try:
+        return pdftables.find_tables(page)
+    except Exception:
+        return None
 
 
 def _tables_lost(exc: Exception, page: int, pages: str | None = None) -> ParseWarning:
@@ -286,20 +302,14 @@ def _quiet_pdfminer() -> None:
         logger.addHandler(logging.NullHandler())
 
 
-def _page_tables(page: Any, index: int, pages: list[list[_Line]]) -> None:
-    for table in page.find_tables():
-        x0, top, x1, bottom = table.bbox
-        rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
+def _with_tables(lines: list[_Line], number: int, found: pdftables.Found) -> list[_Line]:
+    """A page's lines with each table's rows where the table stands, in place of the text inside it."""
+    for (x0, top, x1, bottom), extracted in found:
+        rows = [[" ".join((cell or "").split()) for cell in row] for row in extracted]
         rows = [[_dehyphenate(c) for c in row] for row in rows if any(row)]
-        if not rows:
-            continue
-        kept = [
-            line
-            for line in pages[index]
-            if not (top - 2 <= line.bottom <= bottom + 2 and x0 - 2 <= (line.x0 + line.x1) / 2 <= x1 + 2)
-        ]
-        kept.append(_Line("", x0, x1, top, index + 1, cells=rows))
-        pages[index] = sorted(kept, key=lambda line: line.bottom)
+        if rows:
+            lines = put_table(lines, _Line("", x0, x1, top, number, cells=rows), bottom)
+    return lines
 
 
 def _borderless_tables(page: Any, lines: list[_Line], number: int) -> list[_Line]:
