@@ -176,7 +176,11 @@ def read(
     """
     path = Path(path)
     _check_encoding(encoding)
-    reader = _reader(path, format)
+    try:
+        reader = _reader(path, format)
+    except UnsupportedFormat:
+        open_regular(path).close()  # a folder or a missing file says so, not that its "suffix" is unknown
+        raise
     with open_regular(path) as handle:
         try:
             size = os.fstat(handle.fileno()).st_size
