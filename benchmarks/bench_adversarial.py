@@ -14,6 +14,8 @@ from pathlib import Path
 
 from cchc_extract import extract
 
+_SEED = (Path(__file__).resolve().parent.parent / "corpus" / "000_hoang_cat_2024h1.txt").read_text(encoding="utf-8")
+
 CASES = {
     "one 480 KB line of figures.txt": "1.234.567.890.123 hồ sơ " * 20000,
     "20,000 parts of one total.txt": "Tổng số 100 hồ sơ, trong đó " + ", ".join("1 hồ sơ" for _ in range(20000)),
@@ -23,6 +25,9 @@ CASES = {
     "20,000 coordinated symbols.txt": "Số " + "01/QĐ-UBND và " * 20000,
     "30,000 two-cell Markdown rows.md": "|\na\n|\nb\n|\n" * 30000,
     "30,000 tab rows.txt": "1\tx\t\t2\t\n" * 30000,
+    # found by the fuzzer: every narrative figure was compared with every appendix row of every
+    # copy, and each match with its table again (minutes; now seconds)
+    "the seed report 100 times.txt": _SEED * 100,
 }
 
 

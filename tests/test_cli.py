@@ -107,13 +107,13 @@ def test_console_script_and_module_agree():
 
 
 def test_every_command_has_help_and_is_documented():
-    from cchc_extract.cli import app
+    from cchc_extract.cli import COMMANDS
 
     from .conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = [c.name for c in app.registered_commands]
-    assert set(commands) == {"extract", "schema", "eval", "batch", "gold-draft", "gold-docbin"}
+    commands = list(COMMANDS)
+    assert set(commands) == {"extract", "schema", "eval", "batch", "cites", "cited", "gold-draft", "gold-docbin"}
     for command in commands:
         proc = run(command, "--help")
         assert proc.returncode == 0 and "Usage" in proc.stdout
@@ -214,6 +214,16 @@ def test_unwritable_outputs_are_one_line_errors(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 2 and "cannot be written" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_file_whose_name_starts_with_a_dash_is_read_after_double_dash(tmp_path):
+    (tmp_path / "-rf.txt").write_bytes(SEED.read_bytes())
+    proc = run("--", "-rf.txt", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("-rf.txt  (txt")
+    proc = run("--json", "--", "-rf.txt", cwd=tmp_path)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["source"]["path"] == "-rf.txt"
+    assert (tmp_path / "-rf.txt").exists()
 
 
 def test_eval_floors_per_type_and_field(tmp_path):

@@ -26,7 +26,17 @@ TEMPLATES = SOURCE / "export" / "templates"
 # what a message id looks like: a family, then dotted lower-case words
 _ID = regex.compile(r"^(?:word|kind|severity|check|warning|error|remedy|summary|html|cli)\.[a-z0-9_.]+$")
 _TEMPLATE_ID = regex.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']\s*[,)]""")
-_ERRORS = {"CchcError", "InputError", "UnsupportedFormat", "PatternError", "OutputError", "GoldError", "NoTextError"}
+_ERRORS = {
+    "CchcError",
+    "InputError",
+    "UnsupportedFormat",
+    "PatternError",
+    "OutputError",
+    "GoldError",
+    "NoTextError",
+    "OptionError",
+    "InternalError",
+}
 
 
 def run(*args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:

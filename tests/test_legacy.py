@@ -130,17 +130,17 @@ def test_utf8_with_latin1_letters_is_never_converted(tmp_path):
     assert not report.warnings or all(w.code != "encoding.guessed" for w in report.warnings)
 
 
-def test_explicit_encoding_on_the_cli_and_unknown_names(tmp_path):
-    from typer.testing import CliRunner
-
-    from cchc_extract.cli import app
+def test_explicit_encoding_on_the_cli_and_unknown_names(tmp_path, capsys):
+    from cchc_extract.cli import main
 
     path = tmp_path / "r.txt"
     path.write_bytes(legacy.encode_bytes("BÁO CÁO\nKết quả cải cách hành chính của Ủy ban nhân dân xã\n", "cp1258"))
-    result = CliRunner().invoke(app, ["extract", str(path), "--encoding", "cp1258", "--json"])
-    assert result.exit_code == 0 and '"encoding": "cp1258"' in result.output
-    result = CliRunner().invoke(app, ["extract", str(path), "--encoding", "latin-9"])
-    assert result.exit_code == 2 and "unknown encoding “latin-9”" in result.output
+    with pytest.raises(SystemExit) as stop:
+        main(["extract", str(path), "--encoding", "cp1258", "--json"])
+    assert stop.value.code == 0 and '"encoding": "cp1258"' in capsys.readouterr().out
+    with pytest.raises(SystemExit) as stop:
+        main(["extract", str(path), "--encoding", "latin-9"])
+    assert stop.value.code == 2 and "unknown encoding “latin-9”" in capsys.readouterr().err
     with pytest.raises(CchcError, match="not Windows-1258 text"):
         extract(_write(tmp_path, "bad.txt", b"B\x81o"), encoding="cp1258")
 

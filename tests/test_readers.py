@@ -86,6 +86,14 @@ def test_missing_file_and_folder_are_errors(tmp_path):
         read(folder)
 
 
+def test_a_folder_or_missing_file_without_a_known_suffix_is_named_for_what_it_is(tmp_path):
+    (tmp_path / "reports").mkdir()
+    with pytest.raises(CchcError, match="is a folder"):
+        read(tmp_path / "reports")
+    with pytest.raises(CchcError, match="no such file"):
+        read(tmp_path / "report.odt")
+
+
 def test_unsupported_format_lists_the_supported_ones(tmp_path):
     with pytest.raises(CchcError) as info:
         read(write(tmp_path, "a.odt", b"x"))

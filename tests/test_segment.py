@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import regex
 
-from cchc_extract import extract
+from cchc_extract import extract, patternbook
 
 
 def report_from(tmp_path: Path, text: str, name: str = "r.txt"):
@@ -161,3 +162,92 @@ def test_numbering_gap_reports_repeats_and_accepts_d_then_e(tmp_path):
     checks = report_from(tmp_path, text).checks
     assert [(c.rule, c.where[:2]) for c in checks] == [("numbering.gap", ["I.1", "I.1~2"])]
     assert "repeated" in checks[0].message
+
+
+# --- place_date in linear time: the same match as the pattern --------------------------
+
+_PLACE_DATE_PIECES = [
+    "Hà Nội",
+    "x",
+    " ",
+    "  ",
+    "\t",
+    ",",
+    "|",
+    "ngày",
+    "Ngày",
+    "NGÀY",
+    " 04",
+    "4",
+    "2024",
+    " tháng ",
+    "tháng",
+    " 6 ",
+    "năm",
+    " năm 2025",
+    "…",
+    ".",
+    "\u00a0",
+    "\u2028",
+]
+
+
+def _same_as_the_pattern(text: str) -> None:
+    from cchc_extract.segment import find_place_date
+
+    found, expected = find_place_date(text), patternbook.layout("place_date").search(text)
+    # possessive quantifiers (*+) only spare backtracking: the pattern without them finds the same
+    plain = regex.compile(patternbook.layout("place_date").pattern.replace("*+", "*")).search(text)
+    assert (plain and plain.groupdict(), plain and plain[0]) == (
+        expected and expected.groupdict(),
+        expected and expected[0],
+    )
+    if expected is None:
+        assert found is None, text
+        return
+    assert found is not None, text
+    got = (found.place, found.day, found.month, found.year, found.text)
+    assert got == (expected["place"], expected["day"], expected["month"], expected["year"], expected[0]), text
+
+
+def _random_line(rng) -> str:  # type: ignore[no-untyped-def]
+    """Pieces at random, or most often a place and a date built of them with noise between."""
+
+    def noise(most: int) -> str:
+        return "".join(rng.choice(_PLACE_DATE_PIECES) for _ in range(rng.randrange(0, most)))
+
+    def gap() -> str:  # what may stand between the parts of a date, and now and then what may not
+        if rng.random() < 0.1:
+            return rng.choice(("\t", ",", "x", "123"))
+        return rng.choice(("", " ", "  ")) + rng.choice(("", "04", "4", " .", "…", "\u00a0")) + rng.choice(("", " "))
+
+    if rng.random() < 0.3:
+        return noise(14)
+    year = rng.choice((" 2024", "2025", " 20", "", "\u00a02025"))
+    return noise(5) + rng.choice(("ngày", "Ngày", "NGÀY")) + gap() + "tháng" + gap() + "năm" + year + noise(4)
+
+
+def test_place_date_is_found_as_the_pattern_finds_it_on_random_lines():
+    import random
+
+    rng = random.Random(13)
+    found = 0
+    for _ in range(20_000):
+        line = _random_line(rng)
+        _same_as_the_pattern(line)
+        found += patternbook.layout("place_date").search(line) is not None
+    assert found > 2000  # the lines test matches, not only their absence
+
+
+def test_place_date_is_found_as_the_pattern_finds_it_on_every_line_of_the_corpus():
+    from .conftest import CORPUS, REAL_DEV
+
+    files = sorted(CORPUS.glob("*.txt")) + sorted(CORPUS.glob("*.md"))
+    if REAL_DEV.is_dir():
+        files += sorted(REAL_DEV.glob("*.md")) + sorted((REAL_DEV / "tvpl").glob("*.md"))
+    lines = 0
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            _same_as_the_pattern(line)
+            lines += 1
+    assert lines > 1000

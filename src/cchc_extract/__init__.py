@@ -16,19 +16,81 @@ stage reports what it could not settle as ``ParseWarning`` objects, and
 ``i18n.use_language("en")`` writes messages in English (Vietnamese by default).
 """
 
-from .checks import run_checks
-from .errors import CchcError
-from .export import to_json
-from .extract import find_references
-from .extract.figures import find_figures
-from .i18n import set_language, use_language
-from .models import SCHEMA_VERSION, Check, ParseWarning, Report
-from .normalize import normalize
-from .pipeline import extract, extract_raw, extract_text, find_tables
-from .readers import read, read_data
-from .segment import segment
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# Each public name is imported from its module on first use (PEP 562), so that
+# ``cchc-extract --help`` or ``import cchc_extract.errors`` does not load pydantic,
+# the patterns and the whole pipeline.
+_WHERE = {
+    "SCHEMA_VERSION": "models",
+    "CchcError": "errors",
+    "Check": "models",
+    "ParseWarning": "models",
+    "Report": "models",
+    "extract": "pipeline",
+    "extract_raw": "pipeline",
+    "extract_text": "pipeline",
+    "find_figures": "extract.figures",
+    "find_references": "extract",
+    "find_tables": "pipeline",
+    "normalize": "normalize",
+    "read": "readers",
+    "read_data": "readers",
+    "run_checks": "checks",
+    "segment": "segment",
+    "set_language": "i18n",
+    "to_json": "export",
+    "use_language": "i18n",
+}
+
+if TYPE_CHECKING:
+    from .checks import run_checks
+    from .errors import CchcError
+    from .export import to_json
+    from .extract import find_references
+    from .extract.figures import find_figures
+    from .i18n import set_language, use_language
+    from .models import SCHEMA_VERSION, Check, ParseWarning, Report
+    from .normalize import normalize
+    from .pipeline import extract, extract_raw, extract_text, find_tables
+    from .readers import read, read_data
+    from .segment import segment
+
+
+class _Package(types.ModuleType):
+    """This package's module object. Importing a submodule sets it as an attribute of the
+    package; where the submodule's name is that of a public function (``normalize``,
+    ``segment``, ``extract``), the name stays the function, as it was when this file
+    imported everything at once (the submodule is in ``sys.modules`` all the same)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _WHERE and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cchc_extract' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
 
 __all__ = [
     "SCHEMA_VERSION",

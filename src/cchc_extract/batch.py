@@ -1,11 +1,14 @@
 """Batch digitization: many reports, in parallel, into a database, resumable, nothing lost.
 
 The parent process finds the files, hashes each one, skips what the database
-already holds, and hands the rest to worker processes some files ahead (memory
-is bounded by the work in flight, not by the size of the batch). Each worker
-writes the task it runs to shared memory and sends results on a pipe of its own;
-one that passes the per-document time limit is killed and replaced, and its file
-recorded as a failure; so is any file the extractor refuses. Workers turn each
+already holds, and hands the rest to worker processes a quarter second of work
+ahead, each on a task pipe of its own (memory is bounded by the work in flight,
+not by the size of the batch, and the parent knows which tasks each worker holds).
+Each worker writes the task it runs to shared memory and sends results on a pipe
+of its own; one that passes the per-document time limit is killed with its
+process group and replaced, its file recorded as a failure and the files it had
+not begun given to the others; so is any file the extractor refuses. Workers die
+with the parent however it ends (see ``_die_with_parent``). Workers turn each
 report into rows; only the parent writes them, a group of documents per commit
 (at most 64, or every half second), each document whole or absent (see
 ``Store.write``), so a kill -9 or a Ctrl-C loses at most the uncommitted group,
@@ -14,25 +17,29 @@ and running the batch again finishes the rest.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import glob
 import hashlib
+import math
 import multiprocessing as mp
 import multiprocessing.connection as mp_connection
 import os
 import resource
 import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CchcError, InputError, first_line
+from .errors import CchcError, InputError, InternalError, OptionError, first_line
 from .export.database import Store
 from .i18n import number, t
-from .readers import supported_suffixes
+from .readers import open_regular, supported_suffixes
 
 
 @dataclass
@@ -57,8 +64,25 @@ class Summary:
         return sorted((o for o in self.outcomes if o.status == "done"), key=lambda o: -o.seconds)[:n]
 
 
+MAX_JOBS = 64
+
+
+def check_options(jobs: int | None, timeout: float) -> int | None:
+    """Refuse a worker count outside 1..64 and a time limit that is not a positive finite number;
+    return the worker count to use (None: the CPU count, at most 64)."""
+    if jobs is not None and not 1 <= jobs <= MAX_JOBS:
+        raise OptionError(None, "error.option.jobs", limit=MAX_JOBS, value=str(jobs))
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise OptionError(None, "error.option.timeout", value=str(timeout))
+    return jobs
+
+
 def discover(inputs: Iterable[str]) -> tuple[list[Path], list[Outcome]]:
-    """Files from paths, folders (recursive) and globs; inputs that match nothing are failures."""
+    """Files from paths, folders (recursive) and globs; inputs that match nothing are failures.
+
+    Anything named that is not a folder is taken, FIFOs and devices too: reading it
+    refuses it with a clear line, and the batch records it instead of passing it over.
+    """
     suffixes = set(supported_suffixes())
     files: list[Path] = []
     missing: list[Outcome] = []
@@ -71,30 +95,35 @@ def discover(inputs: Iterable[str]) -> tuple[list[Path], list[Outcome]]:
             continue
         for candidate in candidates:
             if candidate.is_dir():
-                files.extend(sorted(p for p in candidate.rglob("*") if p.is_file() and p.suffix.lower() in suffixes))
-            elif candidate.is_file():
+                files.extend(sorted(p for p in candidate.rglob("*") if p.suffix.lower() in suffixes and not p.is_dir()))
+            elif candidate.exists():
                 files.append(candidate)
     unique = list(dict.fromkeys(files))
     return unique, missing
 
 
-def _hash(path: Path) -> str | None:
+def _hash(path: Path) -> str:
+    """The file's sha256; a file that cannot be read, or is no regular file, is an ``InputError``."""
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
-    except OSError:
-        return None
+    except OSError as exc:
+        raise InputError(path, "error.input.unreadable", reason=exc.strerror or str(exc)) from exc
     return digest.hexdigest()
 
 
 # Extracted documents are committed in groups: at most this many, or as old as this.
 _GROUP = 64
 _GROUP_SECONDS = 0.5
-# Files handed to each worker ahead: enough to keep it busy while the writer commits a
-# group (tens of milliseconds), few enough that memory stays bounded by the work in flight.
-_QUEUED_PER_WORKER = 32
+# Each worker has its own queue of tasks, kept this many seconds of work deep (by the
+# mean time of the documents so far), between 2 and 32 files: enough to keep it busy
+# while the writer commits a group, few enough that a slow file holds up little
+# behind it and memory stays bounded by the work in flight.
+_QUEUED_SECONDS = 0.25
+_QUEUED_MIN, _QUEUED_MAX = 2, 32
+_QUEUED_BYTES = 32 * 1024  # and never more path bytes than a pipe holds without blocking
 
 
 # --- workers ------------------------------------------------------------------
@@ -106,19 +135,28 @@ def _worker(
     results: Any,
     running: Any,
     since: Any,
+    lifeline: tuple[int, int] | None,
     encoding: str = "auto",
     html: str | None = None,
     ocr: Any = None,
 ) -> None:
-    """Extract the files handed out on ``tasks``; send each outcome on this worker's own pipe.
+    """Extract the files sent on this worker's own ``tasks`` pipe; send each outcome on ``results``.
 
-    What the worker is doing is written to shared memory (``running[slot]``, the task,
-    and ``since[slot]``, when it began), so that the parent can enforce the time limit
-    without a message per start. A result, once sent, sits in the pipe even if the
-    worker dies next; a killed worker can only break its own pipe, dropped with it.
+    What the worker is running is written to shared memory (``since[slot]``, when it
+    began, then ``running[slot]``, the task), so that the parent can enforce the time
+    limit without a message per start; the parent reads it again once the worker is
+    dead, when it can no longer change. A result, once sent, sits in the pipe even if
+    the worker dies next.
     """
+    _die_with_parent(lifeline)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
-    while (task := tasks.get()) is not None:
+    while True:
+        try:
+            task = tasks.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if task is None:
+            return
         index, path, sha = task
         since[slot] = time.monotonic()
         running[slot] = index
@@ -164,7 +202,10 @@ def process_file(
     except CchcError as error:
         payload = {"status": "failed", "kind": error.kind, "message": error.line()}
     except Exception as error:  # a bug must not stop the batch: record it with its type
-        payload = {"status": "failed", "kind": "crash", "message": f"{type(error).__name__}: {error}"}
+        bug = InternalError(
+            path, "error.internal", "remedy.internal", error=type(error).__name__, reason=first_line(error)
+        )
+        payload = {"status": "failed", "kind": "crash", "message": bug.line()}
     payload.setdefault("seconds", time.perf_counter() - started)
     payload["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return payload
@@ -180,8 +221,48 @@ def _review_page(report: Any, folder: Path) -> Any:
     return index_entry(report, path.name)
 
 
+_PR_SET_PDEATHSIG = 1
+_PARENT_DEATH_SIGNAL = sys.platform.startswith("linux")  # elsewhere the lifeline pipe alone
+
+
+def _die_with_parent(lifeline: tuple[int, int] | None) -> None:
+    """Make this worker die with the batch that started it, however that ends (kill -9 too).
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``).
+    Everywhere, a thread waits on a pipe whose only writer is the parent: when the
+    parent dies the pipe reads as closed, and the thread kills the worker's process
+    group (the worker and whatever it started, such as LibreOffice). The worker leads
+    a process group of its own, so that the parent can stop it and its children at once.
+    """
+    parent = os.getppid()
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    if _PARENT_DEATH_SIGNAL:
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if lifeline is not None:
+        read_end, write_end = lifeline
+        os.close(write_end)  # the fork's copy: the parent must be the pipe's only writer
+        threading.Thread(target=_watch_parent, args=(read_end,), daemon=True, name="lifeline").start()
+    if os.getppid() != parent:  # the parent died before any of this was in place
+        os._exit(1)
+
+
+def _watch_parent(read_end: int) -> None:
+    with contextlib.suppress(OSError):
+        while os.read(read_end, 1):
+            pass
+    if os.getpgid(0) == os.getpid():  # our own group only: never the shell pipeline the batch ran in
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpid(), signal.SIGKILL)
+    os._exit(1)
+
+
 def _widen(pipe: Any) -> None:
-    """Give a result pipe a 1 MB buffer (Linux), so that a worker seldom waits for the
+    """Give a pipe a 1 MB buffer (Linux), so that a worker seldom waits for the
     parent to read while it writes to the database; elsewhere the default stays."""
     try:
         import fcntl
@@ -191,14 +272,28 @@ def _widen(pipe: Any) -> None:
         pass
 
 
+@dataclass
+class _Worker:
+    """One worker process, its two pipes, and the tasks sent to it that are not settled yet."""
+
+    process: Any
+    tasks: Any  # the sending end of its task pipe
+    results: Any  # the receiving end of its result pipe
+    queued: deque[int] = field(default_factory=deque)
+    queued_bytes: int = 0
+
+
 class _Pool:
-    """Worker processes that can be killed one at a time when a document runs too long."""
+    """Worker processes, each with a task queue of its own, so that the parent always knows
+    which tasks a worker holds: a worker killed for its time limit, or dead, takes no
+    shared state with it, and what it held but had not begun goes to the others."""
 
     def __init__(self, jobs: int, encoding: str = "auto", html: str | None = None, ocr: Any = None):
         self.encoding = encoding  # of text files, for every worker
         self.html = html  # the folder of review pages, if any
         self.ocr = ocr  # when scanned pages are read by OCR (an ocr.OcrSettings)
         self.context: Any = mp.get_context("fork" if sys.platform != "win32" else "spawn")
+        self.lifeline: tuple[int, int] | None = None
         if self.context.get_start_method() == "fork":
             from .pipeline import warm_up
 
@@ -206,68 +301,128 @@ class _Pool:
             # what exists now lives as long as the batch: the collector of each worker
             # need not go through it again and again (nor copy its pages by touching them)
             gc.freeze()
-        # written directly by the caller: a queue with a feeder thread waits for the GIL while
-        # the parent writes to the database, and the workers starve (the driver bounds the
-        # tasks in flight itself)
-        self.tasks = self.context.SimpleQueue()
+            self.lifeline = os.pipe()  # the parent keeps the write end open until it exits
         self.running = self.context.Array("q", [-1] * jobs, lock=False)  # task index per slot, -1 idle
         self.since = self.context.Array("d", [0.0] * jobs, lock=False)  # when that task began (monotonic)
-        self.processes: list[Any] = [None] * jobs
-        self.pipes: list[Any] = [None] * jobs
+        self.workers: list[_Worker] = []
         for slot in range(jobs):
-            self._spawn(slot)
+            self.workers.append(self._spawn(slot))
 
-    def _spawn(self, slot: int) -> None:
+    def _spawn(self, slot: int) -> _Worker:
         self.running[slot] = -1
         receive, send = self.context.Pipe(duplex=False)
+        task_receive, task_send = self.context.Pipe(duplex=False)
         _widen(send)
+        _widen(task_send)
         process = self.context.Process(
             target=_worker,
-            args=(slot, self.tasks, send, self.running, self.since, self.encoding, self.html, self.ocr),
+            args=(
+                slot,
+                task_receive,
+                send,
+                self.running,
+                self.since,
+                self.lifeline,
+                self.encoding,
+                self.html,
+                self.ocr,
+            ),
             daemon=True,
         )
         process.start()
         send.close()  # the worker holds the sending end; a dead worker reads as end of file
-        self.processes[slot], self.pipes[slot] = process, receive
+        task_receive.close()
+        return _Worker(process, task_send, receive)
 
-    def results(self, timeout: float) -> list[tuple[int, dict[str, Any]]]:
-        """(task index, payload) for every result that has come, waiting up to ``timeout``."""
-        out: list[tuple[int, dict[str, Any]]] = []
-        ready: list[Any] = mp_connection.wait(self.pipes, timeout)
+    def send(self, slot: int, index: int, path: str, sha: str) -> None:
+        worker = self.workers[slot]
+        worker.queued.append(index)
+        worker.queued_bytes += len(path)
+        with contextlib.suppress(OSError):  # a dead worker: the liveness check gives its tasks to the others
+            worker.tasks.send((index, path, sha))
+
+    def settle(self, slot: int, index: int, path: str) -> None:
+        worker = self.workers[slot]
+        with contextlib.suppress(ValueError):
+            worker.queued.remove(index)  # the head, as a worker runs its tasks in order
+            worker.queued_bytes -= len(path)
+
+    def results(self, timeout: float) -> list[tuple[int, int, dict[str, Any]]]:
+        """(slot, task index, payload) for every result that has come, waiting up to ``timeout``."""
+        by_pipe = {id(w.results): slot for slot, w in enumerate(self.workers)}
+        out: list[tuple[int, int, dict[str, Any]]] = []
+        ready: list[Any] = mp_connection.wait([w.results for w in self.workers], timeout)
         for pipe in ready:
-            try:
-                while True:  # everything this worker has sent so far
-                    out.append(pipe.recv())
-                    if not pipe.poll():
-                        break
-            except (EOFError, OSError):
-                pass  # the worker died: the liveness check in the driver records it
+            out.extend(self._drain(by_pipe[id(pipe)], pipe))
+        return out
+
+    def _drain(self, slot: int, pipe: Any) -> list[tuple[int, int, dict[str, Any]]]:
+        out = []
+        try:
+            while pipe.poll():  # everything this worker has sent so far
+                index, payload = pipe.recv()
+                out.append((slot, index, payload))
+        except (EOFError, OSError):
+            pass  # the worker died: the liveness check in the driver records it
         return out
 
     def running_since(self, slot: int) -> tuple[int | None, float]:
         index = self.running[slot]
         return (index if index >= 0 else None), self.since[slot]
 
-    def kill(self, slot: int) -> None:
-        """Stop the worker in ``slot`` (what it ran is lost) and start a fresh one there."""
-        self.processes[slot].kill()
-        self.processes[slot].join(timeout=5)
-        self.pipes[slot].close()
-        self._spawn(slot)
+    def stop(self, slot: int) -> tuple[list[tuple[int, int, dict[str, Any]]], int | None, float, list[int]]:
+        """Kill the worker in ``slot`` (and whatever it started) and start a fresh one there.
+
+        Returns what it had sent and not yet read, the task it was running when it died
+        and when that began (read once it is dead, so they cannot change any more), and
+        the tasks it held; the caller settles each.
+        """
+        worker = self.workers[slot]
+        _kill_group(worker.process)
+        worker.process.join(timeout=5)
+        sent = self._drain(slot, worker.results)
+        running, began = self.running_since(slot)
+        held = list(worker.queued)
+        worker.results.close()
+        worker.tasks.close()
+        self.workers[slot] = self._spawn(slot)
+        return sent, running, began, held
 
     def close(self, *, now: bool = False) -> None:
         """Let the workers finish and exit; ``now``: stop them at once (the batch was interrupted)."""
         if not now:
-            for _ in self.processes:
-                self.tasks.put(None)
-        for process in self.processes:
+            for worker in self.workers:
+                with contextlib.suppress(OSError):
+                    worker.tasks.send(None)
+        for worker in self.workers:
             if now:
-                process.kill()
-            process.join(timeout=2)
-            if process.is_alive():
-                process.kill()
-        for pipe in self.pipes:
-            pipe.close()
+                _kill_group(worker.process)
+            worker.process.join(timeout=2)
+            if worker.process.is_alive():
+                _kill_group(worker.process)
+                worker.process.join(timeout=2)
+        for worker in self.workers:
+            worker.results.close()
+            worker.tasks.close()
+        if self.lifeline is not None:
+            for fd in self.lifeline:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            self.lifeline = None
+
+
+def _kill_group(process: Any) -> None:
+    """SIGKILL a worker's process group (it leads one: see ``_die_with_parent``), or the worker alone."""
+    if process.pid is None:
+        return
+    try:
+        if os.getpgid(process.pid) == process.pid:
+            os.killpg(process.pid, signal.SIGKILL)
+            return
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        process.kill()
 
 
 ENGINES = ("pool", "dask")
@@ -300,6 +455,7 @@ def run_batch(
     here; see ``dask_engine``). ``parquet``: a folder that also receives every document
     stored, as Parquet datasets (see ``export.parquet``).
     """
+    check_options(jobs, timeout)  # before anything is started
     if engine not in ENGINES:
         raise CchcError(None, "error.batch.engine", "remedy.choose", value=engine, choices=", ".join(ENGINES))
     if engine == "dask" and scheduler is None:
@@ -345,6 +501,7 @@ def _plan(
         summary.failed += 1
         summary.outcomes.append(outcome)
         store.fail(outcome.path, "", outcome.kind or "input", outcome.message or "")
+    store.forget_stored_failures()  # failures of files stored since (by this batch or another)
     known = store.known()
     if html is not None:
         from .export.html import indexed
@@ -353,13 +510,14 @@ def _plan(
     todo: list[tuple[Path, str]] = []
     stored: list[str] = []
     for path in files:
-        sha = _hash(path)
-        if sha is None:
+        try:
+            sha = _hash(path)
+        except CchcError as error:
             summary.failed += 1
-            message = f"{path}: {t('error.input.unreadable', reason=None)}"
-            summary.outcomes.append(Outcome(str(path), "failed", kind="input", message=message))
-            store.fail(str(path), "", "input", message)
-        elif sha in known:
+            summary.outcomes.append(Outcome(str(path), "failed", kind=error.kind, message=error.line()))
+            store.fail(str(path), "", error.kind, error.line())
+            continue
+        if sha in known:
             summary.skipped += 1
             summary.outcomes.append(Outcome(str(path), "skipped"))
             stored.append(sha)
@@ -454,71 +612,104 @@ class Writer:
 
 def _run_pool(writer: Writer, jobs: int | None, timeout: float, encoding: str, html: str | None, ocr: str) -> None:
     """The built-in engine: worker processes on this machine."""
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(writer.todo)))
+    workers = max(1, min(jobs or min(os.cpu_count() or 1, MAX_JOBS), len(writer.todo)))
     from .readers.ocr import OcrSettings
 
     ocr_settings = OcrSettings(mode=ocr, jobs=max(1, (os.cpu_count() or 1) // workers))
     pool = _Pool(workers, encoding, html, ocr_settings)
     try:
-        _drive(pool, writer, timeout)
+        _Driver(pool, writer, timeout).run()
     except BaseException:
         pool.close(now=True)  # what was committed stays; the next run does the rest
         raise
     pool.close()
 
 
-def _drive(pool: _Pool, writer: Writer, timeout: float) -> None:
-    todo = writer.todo
-    pending: Iterator[int] = iter(range(len(todo)))
-    in_flight = 0
-    capacity = len(pool.processes) * _QUEUED_PER_WORKER
-    settled: set[int] = set()  # tasks whose outcome is known
-    checked = 0.0
+class _Driver:
+    """Hands tasks to the workers and their results to the writer; enforces the time limit."""
 
-    def feed() -> None:
-        nonlocal in_flight
-        while in_flight < capacity:
-            index = next(pending, None)
-            if index is None:
+    def __init__(self, pool: _Pool, writer: Writer, timeout: float):
+        self.pool, self.writer, self.todo, self.timeout = pool, writer, writer.todo, timeout
+        self.pending: deque[int] = deque(range(len(self.todo)))  # not sent to any worker
+        self.settled: set[int] = set()
+        self.seconds = (0.0, 0)  # the documents' total time and count, for the queue depth
+
+    def path(self, index: int) -> str:
+        return str(self.todo[index][0])
+
+    def depth(self) -> int:
+        total, count = self.seconds
+        if not count:
+            return _QUEUED_MIN * 2
+        return max(_QUEUED_MIN, min(_QUEUED_MAX, int(_QUEUED_SECONDS / max(total / count, 1e-4))))
+
+    def feed(self) -> None:
+        """Top up each worker's queue, the emptiest first."""
+        depth = self.depth()
+        while self.pending:
+            slot = min(range(len(self.pool.workers)), key=lambda k: len(self.pool.workers[k].queued))
+            worker = self.pool.workers[slot]
+            if len(worker.queued) >= depth or worker.queued_bytes >= _QUEUED_BYTES:
                 return
-            pool.tasks.put((index, str(todo[index][0]), todo[index][1]))
-            in_flight += 1
+            index = self.pending.popleft()
+            self.pool.send(slot, index, self.path(index), self.todo[index][1])
 
-    feed()
-    while writer.unfinished:
-        events = pool.results(timeout=0.2)
-        now = time.monotonic()
-        for task, payload in events:
-            if task in settled:
-                continue  # stopped for its time limit just as it finished: already recorded
-            settled.add(task)
-            in_flight -= 1
-            writer.take(task, payload)
-        if writer.due():
-            feed()  # the workers go on while the group is written
-            writer.commit()
-        if events and now - checked < 0.1:
-            feed()
-            continue  # time limits and dead workers are looked at ten times a second
-        checked = now
-        for slot, process in enumerate(pool.processes):
-            running, began = pool.running_since(slot)
-            overdue = running is not None and time.monotonic() - began > timeout
-            if not overdue and process.is_alive():
+    def take(self, slot: int, index: int, payload: dict[str, Any]) -> None:
+        """A worker's result for one task."""
+        self.pool.settle(slot, index, self.path(index))
+        if index in self.settled:
+            return
+        self.settled.add(index)
+        total, count = self.seconds
+        self.seconds = (total + payload.get("seconds", 0.0), count + 1)
+        self.writer.take(index, payload)
+
+    def run(self) -> None:
+        self.feed()
+        checked = 0.0
+        while self.writer.unfinished:
+            events = self.pool.results(timeout=0.2)
+            for slot, index, payload in events:
+                self.take(slot, index, payload)
+            now = time.monotonic()
+            if self.writer.due():
+                self.feed()  # the workers go on while the group is written
+                self.writer.commit()
+            if events and now - checked < 0.1:
+                self.feed()
+                continue  # time limits and dead workers are looked at ten times a second
+            checked = now
+            for slot in range(len(self.pool.workers)):
+                self.watch(slot)
+            self.feed()
+
+    def watch(self, slot: int) -> None:
+        """Stop a worker past the time limit, or replace a dead one, and settle what it held."""
+        running, began = self.pool.running_since(slot)
+        overdue = running is not None and time.monotonic() - began > self.timeout
+        if not overdue and self.pool.workers[slot].process.is_alive():
+            return
+        died = not overdue
+        sent, running, began, held = self.pool.stop(slot)
+        for _, index, payload in sent:
+            self.take(slot, index, payload)
+        for index in reversed(held):
+            if index in self.settled:
                 continue
-            pool.kill(slot)
-            if running is None or running in settled:
+            if index != running:
+                self.pending.appendleft(index)  # never begun: another worker takes it
                 continue
-            settled.add(running)
-            in_flight -= 1
-            file = todo[running][0]
-            if overdue:
-                message = f"{file}: {t('error.batch.timeout', seconds=timeout)}"
-                writer.record(running, Outcome(str(file), "failed", timeout, "timeout", message))
-            else:
-                message = f"{file}: {t('error.batch.died')}"
-                writer.record(running, Outcome(str(file), "failed", 0.0, "crash", message))
-        feed()
+            path = self.path(index)
+            ran = time.monotonic() - began
+            if died:
+                self.settled.add(index)
+                self.writer.record(index, Outcome(path, "failed", ran, "crash", f"{path}: {t('error.batch.died')}"))
+            elif ran > self.timeout:
+                self.settled.add(index)
+                message = f"{path}: {t('error.batch.timeout', seconds=self.timeout)}"
+                self.writer.record(index, Outcome(path, "failed", self.timeout, "timeout", message))
+            else:  # the task looked overdue as the worker moved on to this one: it runs again
+                self.pending.appendleft(index)
 
 
 def summary_text(summary: Summary, seconds: float) -> str:

@@ -3,123 +3,94 @@
 ``cchc-extract REPORT`` is short for ``cchc-extract extract REPORT``. Library
 errors become one line on stderr and exit status 2; nothing is overwritten
 without ``--force``.
+
+The layer is the standard library's argparse: starting typer (with click and rich) cost
+more than the whole extraction of a small report (README, "Dependencies, and why").
+Each command is a function whose keyword arguments are its options, and a ``COMMANDS``
+entry that declares them; the library is imported inside the function that uses it, so
+that ``--help`` and ``--version`` load nothing of it. Shell completion is ``completion.py``.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
-import dataclasses
+import gc
 import glob
 import json
 import os
+import signal
 import sys
+import textwrap
 import time
-from collections.abc import Callable, Iterator
-from enum import StrEnum
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from . import __version__
 from .errors import CchcError, OutputError, first_line
-from .export import schema_json, summary, to_json, write_csv
-from .i18n import LANGUAGES, parse_language, set_language, t
-from .legacy import TEXT_ENCODINGS
-from .pipeline import extract as run_extract
 
 if TYPE_CHECKING:
     from .evaluate import Evaluation
     from .models import Report
 
-app = typer.Typer(
-    add_completion=True,
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    subcommand_metavar="REPORT... | COMMAND [ARGS]...",
-    help=(
-        "Turn Vietnamese administrative-reform (CCHC) reports into structured, checkable data.\n\n"
-        "cchc-extract REPORT... is short for cchc-extract extract REPORT...: a summary in Vietnamese "
-        "(--lang en for English), the contract JSON with --json, a review page with --html."
-    ),
-    epilog=(
-        "Examples:\n\n"
-        "  cchc-extract report.docx\n\n"
-        "  cchc-extract report.pdf --json --out report.json\n\n"
-        "  cchc-extract batch archive/ --db results.sqlite --html pages/"
-    ),
+PROG = "cchc-extract"
+DESCRIPTION = (
+    "Turn Vietnamese administrative-reform (CCHC) reports into structured, checkable data.\n\n"
+    "cchc-extract REPORT... is short for cchc-extract extract REPORT...: a summary in Vietnamese "
+    "(--lang en for English), the contract JSON with --json, a review page with --html."
 )
-
+EPILOG = (
+    "Examples:\n\n"
+    "  cchc-extract report.docx\n\n"
+    "  cchc-extract report.pdf --json --out report.json\n\n"
+    "  cchc-extract batch archive/ --db results.sqlite --html pages/"
+)
 
 _ENCODING_HELP = (
     "Encoding of a text file: auto (UTF-8, else the legacy encoding it reads best in, with a warning), "
     "utf-8, utf-16, cp1258, tcvn3, vni, viscii or vps. DOCX and PDF files say their own."
 )
+OCR_HELP = "When to read pages by OCR (Tesseract): auto (pages without a usable text layer, and images), always, never."
+_DIALECT_HELP = "excel: commas, the contract's fields; excel-vn: semicolons, decimal commas, the table's own headers."
+FORMATS = ("txt", "md", "docx", "doc", "pdf", "png", "jpeg", "tiff")
+CSV_DIALECTS = ("excel", "excel-vn")
+ENGINES = ("pool", "dask")
 
 
-# choices as typer takes them (shown in the help and completed by the shell)
-class Format(StrEnum):
-    txt = "txt"
-    md = "md"
-    docx = "docx"
-    doc = "doc"
-    pdf = "pdf"
-    png = "png"
-    jpeg = "jpeg"
-    tiff = "tiff"
+def t(message_id: str, /, **args: Any) -> str:
+    """A message of the catalogue (``i18n.t``), loaded when one is first written: --help needs none."""
+    from .i18n import t as text
+
+    return text(message_id, **args)
 
 
-class Engine(StrEnum):
-    pool = "pool"
-    dask = "dask"
+class Exit(Exception):  # an exit, not an error: it carries the status
+    """Leave the command with this exit status (what ``typer.Exit`` was)."""
+
+    def __init__(self, code: int = 0):
+        super().__init__(code)
+        self.code = code
 
 
-class CsvDialect(StrEnum):
-    excel = "excel"
-    excel_vn = "excel-vn"
-
-
-def _language(value: Any) -> str | None:
-    """--lang (or CCHC_LANG): messages in this language from now on, here and in workers."""
-    if value is None:
-        return None
-    value = getattr(value, "value", value)
-    code = parse_language(value)
-    if code is None:
-        raise typer.BadParameter(t("error.lang.unknown", value=value, choices=", ".join(LANGUAGES)))
-    set_language(code)
-    return code
-
-
-# a plain string checked by _language, so that a wrong value is refused in the user's language
-Lang = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        envvar="CCHC_LANG",
-        show_envvar=True,
-        callback=_language,
-        is_eager=True,
-        metavar="vi|en",
-        help="Language of messages, labels and errors: vi (the default) or en.",
-    ),
-]
+def echo(text: str, *, err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout)
 
 
 def _say(error: CchcError) -> None:
     """One line on stderr: "cchc-extract: lỗi: FILE: problem (remedy)"."""
-    typer.echo(f"cchc-extract: {t('cli.error')}: {error.line()}", err=True)
+    echo(f"cchc-extract: {t('cli.error')}: {error.line()}", err=True)
 
 
-def _fail(error: CchcError) -> typer.Exit:
+def _fail(error: CchcError) -> Exit:
     _say(error)
-    return typer.Exit(error.exit_status)
+    return Exit(error.exit_status)
 
 
 def write_output(text: str, out: Path | None, force: bool) -> None:
     """Print ``text``, or write it to ``out`` (refusing to overwrite unless forced); ``-`` is stdout."""
     if out is None or str(out) == "-":
-        typer.echo(text)
+        echo(text)
         return
     _refuse_existing(out, force)
     try:
@@ -149,80 +120,40 @@ def _extract_one(name: str, format: str | None, reading: dict[str, Any]) -> Repo
         from .pipeline import extract_text
 
         return extract_text(sys.stdin.buffer.read(), format, name="<stdin>", **reading)
+    from .pipeline import extract as run_extract
+
     return run_extract(Path(name), format=format, **reading)
 
 
-_EXTRACT_EPILOG = (
-    "Examples:\n\n"
-    "  cchc-extract report.docx                     a summary in Vietnamese\n\n"
-    "  cchc-extract report.pdf --lang en --full     in English, every list whole\n\n"
-    "  cchc-extract reports/*.md --json > all.jsonl one JSON object per line\n\n"
-    "  cat report.md | cchc-extract - --format md --json\n\n"
-    "  cchc-extract report.txt --html review.html --csv tables/ --csv-dialect excel-vn"
-)
-
-
-@app.command("extract", epilog=_EXTRACT_EPILOG)
 def extract_command(
-    reports: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Report files (.txt, .md, .docx, .doc, .pdf, .png, .jpg, .tif) or globs; - for standard input.",
-            metavar="REPORT",
-            show_default=False,
-        ),
-    ],
-    json_: Annotated[bool, typer.Option("--json", help="Print the contract JSON (JSON Lines for several).")] = False,
-    with_text: Annotated[bool, typer.Option("--with-text", help="Add the normalized text to the JSON.")] = False,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout (- for stdout).")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out, --html or CSV files if they exist.")] = False,
-    csv_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--csv", help="Also write one CSV per table into this folder (a sub-folder per report for several)."
-        ),
-    ] = None,
-    csv_dialect: Annotated[
-        CsvDialect,
-        typer.Option(
-            "--csv-dialect",
-            help="excel: commas, the contract's fields; excel-vn: semicolons, decimal commas, the table's own headers.",
-        ),
-    ] = CsvDialect.excel,
-    html: Annotated[
-        Path | None,
-        typer.Option(
-            "--html", help="Also write a review page: a self-contained HTML file (a folder with an index for several)."
-        ),
-    ] = None,
-    full: Annotated[bool, typer.Option("--full", help="Show every item of long lists in the summary.")] = False,
-    format_: Annotated[
-        Format | None,
-        typer.Option(
-            "--format",
-            case_sensitive=False,
-            help="Read the report as this format whatever its name says (standard input: recognised, else txt).",
-        ),
-    ] = None,
-    password: Annotated[str | None, typer.Option("--password", help="Password of an encrypted PDF.")] = None,
-    encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
-    ocr: Annotated[str, typer.Option("--ocr", help=OCR_HELP)] = "auto",
-    lang: Lang = None,
+    reports: list[str],
+    json_: bool = False,
+    with_text: bool = False,
+    out: Path | None = None,
+    force: bool = False,
+    csv_dir: Path | None = None,
+    csv_dialect: str = "excel",
+    html: Path | None = None,
+    full: bool = False,
+    format_: str | None = None,
+    password: str | None = None,
+    encoding: str = "auto",
+    ocr: str = "auto",
 ) -> None:
     """Extract reports: a summary for a person, the contract JSON with --json, a review page with --html.
 
     cchc-extract REPORT... is short for cchc-extract extract REPORT....
     """
+    from .export import summary, to_json, write_csv
+
     arguments = [str(r) for r in reports]
     names = _reports(arguments)
     several = len(arguments) > 1 or any(glob.has_magic(a) for a in arguments)
     if names.count("-") and len(names) > 1:
         raise _fail(CchcError(None, "error.cli.stdin_alone"))
     # the review page needs the text; the JSON has it only when asked
-    reading = {"with_text": with_text or html is not None, "password": password, "encoding": encoding}
-    ocr_mode = _ocr_settings(ocr)  # an unknown mode is refused before anything is read
+    reading: dict[str, Any] = {"with_text": with_text or html is not None, "password": password, "encoding": encoding}
+    _ocr_settings(ocr)  # an unknown mode is refused before anything is read
     try:
         _refuse_existing(out, force)
         if html is not None and not several:
@@ -235,16 +166,16 @@ def extract_command(
     for name in names:
         try:
             with _page_progress(sys.stderr.isatty()) as update:
-                reading["ocr"] = dataclasses.replace(ocr_mode, progress=update)
-                report = _extract_one(name, format_.value if format_ else None, reading)
+                reading["ocr"] = _ocr_settings(ocr, update)
+                report = _extract_one(name, format_, reading)
             if html is not None:
                 pages.append(_write_page(report, html, several, force))
             if not with_text and report.text is not None:
                 report = report.model_copy(update={"text": None})
             if csv_dir is not None:
                 folder = csv_dir / Path(report.source.path).stem if several else csv_dir
-                written = write_csv(report, folder, force=force, dialect=csv_dialect.value)
-                typer.echo(t("cli.csv_written", count=len(written), folder=str(folder)), err=True)
+                written = write_csv(report, folder, force=force, dialect=csv_dialect)
+                echo(t("cli.csv_written", count=len(written), folder=str(folder)), err=True)
         except CchcError as error:
             _say(error)
             failures.append(error.exit_status)
@@ -262,7 +193,7 @@ def extract_command(
         raise _fail(error) from None
     if failures:
         # 2 when some input was bad; 3 when the only trouble was reports with nothing to read
-        raise typer.Exit(min(failures))
+        raise Exit(min(failures))
 
 
 def _write_page(report: Report, target: Path, several: bool, force: bool) -> Any:
@@ -285,20 +216,23 @@ def _write_index(folder: Path, entries: list[Any]) -> None:
     from .export.html import update_index
 
     listed = update_index(folder, entries)
-    typer.echo(t("cli.html_written", count=len(entries), listed=listed, folder=str(folder)), err=True)
+    echo(t("cli.html_written", count=len(entries), listed=listed, folder=str(folder)), err=True)
 
 
-OCR_HELP = "When to read pages by OCR (Tesseract): auto (pages without a usable text layer, and images), always, never."
+def _ocr_settings(mode: str, progress: Callable[[int, int], None] | None = None) -> Any:
+    """The OCR mode, checked; with a progress bar, as ``OcrSettings``. A plain mode is what the
+    readers make their settings of, and imports nothing of OCR for a text file."""
+    from .readers import OCR_MODES
 
+    if mode not in OCR_MODES:
+        raise _fail(
+            CchcError(None, "error.ocr.unknown_mode", "remedy.choose", value=mode, choices=", ".join(OCR_MODES))
+        )
+    if progress is None:
+        return mode
+    from .readers.ocr import OcrSettings
 
-def _ocr_settings(mode: str) -> Any:
-    """The ``ocr.OcrSettings`` for --ocr; an unknown mode is refused in one line."""
-    from .readers.ocr import settings
-
-    try:
-        return settings(mode)
-    except CchcError as error:
-        raise _fail(error) from None
+    return OcrSettings(mode=mode, progress=progress)
 
 
 @contextlib.contextmanager
@@ -326,52 +260,29 @@ def _page_progress(show: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
-@app.command("schema", epilog="Example:\n\n  cchc-extract schema --out cchc-report.schema.json")
-def schema_command(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
-    lang: Lang = None,
-) -> None:
+def schema_command(out: Path | None = None, force: bool = False) -> None:
     """Print the JSON Schema of the output, generated from the models."""
+    from .export import schema_json
+
     try:
         write_output(schema_json(), out, force)
     except CchcError as error:
         raise _fail(error) from None
 
 
-@app.command(
-    "eval",
-    epilog=(
-        "Examples:\n\n"
-        "  cchc-extract eval corpus --gold gold --min-f1 0.95\n\n"
-        "  cchc-extract eval corpus --gold gold --diff 004_an_phu_planted_errors_2025.txt"
-    ),
-)
 def eval_command(
-    corpus: Annotated[Path, typer.Argument(help="Folder of documents; those with a gold file are scored.")],
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files, matched by file stem.")],
-    json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    mode: Annotated[str, typer.Option("--mode", help="key (canonical identity) or strict (every field).")] = "key",
-    min_f1: Annotated[
-        float | None, typer.Option("--min-f1", help="Exit 1 when any record type's F1 falls below this.")
-    ] = None,
-    diff: Annotated[
-        str | None, typer.Option("--diff", help="Show what was missed and extra for this document (file name).")
-    ] = None,
-    floor: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--floor",
-            help="TYPE=X or TYPE.FIELD=X: exit 1 when that record type's F1 (or that field's accuracy) is below X.",
-        ),
-    ] = None,
-    allow_draft: Annotated[
-        bool, typer.Option("--allow-draft", help='Score against gold marked "draft": true (refused otherwise).')
-    ] = False,
-    lang: Lang = None,
+    corpus: Path,
+    gold: Path,
+    json_: bool = False,
+    mode: str = "key",
+    min_f1: float | None = None,
+    diff: str | None = None,
+    floor: list[str] | None = None,
+    allow_draft: bool = False,
 ) -> None:
     """Score the extraction against hand-made gold: precision, recall, F1 per record type."""
     from .evaluate import evaluate, pair_corpus
+    from .pipeline import extract as run_extract
 
     floors: dict[str, float] = {}
     for item in floor or []:
@@ -396,80 +307,47 @@ def eval_command(
         raise _fail(CchcError(corpus, "error.gold.none", gold=str(gold)))
     data = result.as_dict()
     if diff:
-        typer.echo(_diff_text(result))
+        echo(_diff_text(result))
     elif json_:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        typer.echo(_eval_text(data))
+        echo(_eval_text(data))
     low = {k: v["f1"] for k, v in data["by_type"].items() if min_f1 is not None and v["f1"] < min_f1}
     if low:
         scores = ", ".join(f"{k} {v:.3f}" for k, v in low.items())
-        typer.echo(f"cchc-extract: {t('cli.eval.below_f1', least=min_f1, scores=scores)}", err=True)
-        raise typer.Exit(1)
+        echo(f"cchc-extract: {t('cli.eval.below_f1', least=min_f1, scores=scores)}", err=True)
+        raise Exit(1)
     measured = {k: v["f1"] for k, v in data["by_type"].items()} | {k: v["accuracy"] for k, v in data["fields"].items()}
     missing = [name for name in floors if name not in measured]
     under = {name: measured[name] for name, least in floors.items() if name in measured and measured[name] < least}
     if missing or under:
         said = [f"{k} {v:.3f} < {floors[k]}" for k, v in under.items()]
         said += [t("cli.eval.not_measured", name=k) for k in missing]
-        typer.echo(f"cchc-extract: {t('cli.eval.below_floor', scores=', '.join(said))}", err=True)
-        raise typer.Exit(1)
+        echo(f"cchc-extract: {t('cli.eval.below_floor', scores=', '.join(said))}", err=True)
+        raise Exit(1)
 
 
-@app.command(
-    "batch",
-    epilog=(
-        "Examples:\n\n"
-        "  cchc-extract batch archive/ --db results.sqlite --jobs 2\n\n"
-        "  cchc-extract batch 'reports/**/*.docx' --jsonl records.jsonl --html pages/\n\n"
-        "  cchc-extract batch archive/ --engine dask --scheduler tcp://10.0.0.5:8786 --db postgresql://... "
-        "--parquet lake/"
-    ),
-)
 def batch_command(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or globs.")],
-    db: Annotated[str, typer.Option("--db", help="SQLite file, or a postgresql:// URL.")] = "results.sqlite",
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: CPU count).")] = None,
-    jsonl: Annotated[
-        Path | None, typer.Option("--jsonl", help="Also append one contract JSON object per line to this file.")
-    ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take.")] = 120.0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
-    encoding: Annotated[str, typer.Option("--encoding", help=_ENCODING_HELP)] = "auto",
-    html: Annotated[
-        Path | None,
-        typer.Option("--html", help="Also write a review page per report into this folder, and an index.html."),
-    ] = None,
-    ocr: Annotated[str, typer.Option("--ocr", help=OCR_HELP)] = "auto",
-    engine: Annotated[
-        Engine,
-        typer.Option(
-            "--engine",
-            help="pool: worker processes on this machine (the default); dask: the workers of a Dask cluster.",
-        ),
-    ] = Engine.pool,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            metavar="tcp://HOST:8786",
-            help="The Dask scheduler's address (--engine dask; without it, a cluster of --jobs workers here).",
-        ),
-    ] = None,
-    parquet: Annotated[
-        Path | None,
-        typer.Option(
-            "--parquet", help="Also write every stored document into this folder as Parquet datasets, one per kind."
-        ),
-    ] = None,
-    lang: Lang = None,
+    inputs: list[str],
+    db: str = "results.sqlite",
+    jobs: int | None = None,
+    jsonl: Path | None = None,
+    timeout: float = 120.0,
+    quiet: bool = False,
+    encoding: str = "auto",
+    html: Path | None = None,
+    ocr: str = "auto",
+    engine: str = "pool",
+    scheduler: str | None = None,
+    parquet: Path | None = None,
 ) -> None:
     """Extract many reports in parallel into a database; re-running skips what is stored."""
     _ocr_settings(ocr)  # an unknown mode is refused before anything starts
-    if scheduler is not None and engine != Engine.dask:
+    if scheduler is not None and engine != "dask":
         raise _fail(CchcError(None, "error.batch.scheduler_without_dask"))
-    from .batch import run_batch, summary_text
+    from .batch import check_options, run_batch, summary_text
     from .export.database import hide_password, open_store
+    from .legacy import TEXT_ENCODINGS
 
     if encoding not in TEXT_ENCODINGS:
         raise _fail(
@@ -488,6 +366,7 @@ def batch_command(
             raise _fail(OutputError.unwritable(html, exc)) from None
     started = time.perf_counter()
     try:
+        check_options(jobs, timeout)  # before anything is created
         store = open_store(db)
     except CchcError as error:
         raise _fail(error) from None
@@ -498,7 +377,7 @@ def batch_command(
         store.close()
         raise _fail(OutputError.unwritable(str(jsonl), exc)) from None
     try:
-        with _progress(show) as update:
+        with _progress(show) as update, _terminated_as_interrupt():
             summary = run_batch(
                 inputs,
                 store,
@@ -509,15 +388,15 @@ def batch_command(
                 encoding=encoding,
                 html=html,
                 ocr=ocr,
-                engine=engine.value,
+                engine=engine,
                 scheduler=scheduler,
                 parquet=parquet,
             )
         if html is not None:
             _write_index(html, summary.pages)
-    except KeyboardInterrupt:
-        typer.echo(f"cchc-extract: {t('cli.batch.interrupted')}", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as stop:
+        echo(f"cchc-extract: {t('cli.batch.interrupted')}", err=True)
+        raise Exit(143 if isinstance(stop, _Terminated) else 130) from None
     except store.errors as exc:  # the database itself failed (disk full, server gone)
         raise _fail(OutputError(hide_password(db), "error.db.failed", reason=first_line(exc))) from None
     except CchcError as error:
@@ -527,9 +406,25 @@ def batch_command(
         if handle:
             handle.close()
     if not quiet:
-        typer.echo(summary_text(summary, time.perf_counter() - started), err=True)
+        echo(summary_text(summary, time.perf_counter() - started), err=True)
     if summary.failed:
-        raise typer.Exit(1)
+        raise Exit(1)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the workers stopped at once, one line, exit 143."""
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupt() -> Iterator[None]:
+    def stop(signum: int, frame: Any) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
@@ -579,18 +474,10 @@ def _open_existing_store(db: str) -> Any:
         raise _fail(error) from None
 
 
-@app.command(
-    "cites",
-    epilog="Examples:\n\n  cchc-extract cites 61/2018/NĐ-CP --db results.sqlite\n\n"
-    "  cchc-extract cites 01/QĐ-UBND/2024 --db postgresql://cchc@db/archive --json",
-)
-def cites_command(
-    key: Annotated[str, typer.Argument(help="The cited document's key, as in references[].key: 61/2018/NĐ-CP.")],
-    db: Annotated[str, typer.Option("--db", help="SQLite file, or a postgresql:// URL.")] = "results.sqlite",
-    json_out: Annotated[bool, typer.Option("--json", help="One JSON object per citing report, per line.")] = False,
-    lang: Lang = None,
-) -> None:
+def cites_command(key: str, db: str = "results.sqlite", json_: bool = False) -> None:
     """List the reports that cite a document (each report once, whatever its renderings), oldest first."""
+    import dataclasses
+
     from .export.citations import cites
 
     store = _open_existing_store(db)
@@ -598,17 +485,17 @@ def cites_command(
         looked_up, reports = cites(store, key)
     finally:
         store.close()
-    if json_out:
+    if json_:
         for report in reports:
-            typer.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, default=str))
+            echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, default=str))
         return
     if not reports:
-        typer.echo(t("cli.cites.none", key=looked_up))
+        echo(t("cli.cites.none", key=looked_up))
         return
-    typer.echo(t("cli.cites.title", key=looked_up, count=len(reports)))
+    echo(t("cli.cites.title", key=looked_up, count=len(reports)))
     for report in reports:
         number = "/".join(p for p in (report.number or "—", report.symbol) if p)
-        typer.echo(
+        echo(
             t(
                 "cli.cites.row",
                 date=report.date,
@@ -619,23 +506,13 @@ def cites_command(
             )
         )
         for path in report.paths:
-            typer.echo(f"      {path}")
+            echo(f"      {path}")
 
 
-@app.command(
-    "cited",
-    epilog=(
-        "Examples:\n\n  cchc-extract cited --db results.sqlite\n\n"
-        "  cchc-extract cited --db results.sqlite --limit 100 --json"
-    ),
-)
-def cited_command(
-    db: Annotated[str, typer.Option("--db", help="SQLite file, or a postgresql:// URL.")] = "results.sqlite",
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many keys to list.")] = 20,
-    json_out: Annotated[bool, typer.Option("--json", help="One JSON object per cited key, per line.")] = False,
-    lang: Lang = None,
-) -> None:
+def cited_command(db: str = "results.sqlite", limit: int = 20, json_: bool = False) -> None:
     """Rank the documents cited by the most reports (each report once, whatever its renderings)."""
+    import dataclasses
+
     from .export.citations import cited
 
     store = _open_existing_store(db)
@@ -643,17 +520,17 @@ def cited_command(
         ranked = cited(store, limit)
     finally:
         store.close()
-    if json_out:
+    if json_:
         for entry in ranked:
-            typer.echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False, default=str))
+            echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False, default=str))
         return
     if not ranked:
-        typer.echo(t("cli.cited.none"))
+        echo(t("cli.cited.none"))
         return
-    typer.echo(t("cli.cited.title", count=len(ranked)))
+    echo(t("cli.cited.title", count=len(ranked)))
     width = max(len(entry.key) for entry in ranked)
     for entry in ranked:
-        typer.echo(
+        echo(
             t(
                 "cli.cited.row",
                 reports=entry.reports,
@@ -666,17 +543,10 @@ def cited_command(
         )
 
 
-@app.command(
-    "gold-draft", epilog="Example:\n\n  cchc-extract gold-draft corpus/new_report.txt --out gold/new_report.json"
-)
-def gold_draft_command(
-    report: Annotated[Path, typer.Argument(help="The report to draft gold for.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
-    lang: Lang = None,
-) -> None:
+def gold_draft_command(report: Path, out: Path | None = None, force: bool = False) -> None:
     """Write the extraction in gold format as a starting point for an annotator (marked as a draft)."""
     from .evaluate import gold_draft
+    from .pipeline import extract as run_extract
 
     try:
         draft = gold_draft(run_extract(report), report.name)
@@ -685,20 +555,7 @@ def gold_draft_command(
         raise _fail(error) from None
 
 
-@app.command(
-    "gold-docbin",
-    epilog=(
-        "Example:\n\n  cchc-extract gold-docbin corpus --gold gold --out train.spacy --lang vi\n\n"
-        "(--lang here is the spaCy tokenizer; messages follow CCHC_LANG.)"
-    ),
-)
-def gold_docbin_command(
-    corpus: Annotated[Path, typer.Argument(help="Folder of documents; those with a gold file become training data.")],
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files, matched by file stem.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The .spacy file to write.")],
-    lang: Annotated[str, typer.Option("--lang", help="Tokenizer: xx (any language) or vi (no pyvi).")] = "xx",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
-) -> None:
+def gold_docbin_command(corpus: Path, gold: Path, out: Path, lang: str = "xx", force: bool = False) -> None:
     """Write spaCy training data from gold: a DocBin whose span groups hold the gold records (needs the spacy extra)."""
     try:
         from .spacy import gold_docs  # spaCy is imported here, and only here
@@ -724,7 +581,7 @@ def gold_docbin_command(
     except OSError as exc:
         raise _fail(OutputError.unwritable(out, exc)) from None
     counts = {k: sum(len(d.spans.get(f"cchc_{k}", [])) for d in docs) for k in ("references", "figures", "sections")}
-    typer.echo(t("cli.docbin_written", count=len(docs), out=str(out), **counts), err=True)
+    echo(t("cli.docbin_written", count=len(docs), out=str(out), **counts), err=True)
 
 
 def _eval_text(data: dict[str, Any]) -> str:
@@ -765,71 +622,447 @@ def _diff_text(result: Evaluation) -> str:
     return "\n".join(lines)
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"cchc-extract {__version__}")
-        raise typer.Exit()
+# --- the options of each command ---------------------------------------------
 
 
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
-    ] = False,
-) -> None:
-    pass  # the help is the app's; this callback only carries the root options
+class Option(NamedTuple):
+    """One argument or option: its flags (none for a positional one) and ``argparse`` settings."""
+
+    dest: str
+    flags: tuple[str, ...] = ()
+    help: str = ""
+    settings: dict[str, Any] | None = None
 
 
+def _arg(dest: str, help: str, **settings: Any) -> Option:
+    return Option(dest, (), help, settings)
+
+
+def _opt(dest: str, *flags: str, help: str, **settings: Any) -> Option:
+    return Option(dest, flags, help, settings)
+
+
+def _flag(dest: str, *flags: str, help: str) -> Option:
+    return Option(dest, flags, help, {"action": "store_true"})
+
+
+def _lower(value: str) -> str:
+    return value.lower()  # choices are taken in any case (--format PDF)
+
+
+def _positive(value: str) -> int:
+    """A whole number of 1 or more (--limit)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+    return number
+
+
+def _language(value: str) -> str:
+    """--lang: messages in this language from now on, here and in workers."""
+    from .i18n import LANGUAGES, parse_language, set_language
+
+    code = parse_language(value)
+    if code is None:
+        raise argparse.ArgumentTypeError(t("error.lang.unknown", value=value, choices=", ".join(LANGUAGES)))
+    set_language(code)
+    return code
+
+
+_OUT = _opt("out", "--out", "-o", help="Write to this file instead of stdout.", type=Path, metavar="FILE")
+_FORCE = _flag("force", "--force", help="Overwrite --out if it exists.")
+_GOLD = _opt("gold", "--gold", help="Folder of gold JSON files, matched by file stem.", type=Path, required=True)
+_ENCODING = _opt("encoding", "--encoding", help=_ENCODING_HELP, default="auto", metavar="E")
+_OCR = _opt("ocr", "--ocr", help=OCR_HELP, default="auto", metavar="WHEN")
+_DB = _opt("db", "--db", help="SQLite file, or a postgresql:// URL.", default="results.sqlite")
+# messages in the user's language: every command but gold-docbin, whose --lang is spaCy's tokenizer
+LANG_OPTION = _opt(
+    "lang",
+    "--lang",
+    help="Language of messages, labels and errors: vi (the default) or en. [env var: CCHC_LANG]",
+    type=_language,
+    metavar="vi|en",
+)
+
+
+class Command(NamedTuple):
+    run: Callable[..., None]
+    options: tuple[Option, ...]
+    epilog: str = ""
+
+
+COMMANDS: dict[str, Command] = {
+    "extract": Command(
+        extract_command,
+        (
+            _arg(
+                "reports",
+                "Report files (.txt, .md, .docx, .doc, .pdf, .png, .jpg, .tif) or globs; - for standard input.",
+                nargs="+",
+                metavar="REPORT",
+            ),
+            _flag("json_", "--json", help="Print the contract JSON (JSON Lines for several)."),
+            _flag("with_text", "--with-text", help="Add the normalized text to the JSON."),
+            _opt(
+                "out",
+                "--out",
+                "-o",
+                help="Write to this file instead of stdout (- for stdout).",
+                type=Path,
+                metavar="FILE",
+            ),
+            _flag("force", "--force", help="Overwrite --out, --html or CSV files if they exist."),
+            _opt(
+                "csv_dir",
+                "--csv",
+                help="Also write one CSV per table into this folder (a sub-folder per report for several).",
+                type=Path,
+                metavar="DIR",
+            ),
+            _opt(
+                "csv_dialect",
+                "--csv-dialect",
+                help=_DIALECT_HELP,
+                choices=CSV_DIALECTS,
+                default="excel",
+            ),
+            _opt(
+                "html",
+                "--html",
+                help="Also write a review page: a self-contained HTML file (a folder with an index for several).",
+                type=Path,
+                metavar="PATH",
+            ),
+            _flag("full", "--full", help="Show every item of long lists in the summary."),
+            _opt(
+                "format_",
+                "--format",
+                help="Read the report as this format whatever its name says (standard input: recognised, else txt).",
+                type=_lower,
+                choices=FORMATS,
+            ),
+            _opt("password", "--password", help="Password of an encrypted PDF."),
+            _ENCODING,
+            _OCR,
+            LANG_OPTION,
+        ),
+        "Examples:\n\n"
+        "  cchc-extract report.docx                     a summary in Vietnamese\n\n"
+        "  cchc-extract report.pdf --lang en --full     in English, every list whole\n\n"
+        "  cchc-extract reports/*.md --json > all.jsonl one JSON object per line\n\n"
+        "  cat report.md | cchc-extract - --format md --json\n\n"
+        "  cchc-extract report.txt --html review.html --csv tables/ --csv-dialect excel-vn",
+    ),
+    "schema": Command(
+        schema_command,
+        (_OUT, _FORCE, LANG_OPTION),
+        "Example:\n\n  cchc-extract schema --out cchc-report.schema.json",
+    ),
+    "eval": Command(
+        eval_command,
+        (
+            _arg("corpus", "Folder of documents; those with a gold file are scored.", type=Path, metavar="CORPUS"),
+            _GOLD,
+            _flag("json_", "--json", help="Print the scores as JSON."),
+            _opt("mode", "--mode", help="key (canonical identity) or strict (every field).", default="key"),
+            _opt(
+                "min_f1",
+                "--min-f1",
+                help="Exit 1 when any record type's F1 falls below this.",
+                type=float,
+                metavar="X",
+            ),
+            _opt("diff", "--diff", help="Show what was missed and extra for this document (file name)."),
+            _opt(
+                "floor",
+                "--floor",
+                help="TYPE=X or TYPE.FIELD=X: exit 1 when that record type's F1 (or that field's accuracy) is below X.",
+                action="append",
+            ),
+            _flag("allow_draft", "--allow-draft", help='Score against gold marked "draft": true (refused otherwise).'),
+            LANG_OPTION,
+        ),
+        "Examples:\n\n"
+        "  cchc-extract eval corpus --gold gold --min-f1 0.95\n\n"
+        "  cchc-extract eval corpus --gold gold --diff 004_an_phu_planted_errors_2025.txt",
+    ),
+    "batch": Command(
+        batch_command,
+        (
+            _arg("inputs", "Files, folders (searched recursively) or globs.", nargs="+", metavar="INPUT"),
+            _DB,
+            _opt(
+                "jobs",
+                "--jobs",
+                "-j",
+                help="Worker processes, 1 to 64 (default: the CPU count).",
+                type=int,
+                metavar="N",
+            ),
+            _opt(
+                "jsonl",
+                "--jsonl",
+                help="Also append one contract JSON object per line to this file.",
+                type=Path,
+                metavar="FILE",
+            ),
+            _opt(
+                "timeout",
+                "--timeout",
+                help="Seconds one document may take (above 0).",
+                type=float,
+                default=120.0,
+                metavar="S",
+            ),
+            _flag("quiet", "--quiet", "-q", help="No progress bar and no summary."),
+            _ENCODING,
+            _opt(
+                "html",
+                "--html",
+                help="Also write a review page per report into this folder, and an index.html.",
+                type=Path,
+                metavar="DIR",
+            ),
+            _OCR,
+            _opt(
+                "engine",
+                "--engine",
+                help="pool: worker processes on this machine; dask: the workers of a Dask cluster.",
+                type=_lower,
+                choices=ENGINES,
+                default="pool",
+            ),
+            _opt(
+                "scheduler",
+                "--scheduler",
+                help="The Dask scheduler's address (--engine dask; without it, a cluster of --jobs workers here).",
+                metavar="tcp://HOST:8786",
+            ),
+            _opt(
+                "parquet",
+                "--parquet",
+                help="Also write every stored document into this folder as Parquet datasets, one per kind.",
+                type=Path,
+                metavar="DIR",
+            ),
+            LANG_OPTION,
+        ),
+        "Examples:\n\n"
+        "  cchc-extract batch archive/ --db results.sqlite --jobs 2\n\n"
+        "  cchc-extract batch 'reports/**/*.docx' --jsonl records.jsonl --html pages/\n\n"
+        "  cchc-extract batch archive/ --engine dask --scheduler tcp://10.0.0.5:8786 --db postgresql://... "
+        "--parquet lake/",
+    ),
+    "cites": Command(
+        cites_command,
+        (
+            _arg("key", "The cited document's key, as in references[].key: 61/2018/NĐ-CP.", metavar="KEY"),
+            _DB,
+            _flag("json_", "--json", help="One JSON object per citing report, per line."),
+            LANG_OPTION,
+        ),
+        "Examples:\n\n  cchc-extract cites 61/2018/NĐ-CP --db results.sqlite\n\n"
+        "  cchc-extract cites 01/QĐ-UBND/2024 --db postgresql://cchc@db/archive --json",
+    ),
+    "cited": Command(
+        cited_command,
+        (
+            _DB,
+            _opt(
+                "limit",
+                "--limit",
+                "-n",
+                help="How many keys to list (1 or more).",
+                type=_positive,
+                default=20,
+                metavar="N",
+            ),
+            _flag("json_", "--json", help="One JSON object per cited key, per line."),
+            LANG_OPTION,
+        ),
+        "Examples:\n\n  cchc-extract cited --db results.sqlite\n\n"
+        "  cchc-extract cited --db results.sqlite --limit 100 --json",
+    ),
+    "gold-draft": Command(
+        gold_draft_command,
+        (_arg("report", "The report to draft gold for.", type=Path, metavar="REPORT"), _OUT, _FORCE, LANG_OPTION),
+        "Example:\n\n  cchc-extract gold-draft corpus/new_report.txt --out gold/new_report.json",
+    ),
+    "gold-docbin": Command(
+        gold_docbin_command,
+        (
+            _arg(
+                "corpus",
+                "Folder of documents; those with a gold file become training data.",
+                type=Path,
+                metavar="CORPUS",
+            ),
+            _GOLD,
+            _opt("out", "--out", "-o", help="The .spacy file to write.", type=Path, required=True, metavar="FILE"),
+            _opt("lang", "--lang", help="Tokenizer: xx (any language) or vi (no pyvi).", default="xx"),
+            _FORCE,
+        ),
+        "Example:\n\n  cchc-extract gold-docbin corpus --gold gold --out train.spacy --lang vi\n\n"
+        "(--lang here is the spaCy tokenizer; messages follow CCHC_LANG.)",
+    ),
+}
+
+_HELP = "Show this message and exit."
 # the options of cchc-extract itself, before any command
-_ROOT_OPTIONS = {"-h", "--help", "--version", "--install-completion", "--show-completion"}
+ROOT_OPTIONS = {"-h", "--help", "--version", "--install-completion", "--show-completion"}
 
 
-def _route(argv: list[str]) -> list[str]:
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with "Usage:", paragraphs kept apart, examples (indented lines) as
+    written, and the default of every option that has one."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        paragraphs = text.split("\n\n")
+        return "\n\n".join(
+            p if p.startswith("  ") else textwrap.fill(" ".join(p.split()), width, initial_indent=indent)
+            for p in paragraphs
+        )
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "Usage: " if prefix is None else prefix)
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        shown = action.default not in (None, False, argparse.SUPPRESS) and action.option_strings
+        return f"{text} [default: {action.default}]" if shown else text
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line on stderr and exit status 2, in the user's language."""
+
+    def error(self, message: str) -> NoReturn:
+        detail = t("error.cli.usage", detail=message, hint=f"{self.prog} -h")
+        self.exit(2, f"cchc-extract: {t('cli.error')}: {detail}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; each command's options come from ``COMMANDS``."""
+    parser = _Parser(
+        prog=PROG,
+        usage=f"{PROG} [OPTIONS] REPORT... | COMMAND [ARGS]...",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=_Formatter,
+        allow_abbrev=False,
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help=_HELP)
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}", help="Print the version.")
+    parser.add_argument(
+        "--install-completion",
+        metavar="SHELL",
+        nargs="?",
+        const="",
+        help="Install completion for the shell (bash or zsh; the current one when not named).",
+    )
+    parser.add_argument("--show-completion", metavar="SHELL", nargs="?", const="", help="Show the completion script.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=_Parser)
+    for name, command in COMMANDS.items():
+        doc = (command.run.__doc__ or "").strip()
+        sub = commands.add_parser(
+            name,
+            prog=f"{PROG} {name}",
+            help=doc.splitlines()[0],
+            description=doc,
+            epilog=command.epilog or None,
+            formatter_class=_Formatter,
+            allow_abbrev=False,
+            add_help=False,
+        )
+        sub.add_argument("-h", "--help", action="help", help=_HELP)
+        for option in command.options:
+            sub.add_argument(*(option.flags or (option.dest,)), **_settings(option))
+    return parser
+
+
+def _settings(option: Option) -> dict[str, Any]:
+    settings = {"help": option.help, **(option.settings or {})}
+    if option.flags:
+        settings["dest"] = option.dest
+    return settings
+
+
+def route(argv: list[str]) -> list[str]:
     """Make ``cchc-extract REPORT ...`` mean ``cchc-extract extract REPORT ...``: anything but
-    a command name or a root option first (a file, ``-``, an option of extract) starts extract."""
-    commands = {c.name for c in app.registered_commands}
+    a command name or a root option first (a file, ``-``, ``--``, an option of extract) starts
+    extract. After ``--`` everything is a file name, so ``cchc-extract -- -rf.doc`` extracts
+    the file ``-rf.doc``."""
     if argv[:1] in (["--install-completion"], ["--show-completion"]):
         return argv  # they take a shell's name
-    first = next((a for a in argv if a not in _ROOT_OPTIONS), None)
-    if first is None or first in commands:
+    first = next((a for a in argv if a not in ROOT_OPTIONS), None)
+    if first is None or first in COMMANDS:
         return argv
     return ["extract", *argv]
 
 
-def _route_completion() -> None:
-    """Shell completion of ``cchc-extract REPORT --fo<TAB>``: the words the shell sends are
-    routed as ``_route`` routes a command line, once a first word is complete."""
-    words = os.environ.get("COMP_WORDS")
-    if not os.environ.get("_CCHC_EXTRACT_COMPLETE") or words is None:
+def _early_language(args: list[str]) -> None:
+    """--lang before anything else is read, so that every message (usage errors too) is in
+    that language; a wrong value is left for the parser to refuse. gold-docbin's --lang is
+    spaCy's tokenizer, not a language of messages."""
+    if args[:1] == ["gold-docbin"] or not any(a == "--lang" or a.startswith("--lang=") for a in args):
         return
-    parts, current = words.split(), int(os.environ.get("COMP_CWORD", "0"))
-    if current >= 2 and _route(parts[1:current]) != parts[1:current]:
-        os.environ["COMP_WORDS"] = " ".join([parts[0], "extract", *parts[1:]])
-        os.environ["COMP_CWORD"] = str(current + 1)
+    from .i18n import parse_language, set_language
+
+    for k, arg in enumerate(args):
+        value = args[k + 1] if arg == "--lang" and k + 1 < len(args) else arg.partition("=")[2]
+        if (arg == "--lang" or arg.startswith("--lang=")) and parse_language(value):
+            set_language(value)
 
 
-# click's exceptions, wherever this typer keeps click (its own copy, or the click package)
-_UsageError: Any = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
-_ClickException: Any = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
-
-
-def main(argv: list[str] | None = None) -> None:
-    """The console script: bad usage is one line on stderr and exit status 2, in the user's language."""
-    args = _route(list(sys.argv[1:] if argv is None else argv))
-    _route_completion()
-    command = typer.main.get_command(app)
+def run() -> None:
+    """The console script and ``python -m cchc_extract``: ``main``, in a process that then ends."""
     try:
-        status = command.main(args=args, prog_name="cchc-extract", standalone_mode=False)
-    except _UsageError as error:
-        if not error.format_message():  # no arguments at all: the help was shown
-            sys.exit(error.exit_code)
-        hint = f"{error.ctx.command_path} -h" if error.ctx is not None else "cchc-extract -h"
-        detail = t("error.cli.usage", detail=error.format_message(), hint=hint)
-        typer.echo(f"cchc-extract: {t('cli.error')}: {detail}", err=True)
-        sys.exit(2)
-    except _ClickException as error:
-        typer.echo(f"cchc-extract: {t('cli.error')}: {error.format_message()}", err=True)
-        sys.exit(error.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    sys.exit(status if isinstance(status, int) else 0)
+        main()
+    except BrokenPipeError:  # the reader of the output went away (| head): no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
+    finally:
+        # The process ends here: its objects need not be walked once more by the cycle
+        # collector at shutdown (some 15 ms after an extraction, a tenth of the whole run).
+        gc.freeze()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line; leaves by ``SystemExit`` with the command's exit status."""
+    if os.environ.get("_CCHC_EXTRACT_COMPLETE"):
+        from .completion import answer
+
+        answer()
+        raise SystemExit(0)
+    args = route(list(sys.argv[1:] if argv is None else argv))
+    _early_language(args)
+    parser = build_parser()
+    if not args:
+        parser.print_help()
+        raise SystemExit(2)
+    namespace = vars(parser.parse_args(args))
+    install, show = namespace.pop("install_completion"), namespace.pop("show_completion")
+    if install is not None or show is not None:
+        from .completion import install_script, script
+
+        try:
+            if show is not None:
+                echo(script(show))
+            else:
+                echo(install_script(install), err=True)
+        except CchcError as error:
+            raise _fail(error) from None
+        raise SystemExit(0)
+    name = namespace.pop("command")
+    if name is None:
+        parser.error("the following arguments are required: COMMAND")
+    if name != "gold-docbin":
+        namespace.pop("lang", None)  # already set: messages follow it
+    try:
+        COMMANDS[name].run(**namespace)
+    except Exit as stop:
+        raise SystemExit(stop.code) from None
+    raise SystemExit(0)

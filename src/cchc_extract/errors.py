@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .i18n import t
-
 
 def first_line(error: BaseException) -> str:
     """A library's error message cut to its first line, for a one-line report; its type when empty."""
@@ -36,6 +34,8 @@ class CchcError(Exception):
 
     def line(self) -> str:
         """The error in one line, in the current language: "FILE: problem (remedy)"."""
+        from .i18n import t  # the catalogue, when a line is written: `cchc-extract --help` needs none
+
         where = f"{self.path}: " if self.path else ""
         tail = f" ({t(self.remedy, **self.values)})" if self.remedy else ""
         return f"{where}{t(self.problem, **self.values)}{tail}"
@@ -78,3 +78,15 @@ class NoTextError(CchcError):
 
     kind = "no_text"
     exit_status = 3
+
+
+class OptionError(CchcError):
+    """An option's value is out of its range (``--jobs 0``, ``--timeout nan``)."""
+
+    kind = "option"
+
+
+class InternalError(CchcError):
+    """A bug in cchc-extract met on this file: reported in one line, and the file named, so it can be sent."""
+
+    kind = "internal"

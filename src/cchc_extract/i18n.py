@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-import yaml
-
 DEFAULT = "vi"
 LANGUAGES = ("vi", "en")
 # the environment variable that chooses the language; the CLI's --lang sets it too, so
@@ -37,7 +35,6 @@ ENV = "CCHC_LANG"
 MISSING = "—"
 
 _current: ContextVar[str | None] = ContextVar("cchc_language", default=None)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_language(value: str | None) -> str | None:
@@ -78,8 +75,10 @@ def use_language(lang: str) -> Iterator[None]:
 @functools.cache
 def catalogue(lang: str) -> Mapping[str, str]:
     """The texts of one language, by id."""
+    from .patterncache import load_yaml, parsed
+
     source = resources.files("cchc_extract.messages").joinpath(f"{lang}.yaml")
-    data = yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    data = parsed(source.read_bytes(), load_yaml)  # kept parsed between processes (patterncache)
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise ValueError(f"messages/{lang}.yaml must map message ids to texts")
     return data

@@ -24,7 +24,7 @@ Severity = Literal["error", "warning", "info"]
 class Record(BaseModel):
     """Base of every model: immutable, and strict about unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     # the fields a short repr shows (all of them when empty): a record prints on one line
     _repr_fields: ClassVar[tuple[str, ...]] = ()

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 import regex
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import PatternError
+from .patterncache import PATTERNS_ENV, install, load_yaml, parsed
+
+install()  # the patterns compiled from here on are kept on disk between processes (patterncache)
 
 _DERIVED: list[Any] = []
 
@@ -46,7 +48,7 @@ def derived(function: Any = None, *, maxsize: int | None = None) -> Any:
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when a file is read
 
 
 class DocTypeEntry(_Entry):
@@ -162,20 +164,15 @@ class _ReferencesFile(_Entry):
     counterexamples: list[str]
 
 
-# libyaml's loader where PyYAML was built with it (the wheels are): the same safe
-# subset of YAML, read several times faster
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-# A clerk trying a new pattern points this at a copy of patterns/ without reinstalling.
-PATTERNS_ENV = "CCHC_PATTERNS"
-
-
 def _load(name: str) -> Any:
+    """A pattern file's data. A clerk trying a new pattern points ``PATTERNS_ENV``
+    (``CCHC_PATTERNS``) at a copy of patterns/, without reinstalling."""
     override = os.environ.get(PATTERNS_ENV)
     source = Path(override) / name if override else resources.files("cchc_extract.patterns").joinpath(name)
     try:
-        return yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except (OSError, yaml.YAMLError) as exc:
+        # the data as parsed before from these very bytes, or parsed now (patterncache)
+        return parsed(source.read_bytes(), load_yaml)
+    except (OSError, ValueError) as exc:  # ValueError: a YAML error, or bytes that are not UTF-8
         raise PatternError(f"patterns/{name}", "error.patterns.yaml", reason=str(exc)) from exc
 
 

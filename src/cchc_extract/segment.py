@@ -389,7 +389,7 @@ def _read_header(doc: Document, lines: list[str], first: int, stop: int) -> _Hea
         if (
             header.date is None
             and header.place is None
-            and _layout("place_date").search(cell.text)
+            and find_place_date(cell.text) is not None
             and (anchor is not None or found)
             and not _layout("body_lead").match(cell.text)  # "Căn cứ Luật ... ngày 14 tháng 6 năm 2019"
         ):
@@ -449,17 +449,55 @@ def _fill_from_catalogue(header: _Header, cells: dict[str, _Cell]) -> None:
     header.catalogue_signer = catalogue.get("signer")
 
 
+@dataclass(frozen=True)
+class PlaceDate:
+    """The match of ``place_date`` in a line: the place, the date's parts, and the whole text."""
+
+    place: str
+    day: str | None
+    month: str | None
+    year: str
+    text: str
+
+
+_SPACE_CHAR = regex.compile(r"\s")
+
+
+def find_place_date(text: str) -> PlaceDate | None:
+    """What ``_layout("place_date").search(text)`` finds, in time linear in ``text``.
+
+    place_date is "(?P<place>[^,|\\t]*?)\\s*,?\\s*" and then issue_date. Its leftmost match
+    ends its place where the first issue_date of the line begins, less the spaces and the one
+    comma before it; the place starts after the last comma, bar or tab before that. Searched
+    as one pattern, every start in a line ran to the line's end (52 s on a 15 KB line).
+    """
+    date = _layout("issue_date").search(text)
+    if date is None:
+        return None
+    end = _back_over_spaces(text, date.start())
+    if end > 0 and text[end - 1] == ",":
+        end = _back_over_spaces(text, end - 1)
+    start = max(text.rfind(",", 0, end), text.rfind("|", 0, end), text.rfind("\t", 0, end)) + 1
+    return PlaceDate(text[start:end], date["day"], date["month"], date["year"], text[start : date.end()])
+
+
+def _back_over_spaces(text: str, end: int) -> int:
+    while end > 0 and _SPACE_CHAR.match(text, end - 1):
+        end -= 1
+    return end
+
+
 def _place_date(header: _Header, text: str) -> None:
-    match = _layout("place_date").search(text)
-    if not match:
+    match = find_place_date(text)
+    if match is None:
         return
-    place = match["place"].strip(" ,|")
+    place = match.place.strip(" ,|")
     header.place = place or None
-    if match["day"] and match["month"]:
+    if match.day and match.month:
         try:
-            header.date = dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+            header.date = dt.date(int(match.year), int(match.month), int(match.day))
         except ValueError:
-            header.warnings.append(ParseWarning.of("date.impossible", "report", date=match[0].strip()))
+            header.warnings.append(ParseWarning.of("date.impossible", "report", date=match.text.strip()))
 
 
 def _split_at_motto(cells: list[_Cell]) -> list[_Cell]:

@@ -88,16 +88,17 @@ def _same_unit(a: TableRow, b: TableRow) -> bool:
 def _table_sums(table: Table) -> list[Check]:
     checks = []
     rows = table.rows
+    count = len(rows)
     # a coded row against its "Trong đó" sub-rows
     for i, row in enumerate(rows):
         if row.code is None or row.number is None:
             continue
         subs = []
-        for sub in rows[i + 1 :]:
-            if sub.code is not None:
-                break
-            if sub.parent == row.code:
-                subs.append(sub)
+        k = i + 1  # the rows up to the next coded one, read in place: no copy of the rest per row
+        while k < count and rows[k].code is None:
+            if rows[k].parent == row.code:
+                subs.append(rows[k])
+            k += 1
         counted = [s for s in subs if s.number is not None and _same_unit(s, row)]
         if len(counted) < 2 or len(counted) != len([s for s in subs if s.number is not None]):
             continue
@@ -107,8 +108,9 @@ def _table_sums(table: Table) -> list[Check]:
     for row in rows:
         if row.code is not None:
             by_parent.setdefault(row.parent, []).append(row)
+    total_row = patternbook.layout("total_row")
     for siblings in by_parent.values():
-        totals = [r for r in siblings if r.label and patternbook.layout("total_row").match(r.label)]
+        totals = [r for r in siblings if r.label and total_row.match(r.label)]
         if len(totals) != 1 or totals[0].number is None:
             continue
         total = totals[0]

@@ -46,15 +46,29 @@ def _tokens(text: str | None) -> frozenset[str]:
 
 def narrative_appendix(report: Report) -> list[Check]:
     book = patternbook.units()
-    rows = [
-        (t, r, book.family_in(r.unit_resolved), _tokens(r.label), _tokens(r.label) | _tokens(r.unit_resolved))
-        for t in report.tables
-        for r in t.rows
-        if r.number is not None
-    ]
+    units: dict[str | None, tuple[str | None, frozenset[str]]] = {}  # a table writes few units, many times
+    rows = []
+    for each in report.tables:
+        for r in each.rows:
+            if r.number is None:
+                continue
+            if r.unit_resolved not in units:
+                units[r.unit_resolved] = (book.family_in(r.unit_resolved), _tokens(r.unit_resolved))
+            family, unit_words = units[r.unit_resolved]
+            label = _tokens(r.label)
+            rows.append((each, r, family, label, label | unit_words))
     if not rows:
         return []
     checks = []
+    # rows of a unit family with the same words are judged together, once per figure (a fuzzed
+    # report repeating its appendix 2,000 times took minutes: every figure against every copy),
+    # and the tables whose rows hold each word are found once, not searched for every figure
+    alike: dict[str | None, dict[tuple[frozenset[str], frozenset[str]], _Alike]] = {}
+    holders: dict[tuple[str | None, str], set[int]] = {}  # the tables whose rows of a family hold a word
+    for k, (table, row, row_family, label, have) in enumerate(rows):
+        alike.setdefault(row_family, {}).setdefault((label, have), _Alike()).add(k, table, row)
+        for word in label:
+            holders.setdefault((row_family, word), set()).add(id(table))
     for figure in report.figures:
         if figure.unit in (None, "%") or figure.section is None or figure.section.startswith("appendix"):
             continue
@@ -62,26 +76,57 @@ def narrative_appendix(report: Report) -> list[Check]:
         if len(wanted) < 2:
             continue
         family = figure.unit_family
-        matches = []
-        kin = [(table, row, label, have) for table, row, row_family, label, have in rows if row_family == family]
-        for table, row, label, have in kin if family is not None else []:
+        matches: list[tuple[float, _Alike]] = []
+        for (label, have), rows_alike in alike.get(family, {}).items() if family is not None else []:
             covered = len(wanted & have) / len(wanted)
             if covered >= _FIGURE_COVERED and label and len(wanted & label) / len(label) >= _ROW_COVERED:
                 # a word the row lacks that tells its siblings apart ("liên thông" in "một cửa,
-                # một cửa liên thông", which row 3.2.1 "một cửa" lacks but 3.2.2 has): another quantity
-                missing = wanted - have
-                if any(missing & other for t, r, other, _ in kin if t is table and r is not row):
-                    continue
-                matches.append((covered, table, row))
+                # một cửa liên thông", which row 3.2.1 "một cửa" lacks but 3.2.2 has): another
+                # quantity. The row lacks every missing word, so any row of its table may hold it.
+                told_apart = set().union(*(holders.get((family, word), ()) for word in wanted - have))
+                kept = rows_alike.without(told_apart & rows_alike.tables)
+                if kept.members:
+                    matches.append((covered, kept))
         if not matches:
             continue
-        best = max(m[0] for m in matches)
-        group = [(t, r) for c, t, r in matches if c >= best - 1e-9]
-        values = [r.number for _, r in group if r.number is not None]
-        if any(math.isclose(figure.value, v) for v in values) or math.isclose(figure.value, sum(values)):
+        best = max(c for c, _ in matches)
+        group = [kept for c, kept in matches if c >= best - 1e-9]
+        numbers = {v for kept in group for v in kept.numbers}
+        total = sum(kept.total for kept in group)
+        if any(math.isclose(figure.value, v) for v in numbers) or math.isclose(figure.value, total):
             continue
-        checks.append(_mismatch(figure, group))
+        in_order = sorted((m for kept in group for m in kept.members), key=lambda m: m[0])  # report order
+        checks.append(_mismatch(figure, [(t, r) for _, t, r in in_order]))
     return checks
+
+
+class _Alike:
+    """Appendix rows with the same label words and unit family, in report order, with their
+    tables, their distinct numbers and the sum of their numbers."""
+
+    def __init__(self) -> None:
+        self.members: list[tuple[int, Table, TableRow]] = []
+        self.tables: set[int] = set()
+        self.numbers: set[float] = set()
+        self.total = 0.0
+
+    def add(self, k: int, table: Table, row: TableRow) -> None:
+        self.members.append((k, table, row))
+        self.tables.add(id(table))
+        if row.number is not None:
+            self.numbers.add(row.number)
+            self.total += row.number
+
+    def without(self, tables: set[int]) -> _Alike:
+        if not tables:
+            return self
+        kept = _Alike()
+        if tables >= self.tables:
+            return kept
+        for k, table, row in self.members:
+            if id(table) not in tables:
+                kept.add(k, table, row)
+        return kept
 
 
 def _mismatch(figure: Figure, group: list[tuple[Table, TableRow]]) -> Check:

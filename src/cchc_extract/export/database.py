@@ -372,6 +372,8 @@ class Store:
     dialect = "sqlite"
     mark = "?"
     errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+    # what the database raises on a row it refuses, as opposed to failing itself
+    row_errors: tuple[type[Exception], ...] = (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError)
 
     def __init__(self, connection: Any):
         self.connection = connection
@@ -423,24 +425,30 @@ class Store:
 
         The group is first inserted table by table, all documents at once (rows of
         one table go in together, which the database does fastest). If the database
-        refuses anything, that attempt is rolled back and the documents are written
-        again one by one, each inside its own savepoint: the one refused is rolled
-        back alone and its error returned in its place (None where a document was
-        stored, or was there already). Committing a group at a time spares a commit
-        per document; a crash loses at most the uncommitted group, which the next
-        run redoes.
+        refuses a row (``row_errors``: a constraint, a value it cannot take), that
+        attempt is rolled back and the documents are written again one by one, each
+        inside its own savepoint: the one refused is rolled back alone and its error
+        returned in its place (None where a document was stored, or was there already,
+        perhaps stored meanwhile by another batch). Any other error is the database
+        failing (disk full, connection lost): it is raised as it came, the group rolled
+        back. Committing a group at a time spares a commit per document; a crash loses at
+        most the uncommitted group, which the next run redoes.
+
+        The transaction takes the write lock first (``BEGIN IMMEDIATE``; on PostgreSQL an
+        advisory lock), so that two batches writing to one database wait for each other
+        in turn instead of failing on a lock, or on each other's documents.
         """
         with self.transaction() as cursor:
-            if self.dialect == "sqlite" and not self.connection.in_transaction:
-                cursor.execute("BEGIN")  # else the first savepoint's release would commit
+            self._lock(cursor)
             new = [d for d in documents if not self._stored(cursor, _sha(d))]
             self._assign_report_keys(cursor, new)
             cursor.execute("SAVEPOINT documents")
             try:
                 self._insert_all(cursor, new)
-            except self.errors:
-                cursor.execute("ROLLBACK TO SAVEPOINT documents")
-                cursor.execute("RELEASE SAVEPOINT documents")
+            except self.errors as exc:
+                self._roll_back_to(cursor, "documents", exc)
+                if not isinstance(exc, self.row_errors):
+                    raise
                 return [self._write_one(cursor, d) for d in documents]
             cursor.execute("RELEASE SAVEPOINT documents")
         return [None] * len(documents)
@@ -482,6 +490,20 @@ class Store:
                 by_fingerprint.setdefault(fingerprint, key)
             document[0][2][0] = (*row[:_REPORT_KEY], key, *row[_REPORT_KEY + 1 :])
 
+    def _lock(self, cursor: Any) -> None:
+        """Take the database's write lock for this transaction (waiting up to the busy timeout)."""
+        if not self.connection.in_transaction:
+            cursor.execute("BEGIN IMMEDIATE")  # a deferred BEGIN would fail, not wait, on upgrading its lock
+
+    def _roll_back_to(self, cursor: Any, savepoint: str, cause: Exception) -> None:
+        """Undo to ``savepoint``; should the database have dropped the whole transaction
+        (SQLite does on a full disk), raise the error that made it, not "no such savepoint"."""
+        try:
+            cursor.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+            cursor.execute(f"RELEASE SAVEPOINT {savepoint}")
+        except self.errors:
+            raise cause from None
+
     def _stored(self, cursor: Any, sha: str) -> bool:
         cursor.execute(f"SELECT 1 FROM documents WHERE sha256 = {self.mark}", (sha,))
         return cursor.fetchone() is not None
@@ -503,10 +525,11 @@ class Store:
             if not self._stored(cursor, _sha(document)):
                 self._insert_all(cursor, [document])
         except self.errors as exc:
-            cursor.execute("ROLLBACK TO SAVEPOINT document")
-            return exc
-        finally:
-            cursor.execute("RELEASE SAVEPOINT document")
+            self._roll_back_to(cursor, "document", exc)
+            if not isinstance(exc, self.row_errors):
+                raise
+            return None if self._stored(cursor, _sha(document)) else exc
+        cursor.execute("RELEASE SAVEPOINT document")
         return None
 
     def stored_documents(self, shas: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -527,9 +550,17 @@ class Store:
             cursor.execute(f"SELECT {', '.join(columns)} FROM failures ORDER BY failed_at, path")
             return columns, list(cursor.fetchall())
 
+    def forget_stored_failures(self) -> None:
+        """Drop the failures of files whose document is stored now (a later run, or another batch,
+        stored it), so that ``failures`` lists only what is still missing."""
+        with self.transaction() as cursor:
+            self._lock(cursor)
+            cursor.execute("DELETE FROM failures WHERE sha256 IN (SELECT sha256 FROM documents)")
+
     def fail(self, path: str, sha256: str, kind: str, message: str) -> None:
         """Record a file that could not be read; a second failure of the same file replaces the first."""
         with self.transaction() as cursor:
+            self._lock(cursor)
             cursor.execute(
                 f"INSERT INTO failures (path, sha256, kind, message, failed_at) VALUES ({', '.join([self.mark] * 5)})"
                 " ON CONFLICT (path, sha256) DO UPDATE SET kind = excluded.kind, message = excluded.message,"
@@ -541,6 +572,9 @@ class Store:
         self.connection.close()
 
 
+_WRITE_LOCK = 0x63636863  # "cchc": the advisory lock the writers of one database share
+
+
 class PostgresStore(Store):
     dialect = "postgresql"
     mark = "%s"
@@ -549,7 +583,13 @@ class PostgresStore(Store):
         import psycopg
 
         self.errors = (psycopg.Error,)
+        self.row_errors = (psycopg.IntegrityError, psycopg.DataError)
         super().__init__(connection)
+
+    def _lock(self, cursor: Any) -> None:
+        # one writer at a time, as SQLite's BEGIN IMMEDIATE: two batches inserting the same
+        # document would otherwise wait on each other's rows and then fail on the duplicate
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
 
 
 def open_store(target: str) -> Store:

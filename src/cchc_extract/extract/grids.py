@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..normalize import Document
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per table row: no __dict__ for 100,000 of them
 class GridRow:
     cells: tuple[str, ...]
     start: int  # offset of the row's first line in the normalized text

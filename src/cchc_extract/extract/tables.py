@@ -61,8 +61,12 @@ def build_table(grid: Grid, table_id: str, title: str | None, section: str | Non
     header_firsts = {r.cells[0].strip() for r in header_rows if r.cells}
     rows: list[TableRow] = []
     last_coded: str | None = None
+    last_unit: str | None = None  # the unit an "nt" ("same as above") row takes
     in_subrows = False
     pending_join = False
+    named = {roles.code, roles.label, roles.unit, roles.value, roles.note}
+    extra_columns = [(i, name) for i, name in enumerate(columns) if i not in named]
+    sub_rows = patternbook.layout("sub_rows")
     for grid_row in body:
         cells = grid_row.cells
         repeated = bool(cells) and cells[0].strip() in header_firsts and _row_key(cells) in header_keys
@@ -74,12 +78,8 @@ def build_table(grid: Grid, table_id: str, title: str | None, section: str | Non
         unit = _cell(cells, roles.unit) or None
         value = _cell(cells, roles.value) or None
         note = _cell(cells, roles.note) or None
-        extra = {
-            columns[i]: (cells[i] or None)
-            for i in range(len(columns))
-            if i not in {roles.code, roles.label, roles.unit, roles.value, roles.note}
-        }
-        is_sub = bool(patternbook.layout("sub_rows").match(code_cell))
+        extra = {name: (cells[i] or None) for i, name in extra_columns}
+        is_sub = bool(sub_rows.match(code_cell))
         code = _code(code_cell) if not is_sub else None
         # A row that a page break cut: its rest on the next page has no code and goes on
         # in lower case ("... chuyên môn" / "cấp xã đã kiểm tra"), or holds a label only.
@@ -94,6 +94,7 @@ def build_table(grid: Grid, table_id: str, title: str | None, section: str | Non
         pending_join = False
         if continues:
             rows[-1] = _join_rows(rows[-1], label, unit, value, note)
+            last_unit = rows[-1].unit_resolved or last_unit
             continue
         if not code_cell and not label and not value and not unit:
             continue
@@ -104,7 +105,8 @@ def build_table(grid: Grid, table_id: str, title: str | None, section: str | Non
         else:
             in_subrows = in_subrows or is_sub
             parent = last_coded if (in_subrows or is_sub or last_coded) else None
-        unit_resolved = _resolve_unit(unit, rows)
+        unit_resolved = _resolve_unit(unit, last_unit)
+        last_unit = unit_resolved or last_unit
         legend = parse_legend(unit) if unit else None
         number = parse_number(value)
         rows.append(
@@ -210,11 +212,18 @@ def merge_header(header: list[tuple[str, ...]], width: int) -> list[str]:
     ["STT", "Chỉ tiêu", "Kết quả thống kê / Đơn vị tính", "Kết quả thống kê / Số liệu", "Ghi chú"].
     """
     names: list[list[str]] = [[] for _ in range(width)]
-    for row in header:
+    # the columns that some later header row fills, from the bottom up in one pass (a fuzzed
+    # table of 1,000 header rows by 1,000 columns rescanned every later row for each row)
+    below: list[list[bool]] = [[] for _ in header]
+    seen = [False] * width
+    for k in range(len(header) - 1, -1, -1):
+        below[k] = seen[:]
+        for i, cell in enumerate(header[k][:width]):
+            seen[i] = seen[i] or bool(cell)
+    first: dict[tuple[str, ...], int] = {}
+    for k, row in enumerate(header):
         cells = list(row) + [""] * (width - len(row))
-        filled_below = [
-            any((r[i] if i < len(r) else "") for r in header[header.index(row) + 1 :]) for i in range(width)
-        ]
+        filled_below = below[first.setdefault(row, k)]  # a row repeated is judged where it first stands
         carry = ""
         for i, cell in enumerate(cells):
             cell = _clean(cell)
@@ -329,11 +338,12 @@ def _parent(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
 
 
-def _resolve_unit(unit: str | None, rows: list[TableRow]) -> str | None:
+def _resolve_unit(unit: str | None, above: str | None) -> str | None:
+    """The unit of a row: as written, or for "nt" the unit ``above`` (the last one resolved)."""
     if unit is None:
         return None
     if patternbook.layout("same_as_above").match(unit.strip()):
-        return next((r.unit_resolved for r in reversed(rows) if r.unit_resolved), None)
+        return above
     return unit
 
 

@@ -7,18 +7,22 @@ inside the reader that needs them, only when such a file comes.
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from ..errors import CchcError, InputError, UnsupportedFormat
+from ..errors import CchcError, InputError, UnsupportedFormat, first_line
+from ..i18n import Message
 from ..legacy import TEXT_ENCODINGS
 from .base import Block, RawDocument
 from .text import read_markdown, read_text
 
 Reader = Callable[[Path, bytes], RawDocument]
 OcrOption = Any  # "auto", "always", "never" or an ocr.OcrSettings (imported only when OCR may run)
+# when scanned pages and images are read by OCR; here, so that checking a mode imports nothing of OCR
+OCR_MODES = ("auto", "always", "never")
 
 
 def _docx(path: Path, data: bytes) -> RawDocument:
@@ -89,6 +93,45 @@ def supported_suffixes() -> list[str]:
     return sorted(READERS)
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """Open ``path`` for reading if it is a regular file; anything else is a one-line ``InputError``.
+
+    The file is opened without blocking and then examined (``fstat``), so that a FIFO
+    named ``x.txt`` is refused rather than waited on, and a file swapped for one
+    between a look and the open is judged by what was opened.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError as exc:
+        raise InputError(path, "error.input.missing") from exc
+    except PermissionError as exc:
+        raise InputError(path, "error.input.permission") from exc
+    except IsADirectoryError as exc:
+        raise InputError(path, "error.input.folder") from exc
+    except OSError as exc:
+        raise InputError(path, "error.input.unreadable", reason=exc.strerror or str(exc)) from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(path, "error.input.folder")
+        if not stat.S_ISREG(mode):
+            raise InputError(path, "error.input.special", what=Message(_KINDS.get(stat.S_IFMT(mode), "kind.special")))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+_KINDS = {
+    stat.S_IFIFO: "kind.fifo",
+    stat.S_IFCHR: "kind.char_device",
+    stat.S_IFBLK: "kind.block_device",
+    stat.S_IFSOCK: "kind.socket",
+}
+
+
 def guess_format(data: bytes) -> str:
     """The format of nameless bytes: PDF, DOCX, .doc and images by their signature, else text."""
     return next((name for magic, name in _SIGNATURES.items() if data.startswith(magic)), "txt")
@@ -133,20 +176,21 @@ def read(
     """
     path = Path(path)
     _check_encoding(encoding)
-    reader = _reader(path, format)
     try:
-        info = path.stat()  # one call tells whether it is there, a folder, and how large
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(path, "error.input.folder")
-        if info.st_size > MAX_BYTES:
-            raise InputError(path, "error.input.too_large", size=str(info.st_size), limit=str(MAX_BYTES))
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(path, "error.input.missing") from exc
-    except PermissionError as exc:
-        raise InputError(path, "error.input.permission") from exc
-    except OSError as exc:
-        raise InputError(path, "error.input.unreadable", reason=exc.strerror or str(exc)) from exc
+        reader = _reader(path, format)
+    except UnsupportedFormat:
+        open_regular(path).close()  # a folder or a missing file says so, not that its "suffix" is unknown
+        raise
+    with open_regular(path) as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                raise InputError(path, "error.input.too_large", size=str(size), limit=str(MAX_BYTES))
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise InputError(path, "error.input.unreadable", reason=exc.strerror or str(exc)) from exc
+    if len(data) > MAX_BYTES:  # it grew between the look and the read
+        raise InputError(path, "error.input.too_large.grew", limit=str(MAX_BYTES))
     return _read(reader, path, data, password, encoding, ocr)
 
 
@@ -179,13 +223,42 @@ def _check_encoding(encoding: str) -> None:
 def _read(reader: Reader, path: Path, data: bytes, password: str | None, encoding: str, ocr: OcrOption) -> RawDocument:
     if not data.strip():
         raise InputError(path, "error.input.empty")
-    if reader is _pdf:
-        return _pdf(path, data, password, ocr)
-    if reader is _image:
-        return _image(path, data, ocr)
-    if reader in (read_text, read_markdown):
-        return reader(path, data, encoding)
-    return reader(path, data)
+    try:
+        if reader is _pdf:
+            return _pdf(path, data, password, ocr)
+        if reader is _image:
+            return _image(path, data, ocr)
+        if reader in (read_text, read_markdown):
+            return reader(path, data, encoding)
+        return reader(path, data)
+    except CchcError:
+        raise
+    except Exception as exc:  # a library met something in the file it could not parse
+        raise InputError(
+            path,
+            "error.input.library",
+            kind=_format_name(path, reader),
+            error=type(exc).__name__,
+            reason=first_line(exc),
+        ) from exc
 
 
-__all__ = ["FORMATS", "READERS", "Block", "RawDocument", "guess_format", "read", "read_data", "supported_suffixes"]
+def _format_name(path: Path, reader: Reader) -> str:
+    """What the file was read as: its suffix when that chose the reader, else the format's name."""
+    suffix = path.suffix.lower()
+    if READERS.get(suffix) is reader:
+        return suffix.lstrip(".")
+    return next(name for name, known in FORMATS.items() if READERS[known] is reader)
+
+
+__all__ = [
+    "FORMATS",
+    "READERS",
+    "Block",
+    "RawDocument",
+    "guess_format",
+    "open_regular",
+    "read",
+    "read_data",
+    "supported_suffixes",
+]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..models import ParseWarning
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per line or paragraph: no __dict__ each
 class Block:
     """One line or paragraph of a report as the format gave it.
 

@@ -16,22 +16,38 @@ parser and ours both set ``resolve_entities=False``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import CchcError, InputError, first_line
+from ..i18n import t
+from ..models import ParseWarning
 from .base import Block, RawDocument
 from .fonts import LegacyRuns
+
+
+@functools.cache
+def _markup_errors() -> tuple[type[Exception], ...]:
+    """What python-docx raises on markup it cannot interpret: its own errors (InvalidXmlError
+    for an attribute outside its type, such as w:val="maybe"), and plain ones from the grid
+    walk ("no tr above topmost tr" when the first row continues a merge)."""
+    from docx.exceptions import PythonDocxError
+
+    return (ValueError, TypeError, KeyError, AttributeError, IndexError, PythonDocxError)
+
 
 MAX_UNPACKED = 200 * 1024 * 1024
 MAX_RATIO = 200
 MAX_PARTS = 5000
+MAX_COLUMNS = 63  # Word's own limit; a gridSpan of 99999 would write as many empty cells per row
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -66,7 +82,13 @@ def check_container(path: Path, data: bytes) -> None:
 
 
 def read_docx(path: Path, data: bytes) -> RawDocument:
-    """A .docx report: body paragraphs and tables in order, then footnotes."""
+    """A .docx report: body paragraphs and tables in order, then footnotes.
+
+    A part or an element python-docx cannot make sense of (a malformed footnotes
+    part, a table whose first row continues a vertical merge, a ``gridSpan`` that is
+    not a number) costs what it holds of structure, not the document: its text is
+    read as written, and a warning says what was lost.
+    """
     check_container(path, data)
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -74,23 +96,24 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise InputError(path, "error.docx.unopenable", reason=str(exc)) from exc
+        raise InputError(path, "error.docx.unopenable", reason=first_line(exc)) from exc
     except Exception as exc:  # lxml errors inside a damaged part
-        raise InputError(path, "error.docx.damaged_part", reason=f"{type(exc).__name__}: {exc}") from exc
-    runs = LegacyRuns(document.styles.element)
+        raise InputError(path, "error.docx.damaged_part", reason=f"{type(exc).__name__}: {first_line(exc)}") from exc
+    warnings = _Warnings()
+    runs = LegacyRuns(_styles_root(document))
     runs.convert(document.element.body)  # runs in TCVN3 or VNI fonts become Unicode
-    styles = _Styles(document)
-    numbering = _Numbering(document, styles)
+    styles = _Styles(document, warnings)
+    numbering = _Numbering(document, styles, warnings)
     blocks: list[Block] = []
     from docx.table import Table
 
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            blocks.extend(Block(row, hints=frozenset({"cell"})) for row in _table_rows(item))
+            blocks.extend(Block(row, hints=frozenset({"cell"})) for row in _table_rows(item, warnings))
         else:
-            blocks.append(Block(numbering.prefix(item) + item.text, hints=_hints(item, styles)))
+            blocks.append(_paragraph(item, styles, numbering, warnings))
         blocks.append(Block(""))
-    for note in _footnotes(data, runs):
+    for note in _footnotes(data, runs, warnings):
         blocks.extend([Block(note), Block("")])
     return RawDocument(
         path=str(path),
@@ -98,15 +121,57 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
         sha256=hashlib.sha256(data).hexdigest(),
         blocks=blocks,
         encoding=runs.encoding,
-        warnings=runs.warnings(),
+        warnings=runs.warnings() + warnings.found,
     )
+
+
+def _styles_root(document: Any) -> Any:
+    """The styles part's XML, or None when python-docx cannot read it (``_Styles`` warns)."""
+    try:
+        return document.styles.element
+    except _markup_errors():
+        return None
+
+
+class _Warnings:
+    """What a damaged document lost, one warning per kind of loss (not one per paragraph)."""
+
+    def __init__(self) -> None:
+        self.found: list[ParseWarning] = []
+        self.codes: set[str] = set()
+
+    def add(self, warning: ParseWarning) -> None:
+        if warning.code not in self.codes:
+            self.codes.add(warning.code)
+            self.found.append(warning)
+
+
+def _why(exc: Exception) -> str:
+    """What a library said, in one line, for a warning's ``{reason}``."""
+    return f"{type(exc).__name__}: {first_line(exc)}"
+
+
+def _paragraph(paragraph: Any, styles: _Styles, numbering: _Numbering, warnings: _Warnings) -> Block:
+    try:
+        return Block(numbering.prefix(paragraph) + paragraph.text, hints=_hints(paragraph, styles))
+    except _markup_errors() as exc:  # python-docx on a malformed attribute
+        warnings.add(ParseWarning.of("docx.paragraph_markup", reason=_why(exc)))
+        return Block(_xml_text(paragraph._p))
+
+
+def _xml_text(element: Any) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{W}t"))
 
 
 class _Styles:
     """Paragraph styles by id, read once: python-docx looks the default style up on every access."""
 
-    def __init__(self, document: Any):
-        self.by_id = {style.style_id: style for style in document.styles}
+    def __init__(self, document: Any, warnings: _Warnings):
+        try:
+            self.by_id = {style.style_id: style for style in document.styles}
+        except _markup_errors() as exc:
+            warnings.add(ParseWarning.of("docx.styles", reason=_why(exc)))
+            self.by_id = {}
 
     def of(self, paragraph: Any) -> Any:
         ppr = paragraph._p.pPr
@@ -127,12 +192,27 @@ def _hints(paragraph: Any, styles: _Styles) -> frozenset[str]:
     return frozenset(hints)
 
 
-def _table_rows(table: Any) -> list[str]:
+def _table_rows(table: Any, warnings: _Warnings) -> list[str]:
     """Rows as tab-separated cells; a merged cell is written in its first place only."""
+    try:
+        return _merged_rows(table)
+    except _markup_errors() as exc:
+        # python-docx resolves merges from the grid; a grid it cannot follow ("vMerge" on the
+        # first row, gridSpan="abc") leaves the cells as Word wrote them
+        warnings.add(ParseWarning.of("docx.table_grid", reason=_why(exc)))
+        return [
+            "\t".join(" ".join(_xml_text(tc).split()) for tc in list(tr.iter(f"{W}tc"))[:MAX_COLUMNS])
+            for tr in table._tbl.iter(f"{W}tr")
+        ]
+
+
+def _merged_rows(table: Any) -> list[str]:
     rows = []
     previous: list[Any] = []
     for row in table.rows:
         cells = list(row.cells)
+        if len(cells) > MAX_COLUMNS:
+            raise ValueError(t("error.docx.too_many_columns", columns=len(cells), limit=MAX_COLUMNS))
         texts = []
         for i, cell in enumerate(cells):
             repeated = (i > 0 and cells[i - 1]._tc is cell._tc) or (i < len(previous) and previous[i]._tc is cell._tc)
@@ -145,7 +225,7 @@ def _table_rows(table: Any) -> list[str]:
 class _Numbering:
     """Automatic list numbers, which Word keeps out of the paragraph text."""
 
-    def __init__(self, document: Any, styles: _Styles):
+    def __init__(self, document: Any, styles: _Styles, warnings: _Warnings):
         self.styles = styles
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
         self.counters: dict[str, list[int]] = {}
@@ -153,6 +233,13 @@ class _Numbering:
             root = document.part.numbering_part.element
         except (NotImplementedError, KeyError, AttributeError):
             return
+        try:
+            self._read(root)
+        except _markup_errors() as exc:
+            warnings.add(ParseWarning.of("docx.numbering", reason=_why(exc)))
+            self.levels = {}
+
+    def _read(self, root: Any) -> None:
         abstract = {}
         for node in root.findall(f"{W}abstractNum"):
             levels = {}
@@ -215,25 +302,58 @@ def _format(value: int, fmt: str) -> str:
     return str(value)
 
 
-def _footnotes(data: bytes, runs: LegacyRuns) -> list[str]:
-    """Footnote texts, "[n] text", read without resolving entities."""
+def _footnotes(data: bytes, runs: LegacyRuns, warnings: _Warnings) -> list[str]:
+    """Footnote texts, "[n] text", read without resolving entities; a damaged part is a warning."""
     from lxml import etree
 
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if "word/footnotes.xml" not in archive.namelist():
-            return []
-        xml = archive.read("word/footnotes.xml")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    root = etree.fromstring(xml, parser)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "word/footnotes.xml" not in archive.namelist():
+                return []
+            xml = archive.read("word/footnotes.xml")
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        root = etree.fromstring(xml, parser)
+    except (etree.LxmlError, zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
+        warnings.add(ParseWarning.of("docx.footnotes", reason=_why(exc)))
+        return []
     runs.convert(root)
     notes = []
     for note in root.findall(f"{W}footnote"):
         if note.get(f"{W}type") in ("separator", "continuationSeparator", "continuationNotice"):
             continue
-        text = " ".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in note.iter(f"{W}p")).strip()
+        text = " ".join(_xml_text(p) for p in note.iter(f"{W}p")).strip()
         if text:
             notes.append(f"[{note.get(f'{W}id')}] {text}")
     return notes
+
+
+def check_word_ole(path: Path, data: bytes) -> None:
+    """Refuse an OLE file that is not a Word document before LibreOffice sees it.
+
+    LibreOffice reads whatever it is given, and turns an OLE container of junk into
+    pages of mojibake; a Word .doc has a ``WordDocument`` stream that starts with the
+    Word signature (0xA5EC, the first field of its File Information Block).
+    """
+    if not data.startswith(_OLE):
+        raise InputError(path, "error.doc.not_doc")
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if not ole.exists("WordDocument"):
+                raise InputError(path, "error.doc.not_word")
+            head = ole.openstream("WordDocument").read(2)
+    except CchcError:
+        raise
+    except Exception as exc:  # olefile on a damaged container: any of several types
+        # its OSError says what is wrong; other types come from deep inside and say nothing useful
+        why = first_line(exc) if isinstance(exc, OSError) else f"olefile: {type(exc).__name__}"
+        raise InputError(path, "error.doc.damaged_ole", reason=why) from exc
+    if head != b"\xec\xa5":
+        raise InputError(path, "error.doc.no_word_signature")
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def read_doc(path: Path, data: bytes) -> RawDocument:
@@ -241,8 +361,7 @@ def read_doc(path: Path, data: bytes) -> RawDocument:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise InputError(path, "error.doc.needs_libreoffice", "remedy.doc.install_libreoffice")
-    if not data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(path, "error.doc.not_doc")
+    check_word_ole(path, data)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "report.doc"
         source.write_bytes(data)
@@ -262,9 +381,12 @@ def read_doc(path: Path, data: bytes) -> RawDocument:
                 capture_output=True,
                 timeout=120,
             )
-            converted = (Path(folder) / "report.docx").read_bytes()
         except (subprocess.SubprocessError, OSError) as exc:
-            raise InputError(path, "error.doc.conversion", reason=str(exc)) from exc
+            raise InputError(path, "error.doc.conversion", reason=first_line(exc)) from exc
+        target = Path(folder) / "report.docx"
+        if not target.is_file():
+            raise InputError(path, "error.doc.not_converted")
+        converted = target.read_bytes()
     raw = read_docx(path, converted)
     raw.format = "doc"
     raw.sha256 = hashlib.sha256(data).hexdigest()

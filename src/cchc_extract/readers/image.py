@@ -8,8 +8,10 @@ taken as 200 dpi, which only scales the distances that part paragraphs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,23 +33,23 @@ def read_image(path: Path, data: bytes, ocr: Any = None) -> RawDocument:
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        image = Image.open(io.BytesIO(data))
-        frames = getattr(image, "n_frames", 1)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
-        raise InputError(path, "error.image.unreadable", reason=first_line(exc)) from exc
+        with _quiet():
+            image = Image.open(io.BytesIO(data))
+            frames = getattr(image, "n_frames", 1)
+    except UnidentifiedImageError as exc:  # its message names a BytesIO object, of no use to a person
+        raise InputError(path, "error.image.unidentified") from exc
+    except Exception as exc:  # Pillow on a damaged file: SyntaxError, struct.error, EOFError, ...
+        raise unreadable(path, exc) from exc
     if options.mode == "never":
         raise no_text(path, frames, Message("error.no_text.image_ocr_off"))
     problem = tesseract_problem()
     if problem:
         raise no_text(path, frames, Message("error.no_text.image_no_ocr", {"problem": problem}))
-    warnings: list[ParseWarning] = []
+    found: list[ParseWarning] = []
     pages = []
-    try:
-        for page in read_document(ocr_pages(_pages(image, frames, options.dpi), frames, options)):
-            pages.append(ocr_lines(page))
-            warnings.extend(ocr_warnings(page))
-    except (Image.DecompressionBombError, OSError, ValueError) as exc:
-        raise InputError(path, "error.image.unreadable", reason=first_line(exc)) from exc
+    for page in read_document(ocr_pages(_pages(path, image, frames, options.dpi), frames, options)):
+        pages.append(ocr_lines(page))
+        found.extend(ocr_warnings(page))
     if not any(line.text.strip() or line.cells for lines in pages for line in lines):
         raise no_text(path, frames, Message("error.no_text.none_recognized"))
     _drop_furniture(pages)
@@ -58,22 +60,46 @@ def read_image(path: Path, data: bytes, ocr: Any = None) -> RawDocument:
         blocks=_blocks(pages),
         pages=frames,
         ocr=True,
-        warnings=warnings,
+        warnings=found,
     )
 
 
-def _pages(image: Any, frames: int, dpi: int) -> Iterator[PageImage]:
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Pillow warns on stderr of what it survives in a damaged file ("Corrupt EXIF data"): the
+    page is read, or the file refused in one line, either way without them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def unreadable(path: Path, exc: Exception) -> InputError:
+    """The error for an image Pillow cannot decode, whatever it raised."""
+    return InputError(path, "error.image.unreadable", reason=f"{type(exc).__name__}: {first_line(exc)}")
+
+
+def _pages(path: Path, image: Any, frames: int, dpi: int) -> Iterator[PageImage]:
     """The frames as grey pages; finer scans brought down to ``dpi``, at which the reading is
-    measured and tuned (a 300 dpi scan reads no better, and takes half as long again)."""
+    measured and tuned (a 300 dpi scan reads no better, and takes half as long again).
+    A frame Pillow cannot decode (a truncated or damaged file) is the file's ``InputError``."""
+    for index in range(frames):
+        try:
+            page = _page(image, index, dpi)
+        except Exception as exc:  # Pillow decodes only now, and raises any of several types
+            raise unreadable(path, exc) from exc
+        yield page
+
+
+def _page(image: Any, index: int, dpi: int) -> PageImage:
     import numpy as np
     from PIL import Image
 
-    for index in range(frames):
+    with _quiet():
         image.seek(index)
         given = float(image.info.get("dpi", (0, 0))[0] or 0)
         resolution = given if given >= 50 else DEFAULT_DPI
         grey = image.convert("L")
-        if resolution > dpi * 1.05:
-            size = (round(grey.width * dpi / resolution), round(grey.height * dpi / resolution))
-            grey, resolution = grey.resize(size, Image.Resampling.LANCZOS), float(dpi)
-        yield PageImage(np.asarray(grey).copy(), resolution, index + 1)
+    if resolution > dpi * 1.05:
+        size = (round(grey.width * dpi / resolution), round(grey.height * dpi / resolution))
+        grey, resolution = grey.resize(size, Image.Resampling.LANCZOS), float(dpi)
+    return PageImage(np.asarray(grey).copy(), resolution, index + 1)

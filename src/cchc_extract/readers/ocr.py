@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import CchcError, NoTextError
+from ..errors import CchcError, NoTextError, first_line
 from ..i18n import Message
 from ..models import ParseWarning
+from . import OCR_MODES as MODES
 from .boxgrid import TableGrid, VisualLine, Word, find_tables
 from .ocrtext import fix_text, harmonize_tables
 
-MODES = ("auto", "always", "never")
 LANGUAGE = "vie"
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
 # Pages are read at this resolution (README, "Scanned reports": at 250 and 300 dpi the seed's
@@ -59,11 +59,13 @@ class OcrSettings:
 
 @dataclass
 class PageImage:
-    """A page as grey pixels (a numpy array, rows top down) and its resolution."""
+    """A page as grey pixels (a numpy array, rows top down) and its resolution; no pixels,
+    and the reason, for a page that could not be rendered."""
 
     pixels: Any
     dpi: float
     number: int
+    unreadable: str | None = None
 
 
 @dataclass
@@ -83,6 +85,7 @@ class OcrPage:
     lines: list[OcrLine]
     confidence: float | None  # mean word confidence, weighted by length; None without words
     problem: Message | str | None = None  # why the page could not be read
+    unreadable: str | None = None  # why the page could not be rendered (a damaged page)
 
 
 def settings(ocr: str | OcrSettings | None) -> OcrSettings:
@@ -183,6 +186,8 @@ def ocr_page(image: PageImage) -> OcrPage:
     """One page: straightened, ruled tables read column by column, the rest in one Tesseract pass."""
     from . import imagetable
 
+    if image.unreadable is not None:
+        return OcrPage(image.number, [], None, unreadable=image.unreadable)
     pixels, dpi = image.pixels, image.dpi
     scale = 72.0 / dpi
     tables: list[imagetable.RuledTable] = []
@@ -347,19 +352,28 @@ def read_scanned_pages(pdf: Any, indexes: list[int], options: OcrSettings) -> It
         return
 
     def images() -> Iterator[PageImage]:
-        import numpy as np
+        import pypdfium2 as pdfium
 
         for index in indexes:
-            page = pdf[index]
-            scan = _embedded_scan(page, options.dpi)
-            if scan is not None:
-                yield PageImage(scan[0], scan[1], index + 1)
-                continue
-            bitmap = page.render(scale=options.dpi / 72, grayscale=True)
-            pixels = np.ascontiguousarray(bitmap.to_numpy().reshape(bitmap.height, bitmap.width, -1)[:, :, 0])
-            yield PageImage(pixels, options.dpi, index + 1)
+            try:
+                image = _page_image(pdf[index], index + 1, options.dpi)
+            except (pdfium.PdfiumError, ValueError, OverflowError) as exc:  # a page PDFium cannot render
+                image = PageImage(None, options.dpi, index + 1, unreadable=first_line(exc))
+            yield image
 
     yield from ocr_pages(images(), len(indexes), options)
+
+
+def _page_image(page: Any, number: int, dpi: int) -> PageImage:
+    """A PDF page as grey pixels: its scan as stored when it is one, else rendered at ``dpi``."""
+    import numpy as np
+
+    scan = _embedded_scan(page, dpi)
+    if scan is not None:
+        return PageImage(scan[0], scan[1], number)
+    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    pixels = np.ascontiguousarray(bitmap.to_numpy().reshape(bitmap.height, bitmap.width, -1)[:, :, 0])
+    return PageImage(pixels, dpi, number)
 
 
 def _embedded_scan(page: Any, dpi: int) -> tuple[Any, float] | None:
@@ -393,7 +407,9 @@ def _embedded_scan(page: Any, dpi: int) -> tuple[Any, float] | None:
 
 
 def ocr_warnings(page: OcrPage) -> list[ParseWarning]:
-    """What to tell about an OCR'd page: nothing read (and why), or a low confidence."""
+    """What to tell about an OCR'd page: not rendered, nothing read (and why), or a low confidence."""
+    if page.unreadable is not None:
+        return [ParseWarning.of("page.unreadable", page=page.number, reason=page.unreadable)]
     if page.problem:
         return [ParseWarning.of("page.no_text", "not_read", page=page.number, problem=page.problem)]
     if not page.lines:

@@ -32,7 +32,7 @@ _CODE_PUNCTUATION = regex.compile(r"(?<=\d)\s*[,;:·]\s*(?=\d)|(?<=\d)\s+(?=\d)|
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when ocr.yaml is read
 
 
 class OcrRule(_Entry):

@@ -1,10 +1,11 @@
-"""PDF reports with a text layer: pypdfium2 for the text, pdfplumber for tables only.
+"""PDF reports with a text layer: pypdfium2 for the text, pdfplumber's table finder for tables.
 
 Why the split: pypdfium2 gives a page's text and character boxes in about a
 millisecond; pdfplumber (pdfminer) costs some 50 ms a page for text and 40 ms
-for tables. So every page is read with pypdfium2, and pdfplumber opens only the
-pages that draw enough ruling lines to hold a table; there its cells replace the
-text inside the table's box.
+for tables. So every page is read with pypdfium2, and on the pages that draw
+enough ruling lines to hold a table, pdfplumber's table finder reads the lines and
+characters PDFium parsed (``pdftables.py``; pdfplumber parses the page itself only
+where that cannot be done); the table's cells replace the text inside its box.
 
 From the character boxes the reader rebuilds what a text report has:
 - lines that a page wraps inside a paragraph are joined again (a line that runs
@@ -21,8 +22,9 @@ A text layer in TCVN3 or VNI bytes is converted; one that reads as Vietnamese in
 known encoding counts as no text (``textlayer.py``). Pages without a usable text
 layer are read by OCR (ocr.py; ``--ocr``); a page from which nothing could be read
 is a warning naming it, and a document from which nothing could be read is an error
-of its own (``no_text``). An encrypted PDF is a clear error unless its password is
-given.
+of its own (``no_text``). So is a page PDFium cannot load or render, or whose tables
+pdfplumber cannot read (its lines are kept). An encrypted PDF is a clear error unless
+its password is given.
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ from typing import Any
 
 import regex
 
-from ..errors import InputError
+from ..errors import InputError, first_line
+from ..i18n import t
 from ..models import ParseWarning
-from . import textlayer
+from . import pdftables, textlayer
 from .base import Block, RawDocument
 from .ocr import (
     OcrPage,
@@ -54,6 +57,9 @@ from .ocr import (
 from .ocr import settings as ocr_settings
 
 TABLE_PATHS = 8  # a page drawing at least this many path objects may hold a ruled table
+# pdfplumber takes minutes over a page of hundreds of thousands of characters (a damaged
+# content stream repeating itself); a report's densest table page holds some 5,000
+TABLE_MAX_CHARS = 50_000
 _HYPHEN = "\ufffe"
 _PAGE_NUMBER = regex.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–])?\s*$", regex.I)
 _STARTS_ITEM = regex.compile(r"^(?:[-+•*]\s|[IVX]{1,5}[.\-]\s|\d{1,2}[.)]\s|[a-zđ]\)\s)")
@@ -81,16 +87,26 @@ def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | Oc
         if "password" in message or "security" in message:
             remedy = "remedy.pdf.password" if password is None else "remedy.pdf.wrong_password"
             raise InputError(path, "error.pdf.encrypted", remedy) from exc
-        raise InputError(path, "error.pdf.unreadable", reason=str(exc)) from exc
+        raise InputError(path, "error.pdf.unreadable", reason=first_line(exc)) from exc
     options = ocr_settings(ocr)
     warnings: list[ParseWarning] = []
     pages: list[list[_Line]] = []
     table_pages: list[int] = []
     scanned: list[int] = []  # pages to OCR
+    unreadable: list[str] = []  # why each page PDFium cannot load fails
     try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            lines = _page_lines(page, index + 1)
+        count = len(pdf)
+        for index in range(count):
+            try:
+                page = pdf[index]
+                lines = _page_lines(page, index + 1)
+                ruled = _draws_table(page)
+            except (pdfium.PdfiumError, ValueError, OverflowError) as exc:
+                # one damaged page (a "/Type /Page" rewritten, a broken content stream): the others are read
+                unreadable.append(first_line(exc))
+                warnings.append(ParseWarning.of("page.unreadable", page=index + 1, reason=unreadable[-1]))
+                pages.append([])
+                continue
             garbled = bool(lines) and not textlayer.usable(lines)
             if wants_ocr(options.mode, usable=bool(lines) and not garbled):
                 scanned.append(index)
@@ -103,17 +119,31 @@ def read_pdf(path: Path, data: bytes, password: str | None = None, ocr: str | Oc
                 lines = []  # no usable text: like a page without a text layer
             elif not lines:
                 warnings.append(ParseWarning.of("page.no_text", page=index + 1))
-            if _draws_table(page):
-                table_pages.append(index)
-            elif sum(1 for line in lines if "\t" in line.text) >= 3:
-                lines = _borderless_tables(page, lines, index + 1)
+            tabbed = not ruled and sum(1 for line in lines if "\t" in line.text) >= 3
+            if (ruled or tabbed) and sum(len(line.text) for line in lines) > TABLE_MAX_CHARS:
+                warnings.append(ParseWarning.of("page.tables_skipped", page=index + 1, limit=TABLE_MAX_CHARS))
+            elif ruled:
+                found = _ruled_tables(page)  # from PDFium's objects; None: pdfplumber reads the page
+                if found is None:
+                    table_pages.append(index)
+                else:
+                    lines = _with_tables(lines, index + 1, found)
+            elif tabbed:
+                try:
+                    lines = _borderless_tables(page, lines, index + 1)
+                except (pdfium.PdfiumError, ValueError, OverflowError) as exc:
+                    warnings.append(_tables_lost(exc, index + 1))
             pages.append(lines)
         if scanned:
             _ocr(pdf, scanned, pages, warnings, options)
     finally:
         pdf.close()
+    if count == 0:
+        raise InputError(path, "error.pdf.no_pages")
+    if len(unreadable) == count:
+        raise InputError(path, "error.pdf.no_page_readable", count=count, reason=unreadable[0])
     if table_pages:
-        _tables(data, password, table_pages, pages)
+        warnings.extend(_tables(data, password, table_pages, pages))
     # TCVN3 or VNI text layers become Unicode (OCR gives Unicode already)
     encoding = textlayer.convert_pages([lines for k, lines in enumerate(pages) if k not in scanned])
     if not any(line.text.strip() or line.cells for lines in pages for line in lines):
@@ -212,27 +242,74 @@ def _draws_table(page: Any) -> bool:
     return any(count >= TABLE_PATHS for count, _ in enumerate(paths, start=1))
 
 
-def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[list[_Line]]) -> None:
-    """Replace the text inside each ruled table by the table's rows (pdfplumber, these pages only)."""
+def _tables(data: bytes, password: str | None, indexes: list[int], pages: list[list[_Line]]) -> list[ParseWarning]:
+    """Replace the text inside each ruled table by the table's rows: pdfplumber, on the pages that
+    ``pdftables`` cannot read from PDFium's objects (curves, rotated shapes or text).
+
+    pdfminer, under pdfplumber, parses the file on its own and may fail where PDFium
+    did not (a broken cross-reference table, a bad dictionary) with almost any type
+    of exception. Tables are an improvement on lines already read: a page whose tables
+    cannot be read keeps its lines, and a warning says so.
+    """
     import io
 
     import pdfplumber
 
-    with pdfplumber.open(io.BytesIO(data), password=password or "", pages=[i + 1 for i in indexes]) as plumber:
-        for index, page in zip(indexes, plumber.pages, strict=True):
-            for table in page.find_tables():
-                x0, top, x1, bottom = table.bbox
-                rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
-                rows = [[_dehyphenate(c) for c in row] for row in rows if any(row)]
-                if not rows:
-                    continue
-                kept = [
-                    line
-                    for line in pages[index]
-                    if not (top - 2 <= line.bottom <= bottom + 2 and x0 - 2 <= (line.x0 + line.x1) / 2 <= x1 + 2)
-                ]
-                kept.append(_Line("", x0, x1, top, index + 1, cells=rows))
-                pages[index] = sorted(kept, key=lambda line: line.bottom)
+    _quiet_pdfminer()
+    warnings: list[ParseWarning] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data), password=password or "", pages=[i + 1 for i in indexes]) as plumber:
+            by_number = {page.page_number: page for page in plumber.pages}
+            for index in indexes:
+                page = by_number.get(index + 1)
+                try:
+                    if page is None:
+                        raise LookupError(t("error.pdf.plumber_page"))
+                    found = [(table.bbox, table.extract()) for table in page.find_tables()]
+                    pages[index] = _with_tables(pages[index], index + 1, found)
+                except Exception as exc:  # any pdfminer failure, see above
+                    warnings.append(_tables_lost(exc, index + 1))
+    except Exception as exc:  # the document as pdfminer sees it
+        warnings.append(_tables_lost(exc, indexes[0] + 1, pages=", ".join(str(i + 1) for i in indexes)))
+    return warnings
+
+
+def _ruled_tables(page: Any) -> pdftables.Found | None:
+    """``pdftables.find_tables``; None (pdfplumber reads the page, and warns if it cannot) when
+    PDFium's objects of a damaged page, or the table finder on them, fail: any of several types."""
+    try:
+        return pdftables.find_tables(page)
+    except Exception:
+        return None
+
+
+def _tables_lost(exc: Exception, page: int, pages: str | None = None) -> ParseWarning:
+    """The warning that the tables of ``page`` (or of ``pages``, from ``page`` on) are kept as lines."""
+    reason = f"{type(exc).__name__}: {first_line(exc)}"
+    if pages:
+        return ParseWarning.of("page.tables_unreadable", "pages", page=page, pages=pages, reason=reason)
+    return ParseWarning.of("page.tables_unreadable", page=page, reason=reason)
+
+
+def _quiet_pdfminer() -> None:
+    """pdfminer logs a warning for every oddity it survives (74 lines for one damaged file);
+    without a handler of its own Python prints them on stderr. A null handler keeps them
+    off the terminal and still lets an application that configures logging see them."""
+    import logging
+
+    logger = logging.getLogger("pdfminer")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
+def _with_tables(lines: list[_Line], number: int, found: pdftables.Found) -> list[_Line]:
+    """A page's lines with each table's rows where the table stands, in place of the text inside it."""
+    for (x0, top, x1, bottom), extracted in found:
+        rows = [[" ".join((cell or "").split()) for cell in row] for row in extracted]
+        rows = [[_dehyphenate(c) for c in row] for row in rows if any(row)]
+        if rows:
+            lines = put_table(lines, _Line("", x0, x1, top, number, cells=rows), bottom)
+    return lines
 
 
 def _borderless_tables(page: Any, lines: list[_Line], number: int) -> list[_Line]:

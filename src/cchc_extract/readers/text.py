@@ -178,6 +178,56 @@ def _emphasis_state(line: str, bold: bool, italic: bool) -> tuple[bool, bool]:
     return bold, italic
 
 
+_HEAD = 200
+
+
+class _Paragraph:
+    """A paragraph being rejoined: its lines, and what ``_joins`` asks of it, kept up to date
+    line by line, so that deciding on the next line costs that line, not the paragraph
+    (a file of 8,000 wrapped lines once took 21 s: every line rescanned all before it).
+    One is reused for every paragraph: objects made per line would cost the collector."""
+
+    __slots__ = ("bold", "head", "letters", "lines", "upper")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.bold = False
+        self.head = ""
+        self.letters = self.upper = 0
+
+    def start(self, line: str) -> None:
+        self.lines.clear()
+        self.lines.append(line)
+        self.head = line.strip()[:_HEAD]  # where a unit's words ("TM. ỦY BAN", "Nơi nhận") are looked for
+        self.bold = line.lstrip().startswith("**")
+        self.letters = self.upper = 0
+        self._count(line)
+
+    def add(self, line: str) -> None:
+        stripped = line.strip()
+        self.lines.append(stripped)
+        self._count(stripped)
+        if len(self.head) < _HEAD:
+            self.head = f"{self.head} {stripped}"[:_HEAD]
+
+    def _count(self, line: str) -> None:
+        letters = list(filter(str.isalpha, line))
+        self.letters += len(letters)
+        self.upper += sum(map(str.isupper, letters))
+
+    @property
+    def single(self) -> str | None:
+        """The paragraph's text while it is one line (rules, cell bars and tab rows never grow)."""
+        return self.lines[0] if len(self.lines) == 1 else None
+
+    def all_upper(self) -> bool | None:
+        """True if every letter is a capital, False if some are not, None if too few letters."""
+        return None if self.letters < 4 else self.letters == self.upper
+
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
 def _letters_upper(line: str) -> bool | None:
     """True if every letter is a capital, False if some are not, None if too few letters."""
     letters = [c for c in line if c.isalpha()]
@@ -186,25 +236,33 @@ def _letters_upper(line: str) -> bool | None:
     return all(c.isupper() for c in letters)
 
 
-def _joins(prev: str, line: str, inside_emphasis: bool) -> bool:
-    """Whether ``line`` continues the paragraph that ``prev`` belongs to."""
-    if not prev.strip() or not line.strip():
+def _joins(prev: _Paragraph, line: str, inside_emphasis: bool) -> bool:
+    """Whether ``line`` continues the paragraph ``prev``.
+
+    Only the paragraph's first line can be blank, a cell bar, a rule or hold a tab
+    (such lines are never joined to, nor join), and a sentence end or a closing
+    ``**`` lies in its last line (a joined line is no rule, so it has a character
+    that is neither a space nor a star), so those are asked of one line; the unit
+    words are looked for in the paragraph's first 200 characters.
+    """
+    last = prev.lines[-1]
+    single = prev.single
+    if (single is not None and not single.strip()) or not line.strip():
         return False
-    if prev.strip() == "|" or line.strip() == "|" or "\t" in prev or "\t" in line:
-        return False  # cell separators and table rows stand alone
-    if _RULE.match(line) or _RULE.match(prev):
+    if single is not None and (single.strip() == "|" or "\t" in single or _RULE.match(single)):
+        return False  # cell separators, table rows and rules stand alone
+    if line.strip() == "|" or "\t" in line or _RULE.match(line):
         return False
     if inside_emphasis:
         return True
-    if _UNIT.match(prev.strip()) or _UNIT.match(line.strip()):
+    if _UNIT.match(prev.head) or _UNIT.match(line.strip()):
         return False
     stripped = line.lstrip()
-    if _LIST_ITEM.match(stripped) and (_SENTENCE_END.search(prev) or stripped[:1] in "-+•–*"):
+    if _LIST_ITEM.match(stripped) and (_SENTENCE_END.search(last) or stripped[:1] in "-+•–*"):
         return False
-    prev_bold_unit = prev.lstrip().startswith("**") and prev.rstrip().endswith("**")
-    if stripped.startswith("**") or prev_bold_unit:
+    if stripped.startswith("**") or (prev.bold and last.rstrip().endswith("**")):
         return False
-    prev_upper, line_upper = _letters_upper(prev), _letters_upper(line)
+    prev_upper, line_upper = prev.all_upper(), _letters_upper(line)
     return not (prev_upper is not None and line_upper is not None and prev_upper != line_upper)
 
 
@@ -224,19 +282,27 @@ def _split_bold_units(lines: list[str]) -> list[str]:
 def reflow_markdown(lines: list[str]) -> list[tuple[str, bool]]:
     """Join hard-wrapped Markdown lines into paragraphs; flag those wholly in bold."""
     out: list[tuple[str, bool]] = []
+    paragraph = _Paragraph()
     bold = italic = False
     for line in _split_bold_units(lines):
         line = line.rstrip()
-        if out and _joins(out[-1][0], line, bold or italic):
-            out[-1] = (out[-1][0] + " " + line.strip(), out[-1][1])
+        if paragraph.lines and _joins(paragraph, line, bold or italic):
+            paragraph.add(line)
         else:
-            out.append((line, line.lstrip().startswith("**")))
+            if paragraph.lines:
+                out.append((paragraph.text(), paragraph.bold))
+            paragraph.start(line)
         bold, italic = _emphasis_state(line, bold, italic)
+    if paragraph.lines:
+        out.append((paragraph.text(), paragraph.bold))
     return out
 
 
 _GFM_ROW = regex.compile(r"^\s*\|(?:[^|\n]*\|){2,}\s*$")
 _GFM_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+_MAX_COLSPAN = 100
 
 
 class _HtmlTable(HTMLParser):
@@ -253,8 +319,9 @@ class _HtmlTable(HTMLParser):
             self.rows.append([])
         elif tag in ("td", "th"):
             self.cell = []
-            span = dict(attrs).get("colspan") or "1"
-            self.span = int(span) if span.isdigit() else 1
+            span = (dict(attrs).get("colspan") or "1").strip()
+            # a colspan in the millions would build a row of that many cells
+            self.span = min(int(span), _MAX_COLSPAN) if span.isdecimal() and span.isascii() else 1
         elif tag == "br" and self.cell is not None:
             self.cell.append(" ")
 
@@ -306,6 +373,10 @@ def _pipe_tables(lines: list[str]) -> list[str]:
     return out
 
 
+_BOLD = frozenset({"bold"})
+_NO_HINTS: frozenset[str] = frozenset()
+
+
 def read_markdown(path: Path, data: bytes, encoding: str = "auto") -> RawDocument:
     """A Markdown report: paragraphs rejoined, ``|`` cell separators kept as lines."""
     text, encoding, warnings = decode(path, data, encoding)
@@ -314,6 +385,6 @@ def read_markdown(path: Path, data: bytes, encoding: str = "auto") -> RawDocumen
     blocks: list[Block] = []
     for number, page in enumerate(pages, start=1):
         for line, bold in reflow_markdown(_pipe_tables(_html_tables(page.split("\n")))):
-            hints = frozenset({"bold"}) if bold and line.rstrip().endswith("**") else frozenset()
+            hints = _BOLD if bold and line.rstrip().endswith("**") else _NO_HINTS
             blocks.append(Block(line, page=number if paged else None, hints=hints))
     return _raw(path, data, "md", blocks, encoding, len(pages), warnings)

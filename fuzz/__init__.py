@@ -1,0 +1,1 @@
+"""The fuzzing harness: mutators of the corpus files and a runner (see fuzz/README.md)."""
