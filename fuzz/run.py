@@ -10,7 +10,8 @@ Each case runs in a process of its own, forked from one that has imported every 
 and compiled every pattern: ``cchc-extract CASE --json`` as the console script runs it
 (``cli.main``), and every ``--exec-every``-th case as a fresh interpreter instead
 (``python -m cchc_extract``). The process gets ``--memory`` MB of address space and
-``--timeout`` seconds, ``--timeout-per-mb`` more for each MB of the case. A case fails
+``--timeout`` seconds of CPU time, ``--timeout-per-mb`` more for each MB of the case, and
+three times that on the wall clock (see ``overdue``). A case fails
 when it runs past the time, dies by a signal, exits other than 0, 2 or 3 (3: nothing
 could be read, the ``no_text`` outcome), prints a traceback, more than three lines on
 stderr, an internal error or a MemoryError, or exits 0 with stdout that is not JSON. A failing case is kept
@@ -129,6 +130,34 @@ def limit(args: argparse.Namespace, case: Case) -> float:
     took over 200 s for 2.5 MB), and a quadratic line 52 s for 15 KB, well past this limit.
     """
     return args.timeout + args.timeout_per_mb * len(case.data) / 1e6
+
+
+# A case is judged by the CPU time it has used, so that a machine loaded by other work does
+# not make a slow case look hung (a 13-page PDF read by OCR took 6 s alone and 21 s beside a
+# test suite); one that waits without using the CPU (a deadlock, a read that never returns)
+# is caught by the wall clock, at this many times the limit.
+WAIT_FACTOR = 3
+
+
+def overdue(wall: float, cpu: float | None, allowed: float) -> bool:
+    """Whether a case that has run ``wall`` seconds, ``cpu`` of them on the CPU (None: not
+    known), is past ``allowed``: on the CPU, or waiting ``WAIT_FACTOR`` times as long."""
+    if cpu is None:
+        return wall > allowed
+    return cpu > allowed or wall > WAIT_FACTOR * allowed
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user and system) process ``pid`` has used so far, from /proc; None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime and stime, the 14th and 15th fields
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -310,7 +339,9 @@ def _reap(running: dict[int, Running], stats: Stats, args: argparse.Namespace, o
     timed_out = False
     if pid == 0:
         now = time.monotonic()
-        late = next((r for r in running.values() if now - r.started > limit(args, r.case)), None)
+        late = next(
+            (r for r in running.values() if overdue(now - r.started, cpu_seconds(r.pid), limit(args, r.case))), None
+        )
         if late is None:
             time.sleep(0.002)
             return

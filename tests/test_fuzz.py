@@ -7,6 +7,7 @@ import json
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,38 @@ def test_a_short_run_of_the_harness_passes_and_says_what_it_ran(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "8 cases in" in proc.stdout and "failed 0" in proc.stdout and "fresh interpreters 2" in proc.stdout
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("wall", "cpu", "late"),
+    [
+        (21.0, 6.0, False),  # slow only because the machine was busy: not a hang
+        (21.0, 20.5, True),  # computing past the limit
+        (61.0, 0.1, True),  # waiting without computing (a deadlock)
+        (21.0, None, True),  # CPU time unknown: the wall clock judges
+    ],
+)
+def test_a_case_is_late_by_its_cpu_time_or_by_waiting_three_times_the_limit(wall, cpu, late):
+    from fuzz.run import overdue
+
+    assert overdue(wall, cpu, 20.0) is late
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="CPU time of another process is read from /proc")
+def test_the_cpu_time_of_a_running_case_is_read_and_sleeping_costs_none():
+    from fuzz.run import cpu_seconds
+
+    spin = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass\nprint(flush=True)\n"
+    busy = subprocess.Popen([sys.executable, "-c", spin + "time.sleep(30)"], stdout=subprocess.PIPE)
+    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        busy.stdout.readline()  # it has spun 0.6 s of CPU time
+        time.sleep(0.2)
+        assert cpu_seconds(busy.pid) >= 0.5
+        assert cpu_seconds(idle.pid) < 0.3
+    finally:
+        busy.kill()
+        idle.kill()
+        busy.wait()
+        idle.wait()
+    assert cpu_seconds(busy.pid) is None  # reaped: nothing to read
