@@ -10,7 +10,8 @@ Each case runs in a process of its own, forked from one that has imported every 
 and compiled every pattern: ``cchc-extract CASE --json`` as the console script runs it
 (``cli.main``), and every ``--exec-every``-th case as a fresh interpreter instead
 (``python -m cchc_extract``). The process gets ``--memory`` MB of address space and
-``--timeout`` seconds of CPU time, ``--timeout-per-mb`` more for each MB of the case, and
+``--timeout`` seconds of CPU time, ``--timeout-per-mb`` more for each MB of the case and
+``--timeout-per-page`` more for each page OCR may read (``ocr_pages``), and
 three times that on the wall clock (see ``overdue``). A case fails
 when it runs past the time, dies by a signal, exits other than 0, 2 or 3 (3: nothing
 could be read, the ``no_text`` outcome), prints a traceback, more than three lines on
@@ -129,7 +130,28 @@ def limit(args: argparse.Namespace, case: Case) -> float:
     loaded machine; a superlinear path takes minutes at that size (a repeated appendix once
     took over 200 s for 2.5 MB), and a quadratic line 52 s for 15 KB, well past this limit.
     """
-    return args.timeout + args.timeout_per_mb * len(case.data) / 1e6
+    return args.timeout + args.timeout_per_mb * len(case.data) / 1e6 + args.timeout_per_page * ocr_pages(case)
+
+
+def ocr_pages(case: Case) -> int:
+    """How many pages of the case OCR may read: a PDF's pages (when PDFium can count them), one
+    for an image, none for text and DOCX. Tesseract takes 0.5 to 5 s of CPU a page (the most on
+    pages of noise, as a PDF whose fonts were damaged renders), the rest of the extraction
+    milliseconds."""
+    if case.suffix in {".png", ".jpg", ".jpeg", ".tif", ".tiff"}:
+        return 1
+    if case.suffix != ".pdf":
+        return 0
+    try:
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(case.data)
+        try:
+            return len(document)
+        finally:
+            document.close()
+    except Exception:  # a PDF PDFium cannot open is not OCR'd either
+        return 0
 
 
 # A case is judged by the CPU time it has used, so that a machine loaded by other work does
@@ -151,13 +173,15 @@ _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """The CPU time (user and system) process ``pid`` has used so far, from /proc; None elsewhere."""
+    """The CPU time (user and system) process ``pid`` and the children it has waited for have
+    used so far, from /proc; None elsewhere."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
             fields = handle.read().rsplit(b")", 1)[1].split()
     except (OSError, IndexError):
         return None
-    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime and stime, the 14th and 15th fields
+    # utime, stime, and those of its children waited for (Tesseract's runs): fields 14 to 17
+    return sum(int(f) for f in fields[11:15]) / _TICKS
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -377,13 +401,13 @@ def replay(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="cchc-fuzz-") as tmp:
         for fresh in (False, True):
             child = start(case, Path(tmp), args.memory, fresh)
-            deadline = child.started + limit(args, case)
+            allowed = limit(args, case)
             while True:
                 pid, status, usage = os.wait4(child.pid, os.WNOHANG)
                 if pid:
                     outcome = collect(child, status, usage, False)
                     break
-                if time.monotonic() > deadline:
+                if overdue(time.monotonic() - child.started, cpu_seconds(child.pid), allowed):
                     os.kill(child.pid, signal.SIGKILL)
                     _, status, usage = os.wait4(child.pid, 0)
                     outcome = collect(child, status, usage, True)
@@ -412,6 +436,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds one case may take (default 20)")
     parser.add_argument(
         "--timeout-per-mb", type=float, default=10.0, help="and this many more per MB of the case (default 10)"
+    )
+    parser.add_argument(
+        "--timeout-per-page",
+        type=float,
+        default=10.0,
+        help="and this many more per page OCR may read, a PDF's or an image's (default 10)",
     )
     parser.add_argument("--memory", type=int, default=2048, help="MB of address space per case (default 2048)")
     parser.add_argument("--exec-every", type=int, default=25, help="every Nth case in a fresh interpreter too")

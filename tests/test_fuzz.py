@@ -139,3 +139,20 @@ def test_the_cpu_time_of_a_running_case_is_read_and_sleeping_costs_none():
         busy.wait()
         idle.wait()
     assert cpu_seconds(busy.pid) is None  # reaped: nothing to read
+
+
+def test_a_case_may_take_longer_for_each_page_ocr_may_read():
+    import argparse
+
+    from fuzz.run import limit, ocr_pages
+
+    args = argparse.Namespace(timeout=20.0, timeout_per_mb=10.0, timeout_per_page=10.0)
+    pdf = build_case(1, next(i for i in range(500) if build_case(1, i).suffix == ".pdf"))
+    text = build_case(1, next(i for i in range(500) if build_case(1, i).suffix == ".txt"))
+    assert ocr_pages(text) == 0 and limit(args, text) < 20.0 + 10.0 * 4
+    pages = ocr_pages(pdf)
+    assert limit(args, pdf) == pytest.approx(20.0 + 10.0 * len(pdf.data) / 1e6 + 10.0 * pages)
+    whole = type(pdf)(pdf.run_seed, pdf.index, pdf.seed, pdf.seed.read_bytes(), [])
+    assert ocr_pages(whole) >= 2  # the corpus PDFs have two pages or more
+    junk = type(pdf)(pdf.run_seed, pdf.index, pdf.seed, b"%PDF-1.4 nothing else", pdf.mutations)
+    assert ocr_pages(junk) == 0  # PDFium cannot open it: nothing to OCR
