@@ -158,8 +158,17 @@ def run_on_dask(
 
 # Dask settings for workers that run extraction: the statistical profiler samples every
 # thread's stack every 10 ms under the GIL, which costs the extraction about a millisecond
-# a document; the README gives them as environment variables for workers started apart.
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+# a document; the event loop's tick (20 ms), memory monitor (100 ms) and system monitor
+# (500 ms) each take the GIL from the extraction as often, about 5 % of a text report's
+# time together (benchmarks/bench_dask.py); once a second or two is enough for a worker whose
+# tasks last a fraction of a second or more. The README gives them as environment variables
+# for workers started apart.
+WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
 
 
 # what the fork server of a local cluster imports before it forks a worker (Dask's own
