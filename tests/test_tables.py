@@ -44,6 +44,14 @@ def test_vietnamese_numbers(text, value):
     assert parse_number(text) == value
 
 
+def test_a_run_of_digits_too_long_for_a_float_is_no_number_and_no_figure(tmp_path):
+    assert parse_number("9" * 400) is None and parse_number("1" + ".999" * 120) is None
+    path = tmp_path / "r.txt"
+    path.write_text("BÁO CÁO\nKết quả\n\nI. KẾT QUẢ\nĐã giải quyết " + "9" * 400 + " hồ sơ, gồm 3 hồ sơ và 2 hồ sơ.\n")
+    report = extract(path)  # the sum check used to fail on the infinite "figure" it summed
+    assert all(f.value is not None and f.value < 1e300 for f in report.figures)
+
+
 def test_multi_line_header_merges_into_column_names():
     assert merge_header(
         [("STT", "Chỉ tiêu", "Kết quả thống kê", "", "Ghi chú"), ("", "", "Đơn vị tính", "Số liệu", "")], 5

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import math
 import os
 import string
 from collections.abc import Iterator, Mapping
@@ -126,6 +127,8 @@ def show(value: Any) -> str:
 
 def number(value: float) -> str:
     """A number in the current language's style, without a needless ".0"."""
+    if not math.isfinite(value):
+        return str(value)
     if value == int(value) and abs(value) < 1e15:
         text = f"{int(value):,}"
     else:

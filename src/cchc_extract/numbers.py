@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import regex
 
 _THOUSANDS = regex.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
@@ -18,7 +20,12 @@ def parse_number(text: str | None) -> float | None:
     """
     if text is None:
         return None
-    s = text.strip().rstrip("%").strip().replace(" ", "")
+    value = _value(text.strip().rstrip("%").strip().replace(" ", ""))
+    # a run of digits too long for a float ("999…9", hundreds of digits) is no figure
+    return value if value is None or math.isfinite(value) else None
+
+
+def _value(s: str) -> float | None:
     if not s:
         return None
     if s.isascii() and s.isdigit():  # the usual case: "313"
