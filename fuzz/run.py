@@ -121,6 +121,7 @@ class Running:
     path: Path
     started: float
     fresh_interpreter: bool
+    allowed: float  # its time limit (``limit``), worked out once: counting a PDF's pages opens it
 
 
 def limit(args: argparse.Namespace, case: Case) -> float:
@@ -216,7 +217,7 @@ def _child(path: Path, megabytes: int, fresh_interpreter: bool) -> None:
         os._exit(code)
 
 
-def start(case: Case, folder: Path, megabytes: int, fresh_interpreter: bool) -> Running:
+def start(case: Case, folder: Path, megabytes: int, fresh_interpreter: bool, allowed: float) -> Running:
     path = folder / f"case-{case.index}{case.suffix}"
     path.write_bytes(case.data)
     pid = os.fork()
@@ -225,7 +226,7 @@ def start(case: Case, folder: Path, megabytes: int, fresh_interpreter: bool) -> 
             _child(path, megabytes, fresh_interpreter)
         finally:
             os._exit(1)
-    return Running(case, pid, path, time.monotonic(), fresh_interpreter)
+    return Running(case, pid, path, time.monotonic(), fresh_interpreter, allowed)
 
 
 def collect(running: Running, status: int, usage: resource.struct_rusage, timed_out: bool) -> Outcome:
@@ -340,7 +341,7 @@ def run(args: argparse.Namespace) -> int:
             while more and len(running) < args.jobs:
                 case = build_case(args.seed, next_index, files)
                 fresh = args.exec_every > 0 and next_index % args.exec_every == 0
-                child = start(case, folder, args.memory, fresh)
+                child = start(case, folder, args.memory, fresh, limit(args, case))
                 running[child.pid] = child
                 next_index += 1
                 more = next_index < args.start + args.iterations and (deadline is None or time.monotonic() < deadline)
@@ -363,9 +364,7 @@ def _reap(running: dict[int, Running], stats: Stats, args: argparse.Namespace, o
     timed_out = False
     if pid == 0:
         now = time.monotonic()
-        late = next(
-            (r for r in running.values() if overdue(now - r.started, cpu_seconds(r.pid), limit(args, r.case))), None
-        )
+        late = next((r for r in running.values() if overdue(now - r.started, cpu_seconds(r.pid), r.allowed)), None)
         if late is None:
             time.sleep(0.002)
             return
@@ -400,14 +399,13 @@ def replay(args: argparse.Namespace) -> int:
     worst = 0
     with tempfile.TemporaryDirectory(prefix="cchc-fuzz-") as tmp:
         for fresh in (False, True):
-            child = start(case, Path(tmp), args.memory, fresh)
-            allowed = limit(args, case)
+            child = start(case, Path(tmp), args.memory, fresh, limit(args, case))
             while True:
                 pid, status, usage = os.wait4(child.pid, os.WNOHANG)
                 if pid:
                     outcome = collect(child, status, usage, False)
                     break
-                if overdue(time.monotonic() - child.started, cpu_seconds(child.pid), allowed):
+                if overdue(time.monotonic() - child.started, cpu_seconds(child.pid), child.allowed):
                     os.kill(child.pid, signal.SIGKILL)
                     _, status, usage = os.wait4(child.pid, 0)
                     outcome = collect(child, status, usage, True)
