@@ -474,10 +474,16 @@ def _open_existing_store(db: str) -> Any:
         raise _fail(error) from None
 
 
-def cites_command(key: str, db: str = "results.sqlite", json_: bool = False) -> None:
-    """List the reports that cite a document (each report once, whatever its renderings), oldest first."""
+def _echo_json_lines(records: Sequence[Any]) -> None:
+    """Each record (a dataclass) as one JSON object per line: --json of the query commands."""
     import dataclasses
 
+    for record in records:
+        echo(json.dumps(dataclasses.asdict(record), ensure_ascii=False, default=str))
+
+
+def cites_command(key: str, db: str = "results.sqlite", json_: bool = False) -> None:
+    """List the reports that cite a document (each report once, whatever its renderings), oldest first."""
     from .export.citations import cites
 
     store = _open_existing_store(db)
@@ -486,8 +492,7 @@ def cites_command(key: str, db: str = "results.sqlite", json_: bool = False) -> 
     finally:
         store.close()
     if json_:
-        for report in reports:
-            echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, default=str))
+        _echo_json_lines(reports)
         return
     if not reports:
         echo(t("cli.cites.none", key=looked_up))
@@ -511,8 +516,6 @@ def cites_command(key: str, db: str = "results.sqlite", json_: bool = False) -> 
 
 def cited_command(db: str = "results.sqlite", limit: int = 20, json_: bool = False) -> None:
     """Rank the documents cited by the most reports (each report once, whatever its renderings)."""
-    import dataclasses
-
     from .export.citations import cited
 
     store = _open_existing_store(db)
@@ -521,8 +524,7 @@ def cited_command(db: str = "results.sqlite", limit: int = 20, json_: bool = Fal
     finally:
         store.close()
     if json_:
-        for entry in ranked:
-            echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False, default=str))
+        _echo_json_lines(ranked)
         return
     if not ranked:
         echo(t("cli.cited.none"))
