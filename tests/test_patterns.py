@@ -87,14 +87,22 @@ def test_every_type_code_is_unique_and_every_entry_has_an_example():
     assert missing == []
 
 
-def test_a_malformed_pattern_file_is_reported_whole(monkeypatch):
+def test_a_malformed_pattern_file_is_reported_whole(tmp_path, monkeypatch):
     from cchc_extract.errors import PatternError
 
-    monkeypatch.setattr(patternbook, "_load", lambda name: {"forms": [{"id": "x", "pattern": "(", "oops": 1}]})
-    with pytest.raises(PatternError) as info:
-        patternbook._validated("headings.yaml", patternbook._HeadingsFile)
-    message = info.value.line()
-    assert "patterns/headings.yaml" in message and "2 bad entries" in message
+    (tmp_path / "headings.yaml").write_text(
+        "forms:\n"
+        "  - {id: x, pattern: '(', oops: 1}\n"  # does not compile, and a field no entry has
+        "  - {id: y, pattern: '^(?P<number>[IVX]+)[.] '}\n",  # compiles, but has no title group
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CCHC_PATTERNS", str(tmp_path))
+    for _ in range(2):  # a file that fails its checks is not kept as checked (patterncache)
+        with pytest.raises(PatternError) as info:
+            patternbook._validated("headings.yaml", patternbook._HeadingsFile)
+        message = info.value.line()
+        assert "patterns/headings.yaml" in message and "3 bad entries" in message
+        assert "pattern does not compile" in message and "lacks groups ['title']" in message
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ the cache is used, gives the same patterns and the same output, and is never nee
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -128,7 +129,7 @@ def test_stored_arguments_are_what_regex_compiles_now():
     assert len(patterncache._stored) >= 100
     for (pattern, flags, _), stored in list(patterncache._stored.items()):
         _, fresh = patterncache.capture(engine, original, pattern, flags, False, False)
-        assert fresh == stored, pattern
+        assert fresh == marshal.loads(stored), pattern
 
 
 _IMPORTS = textwrap.dedent(
@@ -168,6 +169,28 @@ def test_each_command_imports_only_what_it_needs(args, also_absent):
     assert "cchc_extract" in loaded
     assert not (loaded | modules) & (_FORMATS | _CLI_LAYERS | also_absent), args
     assert not modules & _OWN, args
+
+
+def test_a_text_report_imports_neither_pydantic_nor_yaml_once_the_cache_holds_the_patterns(tmp_path):
+    """The pattern files are parsed and checked (PyYAML, pydantic) by the first process only;
+    the records are plain dataclasses, the JSON is written by json."""
+    env = {**_env(CCHC_CACHE_DIR=str(tmp_path / "cache")), "PYTHONPATH": os.pathsep.join(sys.path)}
+    loaded = []
+    for _ in range(2):
+        proc = subprocess.run(
+            [sys.executable, "-c", _IMPORTS, json.dumps([str(SMALL), "--json"])],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+        assert proc.returncode == 0, proc.stderr
+        loaded.append(set(json.loads(proc.stderr.strip().splitlines()[-1])))
+    first, second = loaded
+    assert {"pydantic", "yaml"} <= first  # checked once
+    light = {"pydantic", "pydantic_core", "yaml", "importlib.resources", "shutil", "html.parser", "csv", "platformdirs"}
+    assert not second & light
+    assert not {m for m in second if m.startswith("cchc_extract.export.")} - {"cchc_extract.export.json"}
 
 
 def test_the_schema_is_the_contract_as_before():

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from .errors import CchcError
 from .extract.references import canonical_symbol
-from .models import Figure, Reference, Report, Section, TableRow
+from .models import Figure, Record, Reference, Report, Section, TableRow
 from .readers import supported_suffixes
 from .vietnamese import fold_tones
 
@@ -49,8 +49,9 @@ class _GoldModel(BaseModel):
 _NOT_IN_GOLD = {"span", "extent", "page"}
 
 
-def _gold_version(model: type[BaseModel], required: tuple[str, ...] = (), **extra: Any) -> type[BaseModel]:
+def _gold_version(record: type[Record], required: tuple[str, ...] = (), **extra: Any) -> type[BaseModel]:
     """The gold form of a contract record: the same fields, optional unless required, no spans."""
+    model = record.pydantic_model()
     fields: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         if name not in _NOT_IN_GOLD:

@@ -24,7 +24,6 @@ import string
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 DEFAULT = "vi"
@@ -76,9 +75,9 @@ def use_language(lang: str) -> Iterator[None]:
 @functools.cache
 def catalogue(lang: str) -> Mapping[str, str]:
     """The texts of one language, by id."""
-    from .patterncache import load_yaml, parsed
+    from .patterncache import data_folder, load_yaml, parsed
 
-    source = resources.files("cchc_extract.messages").joinpath(f"{lang}.yaml")
+    source = data_folder("cchc_extract.messages").joinpath(f"{lang}.yaml")
     data = parsed(source.read_bytes(), load_yaml)  # kept parsed between processes (patterncache)
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise ValueError(f"messages/{lang}.yaml must map message ids to texts")

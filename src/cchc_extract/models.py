@@ -1,8 +1,8 @@
-"""The output contract (schema_version "1") as frozen pydantic models.
+"""The output contract (schema_version "1") as frozen records.
 
-These models are the source of truth for ``../shared/design/output-contract.md``:
-``cchc-extract schema`` prints their JSON Schema. Fields may be added freely;
-renaming or removing one needs a new ``SCHEMA_VERSION``.
+These records are the source of truth for ``../shared/design/output-contract.md``:
+``cchc-extract schema`` prints the JSON Schema of their pydantic twins (``records``). Fields
+may be added freely; renaming or removing one needs a new ``SCHEMA_VERSION``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from .i18n import t
+from .records import Field
+from .records import Record as _Base
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -21,10 +21,8 @@ Span = tuple[int, int]
 Severity = Literal["error", "warning", "info"]
 
 
-class Record(BaseModel):
-    """Base of every model: immutable, and strict about unknown fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+class Record(_Base):
+    """Base of every record of the contract: immutable, and strict about unknown fields."""
 
     # the fields a short repr shows (all of them when empty): a record prints on one line
     _repr_fields: ClassVar[tuple[str, ...]] = ()
@@ -45,22 +43,22 @@ class Source(Record):
     format: str = Field(description="txt, md, docx, pdf, ...")
     pages: int | None = None
     ocr: bool = False
-    encoding: str | None = Field(None, description="detected text encoding, for text formats")
+    encoding: str | None = Field(default=None, description="detected text encoding, for text formats")
 
 
 class Metadata(Record):
-    doc_type: str | None = Field(None, description='full name, e.g. "Báo cáo"')
-    number: str | None = Field(None, description='as written; null for "Số: /BC-UBND"')
-    year: int | None = Field(None, description='when the own number carries one: 2025 in "105/2025/QĐ-UBND"')
-    symbol: str | None = Field(None, description='"BC-UBND"')
-    issuer: str | None = Field(None, description='issuing body, e.g. "UBND xã Hoàng Cát"')
-    issuer_normalized: str | None = Field(None, description="abbreviations expanded")
-    parent_body: str | None = Field(None, description="the body above the issuer in the header")
+    doc_type: str | None = Field(default=None, description='full name, e.g. "Báo cáo"')
+    number: str | None = Field(default=None, description='as written; null for "Số: /BC-UBND"')
+    year: int | None = Field(default=None, description='when the own number carries one: 2025 in "105/2025/QĐ-UBND"')
+    symbol: str | None = Field(default=None, description='"BC-UBND"')
+    issuer: str | None = Field(default=None, description='issuing body, e.g. "UBND xã Hoàng Cát"')
+    issuer_normalized: str | None = Field(default=None, description="abbreviations expanded")
+    parent_body: str | None = Field(default=None, description="the body above the issuer in the header")
     place: str | None = None
     date: dt.date | None = None
-    subject: str | None = Field(None, description="trích yếu")
+    subject: str | None = Field(default=None, description="trích yếu")
     signer: str | None = None
-    signer_title: str | None = Field(None, description='e.g. "PHÓ CHỦ TỊCH"')
+    signer_title: str | None = Field(default=None, description='e.g. "PHÓ CHỦ TỊCH"')
     signing_authority: list[str] = Field(
         default_factory=list, description='prefix lines as written: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"'
     )
@@ -101,14 +99,14 @@ class Reference(Record):
     number: str | None = None
     year: int | None = None
     symbol: str | None = None
-    key: str | None = Field(None, description="canonical identity used to join reports")
+    key: str | None = Field(default=None, description="canonical identity used to join reports")
     date: dt.date | None = None
-    date_text: str | None = Field(None, description="the date as written, kept when it is impossible")
-    issuer: str | None = Field(None, description="as written")
+    date_text: str | None = Field(default=None, description="the date as written, kept when it is impossible")
+    issuer: str | None = Field(default=None, description="as written")
     issuer_normalized: str | None = None
     form: str = Field(description="id of the reference form that matched")
-    self: bool = Field(False, description="a mention of the document's own number, not a citation")
-    resolved_key: str | None = Field(None, description="for short forms: the full reference meant")
+    self: bool = Field(default=False, description="a mention of the document's own number, not a citation")
+    resolved_key: str | None = Field(default=None, description="for short forms: the full reference meant")
     section: str | None = None
     span: Span
     page: int | None = None
@@ -120,16 +118,16 @@ class Figure(Record):
     text: str
     value: float
     unit: str | None = Field(
-        None, description='the unit as written after the number ("hồ sơ trực tuyến", "tỷ đồng", "mm"), or "%"'
+        default=None, description='the unit as written after the number ("hồ sơ trực tuyến", "tỷ đồng", "mm"), or "%"'
     )
     unit_family: str | None = Field(
-        None, description='the family of the unit where patterns/units.yaml knows it ("hồ sơ", "người", "đồng")'
+        default=None, description='the family of the unit where patterns/units.yaml knows it ("hồ sơ", "người", "đồng")'
     )
     share_percent: float | None = None
-    of_total: float | None = Field(None, description='38 in "25/38 nhiệm vụ"')
-    label: str | None = Field(None, description="what is counted, from the words before the number")
-    part_of: Span | None = Field(None, description='span of the total this figure is a part of ("Trong đó")')
-    share_base: Span | None = Field(None, description="span of the figure its percentage is a share of")
+    of_total: float | None = Field(default=None, description='38 in "25/38 nhiệm vụ"')
+    label: str | None = Field(default=None, description="what is counted, from the words before the number")
+    part_of: Span | None = Field(default=None, description='span of the total this figure is a part of ("Trong đó")')
+    share_base: Span | None = Field(default=None, description="span of the figure its percentage is a share of")
     section: str | None = None
     span: Span
     page: int | None = None
@@ -167,7 +165,7 @@ class Table(Record):
         description="for each column, the row field it fills (code, label, unit, value, note), or null: kept in extra",
     )
     unit_line: str | None = Field(
-        None, description='the unit of the whole table as written above it ("Đơn vị: Triệu đồng")'
+        default=None, description='the unit of the whole table as written above it ("Đơn vị: Triệu đồng")'
     )
     rows: list[TableRow] = Field(default_factory=list)
     section: str | None = None
@@ -227,6 +225,7 @@ class Report(Record):
     checks: list[Check] = Field(default_factory=list)
     warnings: list[ParseWarning] = Field(default_factory=list)
     extent: Span | None = Field(
-        None, description="the document itself in the normalized text: what a website put around it lies outside"
+        default=None,
+        description="the document itself in the normalized text: what a website put around it lies outside",
     )
-    text: str | None = Field(None, description="the normalized text, with --with-text")
+    text: str | None = Field(default=None, description="the normalized text, with --with-text")

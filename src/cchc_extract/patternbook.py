@@ -10,15 +10,14 @@ import functools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
 import regex
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import PatternError
-from .patterncache import PATTERNS_ENV, install, load_yaml, parsed
+from .patterncache import PATTERNS_ENV, data_folder, install, load_yaml, parsed
+from .records import Field, Record
 
 install()  # the patterns compiled from here on are kept on disk between processes (patterncache)
 
@@ -47,75 +46,75 @@ def derived(function: Any = None, *, maxsize: int | None = None) -> Any:
     return wrap(function) if function is not None else wrap
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when a file is read
+class Entry(Record):
+    """An entry of a pattern file: checked by its pydantic twin when the file is first read."""
 
 
-class DocTypeEntry(_Entry):
+class DocTypeEntry(Entry):
     code: str | None
     name: str
     words: list[str]
     kind: str
-    examples: list[str] = []
+    examples: list[str] = Field(default_factory=list)
 
 
-class IssuerCodeEntry(_Entry):
+class IssuerCodeEntry(Entry):
     code: str
     name: str
     default_type: str | None = None
-    examples: list[str] = []
+    examples: list[str] = Field(default_factory=list)
 
 
-class _PatternEntry(_Entry):
+def _compiles(value: str) -> None:
+    try:
+        regex.compile(value)
+    except regex.error as exc:
+        raise ValueError(f"pattern does not compile: {exc}") from exc
+
+
+def _captures_number_and_title(value: str) -> None:
+    missing = {"number", "title"} - set(regex.compile(value).groupindex)
+    if missing:
+        raise ValueError(f"pattern lacks groups {sorted(missing)}")
+
+
+class _PatternEntry(Entry):
     """An entry that is one regex, with the texts it must find and must not."""
+
+    _checks = (("pattern", _compiles),)
 
     id: str
     pattern: str
-    examples: list[str] = []
-    counterexamples: list[str] = []
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            regex.compile(value)
-        except regex.error as exc:
-            raise ValueError(f"pattern does not compile: {exc}") from exc
-        return value
+    examples: list[str] = Field(default_factory=list)
+    counterexamples: list[str] = Field(default_factory=list)
 
 
 class HeadingForm(_PatternEntry):
-    @field_validator("pattern")
-    @classmethod
-    def _captures(cls, value: str) -> str:
-        missing = {"number", "title"} - set(regex.compile(value).groupindex)
-        if missing:
-            raise ValueError(f"pattern lacks groups {sorted(missing)}")
-        return value
+    _checks = (("pattern", _captures_number_and_title),)
 
 
-class ReferenceForm(_Entry):
+class ReferenceForm(Entry):
     id: str
     pattern: str
     # The pattern is searched once per alternative, with {alternative} replaced by
     # it: a pattern that starts with one word is found by a fast scan for that word,
     # one that starts with a choice between words is tried at every character.
-    alternatives: list[str] = []
-    examples: list[str] = []
-    counterexamples: list[str] = []
+    alternatives: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    counterexamples: list[str] = Field(default_factory=list)
 
     def expanded(self, fragments: dict[str, str]) -> list[str]:
         """The patterns to search for, fragments filled in: one per alternative."""
         return [expand(self.pattern.replace("{alternative}", a), fragments) for a in self.alternatives or [""]]
 
 
-class UnitEntry(_Entry):
+class UnitEntry(Entry):
     family: str
     words: list[str]
-    examples: list[str] = []
+    examples: list[str] = Field(default_factory=list)
 
 
-class _UnitsFile(_Entry):
+class _UnitsFile(Entry):
     units: list[UnitEntry]
     measures: list[str]
     scales: list[str]
@@ -129,23 +128,23 @@ class _UnitsFile(_Entry):
     label_stop_words: list[str]
 
 
-class _DocTypesFile(_Entry):
+class _DocTypesFile(Entry):
     types: list[DocTypeEntry]
 
 
-class _IssuersFile(_Entry):
+class _IssuersFile(Entry):
     codes: list[IssuerCodeEntry]
     abbreviations: dict[str, str]
     phrases: dict[str, str]
     proper_names: list[str]
     admin_units: list[str]
     stop_words: list[str]
-    name_words: list[str] = []
-    organs: list[str] = []
-    titles: list[str] = []
+    name_words: list[str] = Field(default_factory=list)
+    organs: list[str] = Field(default_factory=list)
+    titles: list[str] = Field(default_factory=list)
 
 
-class _HeadingsFile(_Entry):
+class _HeadingsFile(Entry):
     forms: list[HeadingForm]
 
 
@@ -153,32 +152,45 @@ class LayoutPattern(_PatternEntry):
     """A word or mark of a document's layout (patterns/layout.yaml)."""
 
 
-class _LayoutFile(_Entry):
+class _LayoutFile(Entry):
     patterns: list[LayoutPattern]
 
 
-class _ReferencesFile(_Entry):
+class _ReferencesFile(Entry):
     fragments: dict[str, str]
     forms: list[ReferenceForm]
     date_forms: list[ReferenceForm]
     counterexamples: list[str]
 
 
-def _load(name: str) -> Any:
-    """A pattern file's data. A clerk trying a new pattern points ``PATTERNS_ENV``
-    (``CCHC_PATTERNS``) at a copy of patterns/, without reinstalling."""
+_E = TypeVar("_E", bound=Entry)
+
+
+def _validated(name: str, model: type[_E]) -> _E:
+    """A pattern file's entries. A clerk trying a new pattern points ``PATTERNS_ENV``
+    (``CCHC_PATTERNS``) at a copy of patterns/, without reinstalling.
+
+    The file is parsed and checked (by the model's pydantic twin) once; patterncache keeps the
+    checked data under the hash of the file's bytes and the model's shape, so that a later
+    process builds the entries from it without importing PyYAML or pydantic."""
     override = os.environ.get(PATTERNS_ENV)
-    source = Path(override) / name if override else resources.files("cchc_extract.patterns").joinpath(name)
+    source = Path(override) / name if override else data_folder("cchc_extract.patterns").joinpath(name)
     try:
-        # the data as parsed before from these very bytes, or parsed now (patterncache)
-        return parsed(source.read_bytes(), load_yaml)
-    except (OSError, ValueError) as exc:  # ValueError: a YAML error, or bytes that are not UTF-8
+        raw = source.read_bytes()
+    except OSError as exc:
         raise PatternError(f"patterns/{name}", "error.patterns.yaml", reason=str(exc)) from exc
+    return model.from_validated(parsed(raw, lambda raw: _check(name, model, raw), kind=model.shape()))
 
 
-def _validated(name: str, model: type[BaseModel]) -> Any:
+def _check(name: str, model: type[Entry], raw: bytes) -> dict[str, Any]:
+    from pydantic import ValidationError
+
     try:
-        return model.model_validate(_load(name))
+        data = load_yaml(raw)
+    except ValueError as exc:  # a YAML error, or bytes that are not UTF-8
+        raise PatternError(f"patterns/{name}", "error.patterns.yaml", reason=str(exc)) from exc
+    try:
+        return model.validated_dump(data)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise PatternError(
@@ -269,9 +281,18 @@ def alternation(words: Iterable[str], *, ignore_case: bool = False) -> str:
     character one branch at most can go on, where a plain alternation would try
     every word in turn. ``ignore_case``: the words are case-folded first, and the
     result must then be used inside ``(?i:...)``.
+
+    The words come from the pattern files, so the result is kept by patterncache, under the
+    words themselves, for the next process.
     """
+    unique = sorted({w.casefold() for w in words} if ignore_case else set(words))
+    written: str = parsed("\n".join(unique).encode(), lambda _: _alternation(unique), kind="alternation")
+    return written
+
+
+def _alternation(words: list[str]) -> str:
     tree: dict[str, dict] = {}
-    for word in {w.casefold() for w in words} if ignore_case else set(words):
+    for word in words:
         node = tree
         for char in word:
             node = node.setdefault(char, {})
@@ -279,9 +300,12 @@ def alternation(words: Iterable[str], *, ignore_case: bool = False) -> str:
     return _trie(tree)
 
 
+_escape = functools.lru_cache(maxsize=4096)(regex.escape)  # one character at a time, and the same few hundred
+
+
 def _trie(node: dict[str, dict]) -> str:
     branches = [
-        (r"\s+" if char == " " else regex.escape(char)) + _trie(child) for char, child in sorted(node.items()) if char
+        (r"\s+" if char == " " else _escape(char)) + _trie(child) for char, child in sorted(node.items()) if char
     ]
     if not branches:
         return ""
@@ -423,33 +447,33 @@ def reference_fragments() -> dict[str, str]:
     return {k: expand(v, fragments) for k, v in fragments.items()}
 
 
-class FontFamily(_Entry):
+class FontFamily(Entry):
     encoding: str
     prefixes: list[str]
-    examples: list[str] = []
-    counterexamples: list[str] = []
+    examples: list[str] = Field(default_factory=list)
+    counterexamples: list[str] = Field(default_factory=list)
 
 
-class CapitalFonts(_Entry):
+class CapitalFonts(Entry):
     suffix: str
-    examples: list[str] = []
-    counterexamples: list[str] = []
+    examples: list[str] = Field(default_factory=list)
+    counterexamples: list[str] = Field(default_factory=list)
 
 
-class Syllables(_Entry):
+class Syllables(Entry):
     onsets: list[str]
     rhymes: list[str]
-    examples: list[str] = []
-    counterexamples: list[str] = []
+    examples: list[str] = Field(default_factory=list)
+    counterexamples: list[str] = Field(default_factory=list)
 
 
-class CapitalWords(_Entry):
+class CapitalWords(Entry):
     words: list[str]
-    examples: list[str] = []
-    counterexamples: list[str] = []
+    examples: list[str] = Field(default_factory=list)
+    counterexamples: list[str] = Field(default_factory=list)
 
 
-class EncodingsFile(_Entry):
+class EncodingsFile(Entry):
     fonts: list[FontFamily]
     capital_fonts: CapitalFonts
     tcvn3_capitals: CapitalWords

@@ -24,9 +24,9 @@ after parsing; replaying it gives the same pattern object. That reaches into ``r
 internals (``regex._main._compile`` and ``_regex``), hence the version in the key, and
 ``install()`` does nothing when those internals are not as expected.
 
-The same file keeps the pattern files as parsed from YAML (``parsed``), each under the hash of
-its bytes: a process whose pattern files are those of the cache neither imports PyYAML nor
-parses them. patternbook validates the data either way.
+The same file keeps the pattern files as parsed from YAML and checked (``parsed``), each under
+the hash of its bytes and of the shape it was checked against: a process whose pattern files are
+those of the cache neither imports PyYAML nor pydantic, nor parses or checks them again.
 """
 
 from __future__ import annotations
@@ -34,24 +34,25 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import importlib
 import marshal
 import os
 import sys
-import tempfile
 import threading
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 CACHE_ENV = "CCHC_CACHE_DIR"
 PATTERNS_ENV = "CCHC_PATTERNS"  # a copy of patterns/ to use instead of the installed one (patternbook)
-_FORMAT = 1
+# 2: each entry's arguments marshalled on their own, decoded when the pattern is asked for: a
+# file of thousands of entries (a batch's documents add theirs) is read in a millisecond
+_FORMAT = 2
 _MOST = 4096  # entries kept in one file: patterns built from a document's words must not pile up
 
 _lock = threading.RLock()
 _installed = False
-_stored: dict[tuple[str, int, int], tuple[Any, ...]] = {}  # (pattern, flags, version) -> engine arguments
+_stored: dict[tuple[str, int, int], bytes] = {}  # (pattern, flags, version) -> engine arguments, marshalled
 _used: dict[tuple[str, int, int], None] = {}  # entries this process hit or added, in order
 _added = False
 _ready: dict[tuple[str, int, int], Any] = {}  # patterns built in this process
@@ -68,9 +69,26 @@ def cache_dir() -> Path | None:
     value = os.environ.get(CACHE_ENV)
     if value is not None:
         return Path(value) if value.strip() else None
+    if sys.platform == "linux":  # platformdirs' answer on Linux, without importing it
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(xdg if xdg else os.path.expanduser("~/.cache")) / "cchc-extract"
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("cchc-extract", appauthor=False))
+
+
+def data_folder(package: str) -> Any:
+    """The folder of a data package shipped with cchc-extract (``cchc_extract.patterns``,
+    ``cchc_extract.messages``): a ``Path`` where the package lies in the file system, as it
+    does once installed, else importlib.resources' view of it. (importlib.resources and what it
+    imports cost more to start than reading the files.)"""
+    module = importlib.import_module(package)
+    file = getattr(module, "__file__", None)
+    if file and os.path.isdir(os.path.dirname(file)):
+        return Path(file).parent
+    from importlib import resources
+
+    return resources.files(package)
 
 
 def cache_key() -> str:
@@ -83,7 +101,7 @@ def cache_key() -> str:
     for part in (str(_FORMAT), regex.__version__, sys.version, __version__):
         digest.update(part.encode() + b"\0")
     override = os.environ.get(PATTERNS_ENV)
-    folder: Any = Path(override) if override else resources.files("cchc_extract.patterns")
+    folder: Any = Path(override) if override else data_folder("cchc_extract.patterns")
     try:
         files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
         for file in files:
@@ -119,7 +137,7 @@ def install() -> None:
         atexit.register(save)
 
 
-def _read(path: Path) -> tuple[dict[tuple[str, int, int], tuple[Any, ...]], dict[str, bytes]]:
+def _read(path: Path) -> tuple[dict[tuple[str, int, int], bytes], dict[str, bytes]]:
     try:
         data = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
@@ -128,7 +146,7 @@ def _read(path: Path) -> tuple[dict[tuple[str, int, int], tuple[Any, ...]], dict
         return {}, {}
     entries = {}
     for item in data["entries"]:
-        if isinstance(item, tuple) and len(item) == 4 and isinstance(item[0], str) and isinstance(item[3], tuple):
+        if isinstance(item, tuple) and len(item) == 4 and isinstance(item[0], str) and isinstance(item[3], bytes):
             entries[(item[0], item[1], item[2])] = item[3]
     files = data.get("files")
     if not isinstance(files, dict):
@@ -136,11 +154,13 @@ def _read(path: Path) -> tuple[dict[tuple[str, int, int], tuple[Any, ...]], dict
     return entries, {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, bytes)}
 
 
-def parsed(raw: bytes, parse: Callable[[bytes], Any]) -> Any:
+def parsed(raw: bytes, parse: Callable[[bytes], Any], *, kind: str = "") -> Any:
     """The data of a pattern file whose bytes are ``raw``: as an earlier process parsed the same
-    bytes, else ``parse(raw)`` (kept for the next process). A fresh copy on every call."""
+    bytes, else ``parse(raw)`` (kept for the next process). A fresh copy on every call.
+    ``kind`` names what ``parse`` makes of the bytes (the shape of the records it checks them
+    against): the same bytes parsed for another kind are another entry."""
     global _added
-    key = hashlib.sha256(raw).hexdigest()
+    key = hashlib.sha256(kind.encode() + b"\0" + raw).hexdigest() if kind else hashlib.sha256(raw).hexdigest()
     with _lock:
         blob = _files.get(key)
         if blob is not None:
@@ -197,12 +217,12 @@ def _front(engine: Any, original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _replay(engine: Any, key: tuple[str, int, int]) -> Any:
-    arguments = _stored.get(key)
-    if arguments is None:
+    blob = _stored.get(key)
+    if blob is None:
         return None
     try:
-        compiled = engine._regex.compile(*arguments)
-    except Exception:  # an entry the engine refuses is compiled anew
+        compiled = engine._regex.compile(*marshal.loads(blob))
+    except Exception:  # an entry the engine (or marshal) refuses is compiled anew
         del _stored[key]
         return None
     _used[key] = None
@@ -216,7 +236,7 @@ def _record(
     global _added
     compiled, arguments = capture(engine, original, key[0], key[1], ignore_unused, cache)
     if arguments is not None and len(_used) < _MOST:
-        _stored[key] = arguments
+        _stored[key] = marshal.dumps(arguments)
         _used[key] = None
         _added = True
     return compiled
@@ -276,6 +296,8 @@ def save() -> None:
         _added = False
         try:
             _file.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile
+
             handle, temporary = tempfile.mkstemp(dir=_file.parent, prefix=".patterns-", suffix=".tmp")
             with os.fdopen(handle, "wb") as out:
                 marshal.dump(data, out)

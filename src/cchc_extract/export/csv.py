@@ -26,7 +26,7 @@ from ..models import Report, Table, TableRow
 from ..numbers import parse_number
 from .review import table_grid
 
-FIELDS = [name for name in TableRow.model_fields if name != "extra"]  # extra columns follow by name
+FIELDS = [name for name in TableRow.field_names() if name != "extra"]  # extra columns follow by name
 DIALECTS = ("excel", "excel-vn")
 
 

@@ -10,6 +10,7 @@ in SQL, so mentions of other documents live in ``doc_references``; the view
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import operator
@@ -247,11 +248,11 @@ _FIGURE_COLUMNS = (
     "page",
     "unit_family",
 )
-_ROW_FIELDS = tuple(TableRow.model_fields)  # the columns are the contract's, in its order
+_ROW_FIELDS = TableRow.field_names()  # the columns are the contract's, in its order
 _ROW_VALUES = operator.attrgetter(*_ROW_FIELDS)
 # the fields that hold a mapping or a list, stored as JSON text
 _ROW_JSON = tuple(
-    i for i, f in enumerate(TableRow.model_fields.values()) if any(k in str(f.annotation) for k in ("dict", "list"))
+    i for i, f in enumerate(dataclasses.fields(TableRow)) if any(k in str(f.type) for k in ("dict", "list"))
 )
 _TABLE_ROW_COLUMNS = ("document", "table_id", "ordinal", "table_title", *_ROW_FIELDS)
 _CHECK_COLUMNS = ("document", "ordinal", "rule", "severity", "message", "location")

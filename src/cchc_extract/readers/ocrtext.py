@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
-from pydantic import BaseModel, ConfigDict
 
 from .. import patternbook
+from ..records import Field
 
 # Vietnamese tone marks, as combining characters (NFD): grave, acute, tilde, hook, dot below.
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -31,24 +31,20 @@ _CODE = regex.compile(r"^\d{1,2}(?:\.\d{1,2}){0,4}\.?$")
 _CODE_PUNCTUATION = regex.compile(r"(?<=\d)\s*[,;:·]\s*(?=\d)|(?<=\d)\s+(?=\d)|(?<=\d)\s*[,;:·]$")
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when ocr.yaml is read
-
-
-class OcrRule(_Entry):
+class OcrRule(patternbook.Entry):
     id: str
     pattern: str
     replace: str | None = None
     digits: bool = False
-    examples: list[tuple[str, str]] = []
-    counterexamples: list[str] = []
+    examples: list[tuple[str, str]] = Field(default_factory=list)
+    counterexamples: list[str] = Field(default_factory=list)
 
 
-class _OcrFile(_Entry):
+class _OcrFile(patternbook.Entry):
     rules: list[OcrRule]
     initials: list[str]
-    joined_examples: list[tuple[str, str]] = []
-    joined_counterexamples: list[str] = []
+    joined_examples: list[tuple[str, str]] = Field(default_factory=list)
+    joined_counterexamples: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
