@@ -144,7 +144,7 @@ def extract_command(
 
     cchc-extract REPORT... is short for cchc-extract extract REPORT....
     """
-    from .export import summary, to_json, write_csv
+    from .export.json import to_json
 
     arguments = [str(r) for r in reports]
     names = _reports(arguments)
@@ -173,6 +173,8 @@ def extract_command(
             if not with_text and report.text is not None:
                 report = report.model_copy(update={"text": None})
             if csv_dir is not None:
+                from .export.csv import write_csv
+
                 folder = csv_dir / Path(report.source.path).stem if several else csv_dir
                 written = write_csv(report, folder, force=force, dialect=csv_dialect)
                 echo(t("cli.csv_written", count=len(written), folder=str(folder)), err=True)
@@ -183,6 +185,8 @@ def extract_command(
         if json_ or with_text:
             outputs.append(to_json(report, indent=None if several else 2))
         else:
+            from .export.summary import summary
+
             outputs.append(summary(report, full=full))
     try:
         if html is not None and pages and several:
@@ -917,9 +921,28 @@ _HELP = "Show this message and exit."
 ROOT_OPTIONS = {"-h", "--help", "--version", "--install-completion", "--show-completion"}
 
 
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` finds it: $COLUMNS, the terminal, 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 class _Formatter(argparse.HelpFormatter):
     """argparse's help, with "Usage:", paragraphs kept apart, examples (indented lines) as
     written, and the default of every option that has one."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        # argparse makes a formatter for every option it is given, and its own finds the width
+        # with shutil, which costs more to import than the rest of a --help
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         paragraphs = text.split("\n\n")

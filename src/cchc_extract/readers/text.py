@@ -16,7 +16,6 @@ separators on lines of their own.
 from __future__ import annotations
 
 import hashlib
-from html.parser import HTMLParser
 from pathlib import Path
 
 import regex
@@ -302,41 +301,6 @@ _GFM_ROW = regex.compile(r"^\s*\|(?:[^|\n]*\|){2,}\s*$")
 _GFM_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
 
 
-_MAX_COLSPAN = 100
-
-
-class _HtmlTable(HTMLParser):
-    """Rows of an HTML table left in a Markdown file, merged cells written once."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: list[list[str]] = []
-        self.cell: list[str] | None = None
-        self.span = 1
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self.cell = []
-            span = (dict(attrs).get("colspan") or "1").strip()
-            # a colspan in the millions would build a row of that many cells
-            self.span = min(int(span), _MAX_COLSPAN) if span.isdecimal() and span.isascii() else 1
-        elif tag == "br" and self.cell is not None:
-            self.cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self.cell is not None:
-            if not self.rows:
-                self.rows.append([])
-            self.rows[-1].extend([" ".join("".join(self.cell).split())] + [""] * (self.span - 1))
-            self.cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
-
-
 def _html_tables(lines: list[str]) -> list[str]:
     """HTML tables kept inside Markdown, as tab-separated rows."""
     if not any("<table" in line.lower() for line in lines):
@@ -351,7 +315,9 @@ def _html_tables(lines: list[str]) -> list[str]:
         k = i
         while k < len(lines) and "</table>" not in lines[k].lower():
             k += 1
-        parser = _HtmlTable()
+        from .htmltable import HtmlTable  # html.parser only for a file that has a table
+
+        parser = HtmlTable()
         parser.feed("\n".join(lines[i : k + 1]))
         out.extend("\t".join(row) for row in parser.rows if any(row))
         out.append("")
