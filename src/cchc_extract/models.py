@@ -214,6 +214,10 @@ class Report(Record):
         for kind in ("sections", "references", "figures", "tables", "checks", "warnings"):
             yield kind, len(getattr(self, kind))
 
+    def _json_items(self) -> int:
+        listed = len(self.sections) + len(self.appendices) + len(self.references) + len(self.figures)
+        return listed + len(self.checks) + len(self.warnings) + sum(len(table.rows) for table in self.tables)
+
     schema_version: Literal["1"] = "1"
     source: Source
     metadata: Metadata
