@@ -193,6 +193,20 @@ def test_a_text_report_imports_neither_pydantic_nor_yaml_once_the_cache_holds_th
     assert not {m for m in second if m.startswith("cchc_extract.export.")} - {"cchc_extract.export.json"}
 
 
+def test_the_console_script_ends_with_its_output_whole_and_the_cache_saved(tmp_path):
+    """``run`` leaves by ``os._exit`` after the atexit functions: nothing written is lost."""
+    env = {**_env(CCHC_CACHE_DIR=str(tmp_path / "cache")), "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, "-m", "cchc_extract"]
+    proc = subprocess.run([*command, str(SMALL), "--json"], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["source"]["path"] == str(SMALL)
+    assert len(list((tmp_path / "cache").glob("patterns-*.marshal"))) == 1  # written at exit
+    out = tmp_path / "report.json"
+    proc = subprocess.run([*command, str(SMALL), "--json", "--out", str(out)], env=env, timeout=120)
+    assert proc.returncode == 0 and json.loads(out.read_text(encoding="utf-8"))["schema_version"] == "1"
+    proc = subprocess.run([*command, str(tmp_path / "none.txt")], capture_output=True, text=True, env=env)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+
+
 def test_the_schema_is_the_contract_as_before():
     """The JSON Schema, byte for byte, as the models gave it before they were built lazily.
     A field added to the contract changes it: write the new schema to the file with
