@@ -19,7 +19,8 @@ database skips what it holds.
 
 Each worker compiles the patterns once: a local cluster's workers are forked from a fork
 server that has compiled them (``start_fork_server``), workers started apart compile them
-as they join (``_WarmUp``). A document that
+as they join (``dask_plugin.WarmUp``). This module imports ``distributed`` only when it runs
+a batch, so that the fork server, started first, imports it at the same time as the client. A document that
 runs past ``--timeout`` is given up by its task, which returns what it finished and the
 files it had not begun; the client records the failure, hands those files out again and
 restarts that worker, which is the only way to stop the extraction still running there.
@@ -32,6 +33,7 @@ import logging
 import math
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 from collections import deque
@@ -50,23 +52,8 @@ _FIRST_FILES = 4
 _MOST_FILES = 64
 # tasks submitted per worker thread: one running, the next one already on the worker
 _TASKS_PER_THREAD = 2
-
-
-try:
-    from distributed import WorkerPlugin as _PluginBase
-except ImportError:  # run_on_dask says what to install
-    _PluginBase = object  # type: ignore[assignment,misc]
-
-
-class _WarmUp(_PluginBase):
-    """A worker plugin: the patterns are compiled as a worker joins, not in its first task."""
-
-    name = "cchc-extract-warm-up"
-
-    def setup(self, worker: Any) -> None:
-        from .pipeline import warm_up
-
-        warm_up()
+# near the end a task takes at most this share of what is left per worker thread
+_TAIL_SHARE = 4
 
 
 def _settings(encoding: str, html: str | None, ocr: str, timeout: float) -> dict[str, Any]:
@@ -82,14 +69,21 @@ def _settings(encoding: str, html: str | None, ocr: str, timeout: float) -> dict
     }
 
 
-def extract_files(tasks: list[tuple[int, str, str]], settings: dict[str, Any]) -> dict[str, Any]:
+def extract_files(tasks: list[tuple[int, str, str]], settings: dict[str, Any]) -> bytes:
     """A Dask task: extract each (index, path, sha256) in turn, on this worker.
 
     Returns ``{"results": [(index, payload), ...]}``; when a document runs past the time
     limit, also ``"timed_out"`` (its index), ``"rest"`` (the tasks not begun) and
     ``"worker"`` (this worker's address, for the client to restart it: the extraction
-    cannot be stopped otherwise and goes on in its thread).
+    cannot be stopped otherwise and goes on in its thread). Pickled here, in the task's
+    thread, as one ``bytes``: Dask then neither walks the rows to estimate their size
+    (``dask.sizeof``) nor pickles them in the worker's event loop, which together cost text
+    reports a fifth of their extraction time (benchmarks/bench_dask.py).
     """
+    return pickle.dumps(_extract_files(tasks, settings), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _extract_files(tasks: list[tuple[int, str, str]], settings: dict[str, Any]) -> dict[str, Any]:
     results: list[tuple[int, dict[str, Any]]] = []
     current: list[Any] = [None, 0.0]  # the task running, and since when
     finished = threading.Event()
@@ -146,7 +140,9 @@ def run_on_dask(
         raise CchcError(scheduler, "error.batch.scheduler", reason=first_line(exc)) from exc
     try:
         if scheduler is not None:  # a local cluster's workers come forked with the patterns ready
-            client.register_plugin(_WarmUp())
+            from .dask_plugin import WarmUp
+
+            client.register_plugin(WarmUp())
         _Driver(client, writer, _settings(encoding, html, ocr, timeout)).run()
     finally:
         with contextlib.suppress(Exception):
@@ -235,8 +231,9 @@ class _Driver:
     def size(self, threads: int) -> int:
         total, count = self.seconds
         files = int(_TASK_SECONDS / max(total / count, 1e-4)) if count else _FIRST_FILES
-        # the tail of the batch spread over every worker
-        files = min(files, math.ceil(len(self.pending) / max(threads, 1)))
+        # the tail of the batch spread over every worker, in tasks that shrink as it ends: a
+        # worker finishing a long task while the others have nothing left costs its length
+        files = min(files, math.ceil(len(self.pending) / (max(threads, 1) * _TAIL_SHARE)))
         return max(1, min(_MOST_FILES, files))
 
     def submit(self) -> None:
@@ -268,7 +265,7 @@ class _Driver:
 
     def take(self, future: Any, chunk: list[int]) -> None:
         try:
-            result = future.result()
+            result = pickle.loads(future.result())
         except Exception as error:
             self.lost(chunk, error)
             return
