@@ -458,10 +458,10 @@ def run_batch(
     check_options(jobs, timeout)  # before anything is started
     if engine not in ENGINES:
         raise CchcError(None, "error.batch.engine", "remedy.choose", value=engine, choices=", ".join(ENGINES))
-    if engine == "dask" and scheduler is None:
-        from .dask_engine import start_fork_server
+    if engine == "dask":
+        from .dask_engine import get_ready
 
-        start_fork_server()  # the local cluster's workers get ready while the files are hashed
+        get_ready(local=scheduler is None)  # while the files are hashed
     sink = None
     if parquet is not None:
         from .export.parquet import ParquetSink
