@@ -157,6 +157,26 @@ def test_blank_number_and_signature_with_authority_prefix(tmp_path):
     assert m.issuer == "Ủy ban nhân dân"  # only the signature names the body
 
 
+def test_a_sentence_that_begins_with_noi_nhan_is_no_closing(tmp_path):
+    """A guide to drafting documents describes the recipients block in its body; the closing is
+    the block itself, after the last section."""
+    text = (
+        "HƯỚNG DẪN\nvề thể thức văn bản\n\nI- HƯỚNG DẪN CHUNG\n1. Nơi nhận văn bản\n"
+        "Nơi nhận văn bản xác định những cơ quan, tổ chức, cá nhân nhận văn bản.\n"
+        "II- TỔ CHỨC THỰC HIỆN\n1. Hướng dẫn này có hiệu lực từ ngày ký.\n\n"
+        "Nơi nhận:\n- Các tỉnh uỷ;\n- Lưu Văn phòng.\n\nK/T CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\n\nBùi Văn Thạch\n"
+    )
+    report = report_from(tmp_path, text)
+    assert [s.id for s in report.sections] == ["I", "I.1", "II", "II.1"]
+    assert report.appendices == []
+    m = report.metadata
+    assert (m.signer_title, m.signer, m.recipients) == (
+        "PHÓ CHÁNH VĂN PHÒNG",
+        "Bùi Văn Thạch",
+        ["Các tỉnh uỷ", "Lưu Văn phòng"],
+    )
+
+
 def test_numbering_gap_reports_repeats_and_accepts_d_then_e(tmp_path):
     text = "BÁO CÁO\nX\n\nI. A\n1. B\n1. C\n2. D\na) e\nb) f\nc) g\nd) h\ne) i\nII. E\n"
     checks = report_from(tmp_path, text).checks
