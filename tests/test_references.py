@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from cchc_extract import find_references
@@ -54,6 +56,19 @@ CASES = {
     ],
     "Thông báo số 07-TB/CQTTBCĐ ngày 15/10/2025": [("07-TB/CQTTBCĐ", "Thông báo", "2025-10-15", None)],
 }
+
+
+def test_a_party_document_for_internal_circulation_keeps_its_nb():
+    refs, _ = find_references(
+        "thay thế Công văn số 2587-CV/VPTW/nb, ngày 25/5/2010 của Văn phòng Trung ương Đảng hướng dẫn thêm"
+    )
+    assert [(r.text, r.symbol, r.date) for r in refs] == [
+        (
+            "Công văn số 2587-CV/VPTW/nb, ngày 25/5/2010 của Văn phòng Trung ương Đảng",
+            "CV/VPTW/nb",
+            dt.date(2010, 5, 25),
+        )
+    ]
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES.items(), ids=[t[:40] for t in CASES])

@@ -64,6 +64,7 @@ class _Patterns:
     stop: regex.Pattern[str]
     law_name: regex.Pattern[str]
     form_lead: regex.Pattern[str]
+    example_lead: regex.Pattern[str]
     named_law: regex.Pattern[str]
     date_before: regex.Pattern[str]
     # the last words of the type words, and "số": type_before can only match where
@@ -124,6 +125,7 @@ def _patterns() -> _Patterns:
         ),
         law_name=regex.compile(rf"(?<!\p{{L}})(?:{_LAW_WORD})\s(?:{_AMENDING}{{0,150}}|{_LAW_NAME_CHAR}{{0,100}})\Z"),
         form_lead=regex.compile(frags["form_lead"]),
+        example_lead=regex.compile(frags["example_lead"]),
         named_law=regex.compile(
             rf"(?<!\p{{L}})(?P<word>{_LAW_WORD})\s(?:{_AMENDING}{{0,150}}?|{_LAW_NAME_CHAR}{{1,100}}?)"
             rf"\s(?i:số)\s*:?\s*\Z"
@@ -200,6 +202,8 @@ def _symbol_hits(text: str, pats: _Patterns) -> list[_Hit]:
         for m in pattern.finditer(text):
             if pats.form_lead.search(text, max(0, m.start() - 24), m.start()):
                 continue  # "mẫu số 03/TNDN": a form, not a document
+            if pats.example_lead.search(text, max(0, m.start() - 120), m.start()):
+                continue  # "Ví dụ 1: Quyết định của ..." over "Số 246-QĐ/BKTTW": how to write one
             before = _type_before(text, m.start(), pats)
             start = before.start() if before else m.start()
             type_word = before["tw"] if before and before["tw"] else None
