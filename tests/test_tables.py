@@ -191,6 +191,26 @@ def test_github_style_markdown_tables(tmp_path):
     ]
 
 
+def test_markdown_group_rows_with_empty_cells_stay_rows(tmp_path):
+    """A website writes a group's row as one filled cell and empty ones ("| I. Lĩnh vực: ... |  |
+    |"): each stays a row of its own, and the Roman one heads a section."""
+    text = (
+        "QUYẾT ĐỊNH\nVề việc công bố danh mục thủ tục hành chính\n\nPHỤ LỤC\nDANH MỤC THỦ TỤC HÀNH CHÍNH\n\n"
+        "| STT | Mã TTHC | Tên thủ tục hành chính | Căn cứ |\n|---|---|---|---|\n"
+        "| A. Danh mục thủ tục hành chính cấp tỉnh |  |  |  |\n"
+        "| I. Lĩnh vực: Lưu thông hàng hóa trong nước |  |  |  |\n"
+        "| 1 | 2.000674 | Cấp Giấy xác nhận đủ điều kiện | Nghị định số 95/2021/NĐ-CP |\n"
+    )
+    path = tmp_path / "qd.md"
+    path.write_text(text, encoding="utf-8")
+    report = extract(path)
+    assert [(s.number, s.title) for s in report.sections if s.form == "roman"] == [
+        ("I", "Lĩnh vực: Lưu thông hàng hóa trong nước")
+    ]
+    labels = [r.label or r.code for r in report.tables[0].rows]
+    assert not any("Lĩnh vực" in label and "Danh mục" in label for label in labels if label)
+
+
 def test_html_tables_left_in_markdown(tmp_path):
     grid = (
         '<table><tr><th>STT</th><th>Chỉ tiêu</th><th colspan="2">Kết quả</th></tr>\n'

@@ -284,7 +284,9 @@ def reflow_markdown(lines: list[str]) -> list[tuple[str, bool]]:
     paragraph = _Paragraph()
     bold = italic = False
     for line in _split_bold_units(lines):
-        line = line.rstrip()
+        # not the tabs: a table's row whose last cells are empty ("I. Lĩnh vực: ...", then
+        # nothing under the other headers) stays a row, not a line to join to the next row
+        line = _TRAILING_SPACE.sub("", line)
         if paragraph.lines and _joins(paragraph, line, bold or italic):
             paragraph.add(line)
         else:
@@ -297,6 +299,7 @@ def reflow_markdown(lines: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
+_TRAILING_SPACE = regex.compile(r"[^\S\t]+$")
 _GFM_ROW = regex.compile(r"^\s*\|(?:[^|\n]*\|){2,}\s*$")
 _GFM_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
 
