@@ -92,6 +92,21 @@ HEADERS = {
 }
 
 
+@pytest.mark.parametrize(
+    ("line", "own"),
+    [
+        ("Số:        /2025/QĐ-UBND Hà Nội, ngày        tháng      năm 2025", (None, 2025, "QĐ-UBND")),
+        ("Số: /2025/QĐ-UBND\tHà Nội, ngày tháng năm 2025", (None, 2025, "QĐ-UBND")),
+        ("Số: /QĐ-UBND Hà Nội, ngày tháng năm 2025", (None, None, "QĐ-UBND")),
+        ("Số: 12/2025/QĐ-UBND Hà Nội, ngày 02 tháng 3 năm 2025", ("12", 2025, "QĐ-UBND")),
+    ],
+)
+def test_a_number_left_blank_keeps_the_year_and_symbol_and_the_place_after_them(tmp_path, line, own):
+    header = "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    m = report_from(tmp_path, header + line + "\n\nQUYẾT ĐỊNH\nVề việc bãi bỏ\n\nĐiều 1. Nội dung.\n").metadata
+    assert (m.number, m.year, m.symbol, m.place) == (*own, "Hà Nội")
+
+
 @pytest.mark.parametrize("header", HEADERS.values(), ids=HEADERS.keys())
 def test_header_forms(tmp_path, header):
     body = "\nBÁO CÁO\nKết quả cải cách hành chính năm 2024\n\nI. KẾT QUẢ\n1. Cải cách thể chế\n"

@@ -34,10 +34,14 @@ _ENDS_SENTENCE = regex.compile(r"[.:;!?)]\s*$")
 
 @patternbook.derived
 def _blank_number_pattern() -> regex.Pattern[str]:
-    """A symbol whose number is left blank in the header: "Số: /BC-UBND", "Số:    /QĐ-UBND"."""
+    """A symbol whose number is left blank in the header: "Số: /BC-UBND", "Số:    /QĐ-UBND", and
+    with the year of a normative document: "Số:    /2025/QĐ-UBND"."""
     f = patternbook.reference_fragments()
-    code, slash, hyphen = f["code"], f["slash"], f["hyphen"]
-    return regex.compile(rf"[\s.…]*[/\-–]\s*(?P<symbol>{code}(?:{hyphen}{code})*(?:{slash}{code}(?:{hyphen}{code})*)?)")
+    code, slash, hyphen, year = f["code"], f["slash"], f["hyphen"], f["year"]
+    return regex.compile(
+        rf"[\s.…]*[/\-–]\s*(?:(?P<year>{year}){slash})?"
+        rf"(?P<symbol>{code}(?:{hyphen}{code})*(?:{slash}{code}(?:{hyphen}{code})*)?)"
+    )
 
 
 _RECIPIENT_ITEM = regex.compile(r"(?:^|\s)[-–+•]\s")
@@ -430,7 +434,9 @@ def _own_number(text: str) -> tuple[Symbol, int] | None:
         return symbol, symbol.end
     blank = _blank_number_pattern().match(text, skip + lead.end())
     if blank:
-        return Symbol("administrative", "", None, _SPACE.sub("", blank["symbol"]), blank.end()), blank.end()
+        year = int(blank["year"]) if blank["year"] else None
+        form = "normative" if year else "administrative"
+        return Symbol(form, "", year, _SPACE.sub("", blank["symbol"]), blank.end()), blank.end()
     return None
 
 
