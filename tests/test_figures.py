@@ -53,6 +53,8 @@ def test_figure_forms(tmp_path, body, expected):
         "giai đoạn 2021 - 2025, tính đến ngày 01/6/2024",
         "dịch vụ công trực tuyến mức độ 3 và mức độ 4",
         "Điều 4 của Quyết định; Phụ lục 01b",
+        "hoàn thành Kế hoạch thời gian năm học 2024-2025 đúng quy định",
+        "Riêng đối với lớp 1 tựu trường ngày 19/8/2024",
     ],
 )
 def test_lookalikes_are_not_figures(tmp_path, body):
