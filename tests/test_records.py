@@ -83,7 +83,7 @@ def test_the_checker_sees_a_wrong_type():
 
 
 def test_every_field_of_every_record_has_its_declared_type(reports):
-    assert len(reports) >= 22
+    assert len(reports) >= 17  # the corpus's reports in three formats, and real ones where ../shared is
     problems = [p for r in reports for p in _type_problems(r, Report, r.source.path)]
     assert problems == []
 
