@@ -3,8 +3,8 @@
 The output contract (``models``) and the entries of the pattern files (``patternbook``) are
 ``Record`` classes: plain frozen dataclasses, keyword-only, whose fields are written as pydantic
 fields are (``Field(default=None, description=...)``). Defining thirty of them costs a few
-millisecond, where pydantic models cost tens of milliseconds to import and build; extracting a
-small report costs a few. A record keeps the pydantic API its users know: ``model_dump``,
+milliseconds, where pydantic models cost tens of milliseconds to import and build; extracting a
+small report costs a few more. A record keeps the pydantic API its users know: ``model_dump``,
 ``model_dump_json``, ``model_copy(update=...)``, ``model_validate``, ``model_validate_json`` and
 ``model_json_schema``.
 
