@@ -193,6 +193,25 @@ def test_a_text_report_imports_neither_pydantic_nor_yaml_once_the_cache_holds_th
     assert not {m for m in second if m.startswith("cchc_extract.export.")} - {"cchc_extract.export.json"}
 
 
+_NAMES_AFTER_SUBMODULES = textwrap.dedent(
+    """
+    import cchc_extract.export.summary, cchc_extract.normalize, cchc_extract.segment
+    import cchc_extract
+    from cchc_extract import export, normalize, segment
+    from cchc_extract.export import summary, to_json
+    print(all(callable(f) for f in (normalize, segment, summary, to_json, export.summary, cchc_extract.extract)))
+    """
+)
+
+
+def test_a_public_name_stays_the_function_when_its_submodule_was_imported_first():
+    """``export.summary`` is the function, as ``cchc_extract.normalize`` is, whichever was imported
+    first (both packages import their names on first use: ``_lazy``)."""
+    proc = subprocess.run([sys.executable, "-c", _NAMES_AFTER_SUBMODULES], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "True"
+
+
 def test_the_console_script_ends_with_its_output_whole_and_the_cache_saved(tmp_path):
     """``run`` leaves by ``os._exit`` after the atexit functions: nothing written is lost."""
     env = {**_env(CCHC_CACHE_DIR=str(tmp_path / "cache")), "PYTHONPATH": os.pathsep.join(sys.path)}

@@ -18,10 +18,9 @@ stage reports what it could not settle as ``ParseWarning`` objects, and
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_package
 
 __version__ = "0.1.0"
 
@@ -64,33 +63,7 @@ if TYPE_CHECKING:
     from .segment import segment
 
 
-class _Package(types.ModuleType):
-    """This package's module object. Importing a submodule sets it as an attribute of the
-    package; where the submodule's name is that of a public function (``normalize``,
-    ``segment``, ``extract``), the name stays the function, as it was when this file
-    imported everything at once (the submodule is in ``sys.modules`` all the same)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _WHERE and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cchc_extract' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
-
+lazy_package(__name__)
 
 __all__ = [
     "SCHEMA_VERSION",

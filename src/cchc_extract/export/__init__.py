@@ -6,8 +6,9 @@ CSV writer and the review page's grid code, nor the other way round.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_package
 
 _WHERE = {"table_csv": "csv", "write_csv": "csv", "schema_json": "json", "to_json": "json", "summary": "summary"}
 
@@ -18,11 +19,4 @@ if TYPE_CHECKING:
 
 __all__ = ["schema_json", "summary", "table_csv", "to_json", "write_csv"]
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+lazy_package(__name__)
