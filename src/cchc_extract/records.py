@@ -34,7 +34,7 @@ import sys
 import types
 import typing
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar, TypeVar, dataclass_transform
+from typing import Any, ClassVar, TypeGuard, TypeVar, dataclass_transform
 
 _R = TypeVar("_R", bound="Record")
 _MISSING: Any = dataclasses.MISSING
@@ -137,7 +137,7 @@ class Record:
         when it does not fit), with pydantic's conversions (an ISO string to a date ...)."""
         if isinstance(data, cls):
             return data
-        return cls.from_validated(cls.pydantic_model().model_validate(data).model_dump())
+        return cls.from_validated(cls.validated_dump(data))
 
     @classmethod
     def model_validate_json(cls: type[_R], data: str | bytes) -> _R:
@@ -290,12 +290,8 @@ class _PydanticFloats(json.JSONEncoder):
 # --- building from plain data ----------------------------------------------------------
 
 
-def _is_record(kind: Any) -> bool:
+def _is_record(kind: Any) -> TypeGuard[type[Record]]:
     return isinstance(kind, type) and issubclass(kind, Record)
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
 
 
 # The annotations a record may nest other records in, as written ("Source", "list[Section]",
@@ -311,7 +307,7 @@ def _referenced(cls: type[Record]) -> list[tuple[str, str, type[Record]]]:
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         written = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
         words = [names.get(w) for w in re.findall(r"\w+", written)]
-        records = [w for w in words if isinstance(w, type) and issubclass(w, Record)]
+        records = [w for w in words if _is_record(w)]
         if not records:
             continue
         match = _NESTED.fullmatch(written.strip())
@@ -388,7 +384,7 @@ def _make_twin(cls: type[Record]) -> Any:
     from pydantic import ConfigDict, create_model, field_validator
     from pydantic import Field as PydanticField
 
-    hints = _hints(cls)
+    hints = typing.get_type_hints(cls)
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         options = dict(f.metadata)
