@@ -236,7 +236,7 @@ def _record(
     global _added
     compiled, arguments = capture(engine, original, key[0], key[1], ignore_unused, cache)
     if arguments is not None and len(_used) < _MOST:
-        _stored[key] = marshal.dumps(arguments)
+        _stored[key] = arguments
         _used[key] = None
         _added = True
     return compiled
@@ -244,10 +244,10 @@ def _record(
 
 def capture(
     engine: Any, original: Callable[..., Any], pattern: str, flags: int, ignore_unused: Any = False, cache: Any = True
-) -> tuple[Any, tuple[Any, ...] | None]:
+) -> tuple[Any, bytes | None]:
     """The pattern compiled by ``regex`` (``original`` is its ``_compile``), and the arguments
-    it handed its C engine, or None when they cannot be kept (a pattern bound to the locale, or
-    one ``regex`` took from its own cache)."""
+    it handed its C engine, marshalled, or None when they cannot be kept (a pattern bound to the
+    locale, or one ``regex`` took from its own cache)."""
     real = engine._regex
     seen: list[tuple[Any, ...]] = []
 
@@ -267,17 +267,17 @@ def capture(
             engine._regex = real
     if len(seen) != 1 or engine._locale_sensitive.get((str, pattern), True):
         return compiled, None
-    return compiled, _plain(seen[0])
+    return compiled, _marshalled(seen[0])
 
 
-def _plain(arguments: tuple[Any, ...]) -> tuple[Any, ...] | None:
-    """The engine's arguments as marshal can write them (flags are an ``IntFlag``), or None."""
+def _marshalled(arguments: tuple[Any, ...]) -> bytes | None:
+    """The engine's arguments as marshal writes them (flags, an ``IntFlag``, as plain ints), or
+    None where marshal cannot."""
     plain = tuple(int(a) if isinstance(a, int) and type(a) not in (int, bool) else a for a in arguments)
     try:
-        marshal.dumps(plain)
+        return marshal.dumps(plain)
     except ValueError:
         return None
-    return plain
 
 
 def save() -> None:
