@@ -209,7 +209,6 @@ def _local_cluster(workers: int) -> Any:
     """
     import dask
     import distributed
-    from distributed.utils import get_mp_context
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     config = {
@@ -219,8 +218,7 @@ def _local_cluster(workers: int) -> Any:
     }
     with dask.config.set(config):
         if method == "forkserver":
-            get_mp_context().set_forkserver_preload(_PRELOAD)  # in case it is not running yet
-            start_fork_server()
+            start_fork_server()  # in case it is not running yet (it sets the preload, once)
         return distributed.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
