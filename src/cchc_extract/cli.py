@@ -1052,13 +1052,18 @@ def run() -> None:
     except SystemExit as leave:
         code = leave.code
     except BrokenPipeError:  # the reader of the output went away (| head): no traceback
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _stdout_to_devnull()
         code = 1
     finally:
         # The process ends here: its objects need not be walked once more by the cycle
         # collector at shutdown (some 15 ms after an extraction, a tenth of the whole run).
         gc.freeze()
     _end(code)
+
+
+def _stdout_to_devnull() -> None:
+    """What is left to write goes nowhere: the reader of the output went away."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _end(code: Any) -> NoReturn:
@@ -1079,7 +1084,7 @@ def _end(code: Any) -> NoReturn:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _stdout_to_devnull()
         code = code or 1
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
