@@ -382,6 +382,10 @@ def batch_command(
     except OSError as exc:
         store.close()
         raise _fail(OutputError.unwritable(str(jsonl), exc)) from None
+    if engine == "dask":  # before the progress bar starts its thread (see _forkserver)
+        from .dask_engine import get_ready
+
+        get_ready(local=scheduler is None)
     try:
         with _progress(show) as update, _terminated_as_interrupt():
             summary = run_batch(

@@ -18,12 +18,14 @@ it had not committed, which the next run extracts again; it doubles nothing, sin
 database skips what it holds.
 
 Each worker compiles the patterns once: a local cluster's workers are forked from a fork
-server that has compiled them (``start_fork_server``), workers started apart compile them
-as they join (``dask_plugin.WarmUp``). This module imports ``distributed`` only when it runs
-a batch, so that the fork server, started first, imports it at the same time as the client. A document that
-runs past ``--timeout`` is given up by its task, which returns what it finished and the
-files it had not begun; the client records the failure, hands those files out again and
-restarts that worker, which is the only way to stop the extraction still running there.
+server that has compiled them (``_forkserver``), workers started apart compile them as
+they join (``dask_plugin.WarmUp``). This module imports ``distributed`` only when it runs a
+batch (``get_ready``), so that the CLI can start without it.
+
+A document that runs past ``--timeout`` is given up by its task, which returns what it
+finished and the files it had not begun; the client records the failure, hands those files
+out again and restarts that worker, which is the only way to stop the extraction still
+running there.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import multiprocessing
 import os
 import pickle
 import threading
@@ -167,16 +168,18 @@ WORKER_CONFIG = {
 }
 
 
-# what the fork server of a local cluster imports before it forks a worker (Dask's own
-# choice, and the package with its patterns compiled)
-_PRELOAD = ["distributed", "numpy", "cchc_extract._preload"]
-
-
 def get_ready(local: bool) -> None:
-    """What a Dask batch can start before its files are planned: importing ``distributed``
-    (a quarter of a second) in a thread, and for a local cluster the fork server."""
+    """What a Dask batch can start before its files are planned. For a local cluster, the
+    fork server its workers come from (``_forkserver``): forked from this process once it
+    has imported ``distributed``, or else started apart while ``distributed`` is imported
+    here in a thread (a third of a second) as the files are hashed; that thread alone for
+    a cluster elsewhere. Calling it again does nothing more."""
+    from . import _forkserver
+
+    if local and _forkserver.fork_from_here():
+        return
     if local:
-        start_fork_server()
+        _forkserver.spawn_fork_server()
     threading.Thread(target=_import_distributed, name="cchc-extract-import", daemon=True).start()
 
 
@@ -185,22 +188,10 @@ def _import_distributed() -> None:
         import distributed  # noqa: F401
 
 
-def start_fork_server() -> None:
-    """Start the fork server that a local cluster's workers are forked from, so that it
-    imports the package and compiles the patterns (``_preload``) while the batch hashes its
-    files; nothing where the system has no fork server."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return
-    from multiprocessing import forkserver
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
-    forkserver.ensure_running()
-
-
 def _local_cluster(workers: int) -> Any:
     """A cluster on this machine: ``workers`` processes of one thread each.
 
-    Where the system has a fork server, the workers are forked from it (``start_fork_server``):
+    Where the system has a fork server, the workers are forked from it (``get_ready``):
     each starts in milliseconds with the patterns ready, where a spawned worker imports
     everything and compiles them again (about a second of start-up on two cores, more than
     the rest of a batch of a thousand text reports costs Dask; benchmarks/bench_dask.py). A
@@ -210,7 +201,9 @@ def _local_cluster(workers: int) -> Any:
     import dask
     import distributed
 
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    from . import _forkserver
+
+    method = "forkserver" if _forkserver.available() else "spawn"
     config = {
         "distributed.worker.multiprocessing-method": method,
         # what a worker does beside its tasks, passed to it by its nanny (WORKER_CONFIG)
@@ -218,7 +211,7 @@ def _local_cluster(workers: int) -> Any:
     }
     with dask.config.set(config):
         if method == "forkserver":
-            start_fork_server()  # in case it is not running yet (it sets the preload, once)
+            _forkserver.spawn_fork_server()  # in case none runs yet (get_ready was not called)
         return distributed.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
