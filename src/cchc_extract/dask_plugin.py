@@ -1,8 +1,8 @@
 """The worker plugin of ``batch --engine dask`` for workers started apart (``--scheduler``).
 
 A module of its own because it imports ``distributed`` as it loads: ``dask_engine`` must not,
-so that a local cluster's fork server starts (and imports ``distributed`` itself) while the
-batch is still importing it.
+so that a batch imports it once, where ``get_ready`` chooses (before the fork server is forked
+from the batch, or in a thread while the files are hashed).
 """
 
 from __future__ import annotations
