@@ -205,3 +205,60 @@ def test_a_family_joins_units_written_differently(tmp_path):
 )
 def test_counts_fractions_capitals_and_wraps(tmp_path, body, expected):
     assert [(f.value, f.unit) for f in figures_of(tmp_path, body)] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the next number after a fraction, in its sentence, is the percentage it makes: its share
+        (
+            "Đến nay, toàn tỉnh có 629/731 trường công lập đạt chuẩn quốc gia, đạt tỷ lệ 86,1%, vượt kế hoạch.",
+            [("629/731 trường công lập", 629, 731, 86.1)],
+        ),
+        (
+            "Kết quả, đến nay có 165/165 kiến nghị đã được các cơ quan liên quan trả lời đảm bảo kịp thời (đạt 100%).",
+            [("165/165 kiến nghị", 165, 165, 100)],
+        ),
+        # another number between: the percentage is that one's
+        (
+            "Có 165/165 kiến nghị và 20 hồ sơ đã được trả lời (đạt 100%).",
+            [("165/165 kiến nghị", 165, 165, None), ("20 hồ sơ đã được trả lời (đạt 100%)", 20, None, 100)],
+        ),
+        # a percentage that is not the fraction's stands alone
+        (
+            "Có 12/40 xã hoàn thành trong năm, nâng tổng số trên địa bàn lên đạt 75%.",
+            [("12/40 xã hoàn thành", 12, 40, None), ("75%", 75, None, None)],
+        ),
+        # the next sentence is not this one
+        (
+            "Có 30/30 xã đã hoàn thành. Tỷ lệ hồ sơ đúng hạn đạt 100%.",
+            [("30/30 xã", 30, 30, None), ("100%", 100, None, None)],
+        ),
+    ],
+)
+def test_a_percentage_restating_a_fraction_is_its_share(tmp_path, body, expected):
+    got = [(f.text, f.value, f.of_total, f.share_percent) for f in figures_of(tmp_path, body)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "chương" and "kỳ" alone are parts of a text and periods; "chương trình" and "kỳ đối
+        # thoại" are what is counted
+        (
+            "phát sóng 22 Chương trình “Đối thoại về cải cách hành chính”; gồm 05 chương; tổ chức 02 kỳ đối thoại, "
+            "tọa đàm; trong 2 kỳ báo cáo",
+            [(22, "Chương trình"), (2, "kỳ đối thoại")],
+        ),
+        # "thí điểm" and "định kỳ" end in a word before which a number counts nothing ("điểm 5",
+        # "kỳ 2"), but are none of them
+        (
+            "Tỉnh đã triển khai thí điểm 05 mô hình, sáng kiến cải cách hành chính; tại điểm 5 khoản 2; "
+            "họp định kỳ 02 lần/năm; kỳ 2 năm 2025",
+            [(5, "mô hình"), (2, "lần/năm")],
+        ),
+    ],
+)
+def test_compound_words_that_begin_or_end_with_a_word_that_counts_nothing(tmp_path, body, expected):
+    assert [(f.value, f.unit) for f in figures_of(tmp_path, body)] == expected

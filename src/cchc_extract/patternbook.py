@@ -123,6 +123,7 @@ class _UnitsFile(Entry):
     phrase_words: int
     not_units: list[str]
     not_after: list[str]
+    not_after_except: list[str]
     target_words: list[str]
     label_abbreviations: dict[str, str]
     label_stop_words: list[str]
@@ -209,6 +210,7 @@ class Units:
     phrase_words: int
     not_units: tuple[str, ...]
     not_after: tuple[str, ...]
+    not_after_except: tuple[str, ...]
     target_words: tuple[str, ...]
     label_abbreviations: dict[str, str]
     label_stop_words: frozenset[str]
@@ -261,6 +263,7 @@ def units() -> Units:
         phrase_words=data.phrase_words,
         not_units=tuple(data.not_units),
         not_after=tuple(data.not_after),
+        not_after_except=tuple(data.not_after_except),
         target_words=tuple(data.target_words),
         label_abbreviations=dict(data.label_abbreviations),
         label_stop_words=frozenset(w.casefold() for w in data.label_stop_words),

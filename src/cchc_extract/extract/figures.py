@@ -70,6 +70,8 @@ class _Patterns:
     figure: regex.Pattern[str]
     share: regex.Pattern[str]
     not_a_figure_before: regex.Pattern[str]
+    excepted_before: regex.Pattern[str]
+    restated: regex.Pattern[str]
     measure: regex.Pattern[str]
     scale: regex.Pattern[str]
     pair: regex.Pattern[str]
@@ -100,6 +102,14 @@ def _patterns() -> _Patterns:
             rf"(?i)(?<!\p{{L}})(?:{patternbook.alternation(book.not_after, ignore_case=True)})\s*\Z",
             regex.REVERSE,
         ),
+        # a compound ending in such a word that is no such word ("thí điểm 05 mô hình")
+        excepted_before=regex.compile(
+            rf"(?i)(?<!\p{{L}})(?:{patternbook.alternation(book.not_after_except, ignore_case=True)})\s*\Z",
+            regex.REVERSE,
+        ),
+        # a percentage further on in the sentence that may restate a fraction: "165/165 kiến
+        # nghị đã được trả lời (đạt 100%)"
+        restated=regex.compile(rf"(?:=|(?i:đạt|chiếm|bằng|tương\s+ứng|tỷ\s+lệ))\s*:?\s*(?P<pct>{_NUM})\s?%"),
         measure=regex.compile(rf"(?:{patternbook.alternation(book.measures)})(?![\p{{L}}\d])"),
         scale=regex.compile(rf"(?i:{patternbook.alternation(book.scales, ignore_case=True)})\s(?P<word>\p{{L}}+)"),
         pair=regex.compile(rf"(?i:{patternbook.alternation(book.pairs, ignore_case=True)})(?![\p{{L}}])"),
@@ -171,7 +181,7 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
         if not free(first, m.end()):
             continue
         lead = max(0, first - 24)
-        if pats.not_a_figure_before.search(text, lead, first):
+        if pats.not_a_figure_before.search(text, lead, first) and not pats.excepted_before.search(text, lead, first):
             continue
         value = parse_number(m["num"])
         if value is None:
@@ -209,6 +219,11 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
         if s and not _SENTENCE_END.search(text, unit.end, s.start("pct")):
             share = parse_number(s["pct"])
             stop = s.end()
+        elif total:
+            restated = _restated_share(text, unit.end, end, value, total, pats)
+            if restated:  # the count's share, not a figure of its own
+                share = parse_number(restated["pct"])
+                taken.add(restated.start(), restated.end())
         if m["num2"]:
             second = _signed(m, "2")
             out.append(_Found(first, m.start("range"), value, unit.text, family))
@@ -251,8 +266,11 @@ def _unit_after(text: str, pos: int, end: int, pats: _Patterns, book: patternboo
         )
     if glued:
         return None  # "2025TT", "3a": letters glued to a number that are no measure
-    if pats.period.match(text, q, end):
-        return None
+    period = pats.period.match(text, q, end)
+    if period:
+        known = pats.known.match(text, q, end)
+        if not known or known.end() <= period.end():
+            return None  # "6 tháng", "05 điều"; but "22 Chương trình", "02 kỳ đối thoại" are counts
     scaled = pats.scale.match(text, q, end)
     if scaled:
         return _Unit(text[q : scaled.end()], scaled.end(), False)
@@ -261,6 +279,25 @@ def _unit_after(text: str, pos: int, end: int, pats: _Patterns, book: patternboo
         return None
     phrase_end = _rate(text, phrase_end, end, pats, book)
     return _Unit(text[q:phrase_end], phrase_end, False)
+
+
+def _restated_share(
+    text: str, pos: int, end: int, value: float, total: float, pats: _Patterns
+) -> regex.Match[str] | None:
+    """The percentage that restates the fraction value/total further on in its sentence, as
+    the next number written after it ("165/165 kiến nghị đã được các cơ quan trả lời (đạt
+    100%)"), equal to it within the last digit written; None where the next number is
+    anything else."""
+    stop = min(_sentence_end(text, pos), end)
+    digit = _DIGIT.search(text, pos, stop)
+    found = pats.restated.search(text, pos, stop) if digit else None
+    if not found or found.start("pct") != digit.start():
+        return None
+    pct = parse_number(found["pct"])
+    decimals = regex.search(r"[.,](\d+)\Z", found["pct"])
+    if pct is None or abs(pct - 100 * value / total) > 10.0 ** -(len(decimals[1]) if decimals else 0):
+        return None
+    return found
 
 
 def _wrapped(text: str, pos: int) -> bool:
