@@ -331,12 +331,35 @@ def test_one_issuer_closing_a_list_of_typed_mentions_is_every_items():
             "Ủy ban nhân dân tỉnh",
         ),
         ("theo Báo cáo số 5/BC-UBPL ngày 10/7/2025 của Ủy ban Pháp luật và Tư pháp.", "Ủy ban Pháp luật và Tư pháp"),
+        # after a place's level a capitalised type word begins the document's summary, not a name
+        (
+            "Thông báo số 566/TB-UBND ngày 02/12/2025 của UBND tỉnh Kết luận của đồng chí Nguyễn Ngọc Phúc, "
+            "Tỉnh ủy viên, Phó Chủ tịch",
+            "UBND tỉnh",
+        ),
+        ("Thông báo số 56/TB-UBND ngày 02/12/2025 của UBND tỉnh Kon Tum về", "UBND tỉnh Kon Tum"),
     ],
 )
 def test_where_an_issuer_ends(text, issuer):
     refs, _ = find_references(text)
     assert refs[-1].issuer == issuer
     assert text[refs[-1].span[0] : refs[-1].span[1]] == refs[-1].text
+
+
+def test_a_list_closed_by_one_issuer_shares_it_past_the_parts_cited_before_an_item():
+    text = (
+        "theo quy định tại khoản 1 Điều 3 Quyết định số 820/QĐ-UBND ngày 27/8/2025 và khoản 1 Điều 3 Quyết định "
+        "số 1234/QĐ-UBND ngày 08/9/2025 của Chủ tịch UBND tỉnh; tại Mục II Tờ trình số 207/TTr-NHNN ngày "
+        "21/11/2025, Mục II Tờ trình số 212/TTr-NHNN ngày 27/11/2025 của Ngân hàng Nhà nước Việt Nam."
+    )
+    refs, _ = find_references(text)
+    assert [(r.number, r.issuer) for r in refs] == [
+        ("820", "Chủ tịch UBND tỉnh"),
+        ("1234", "Chủ tịch UBND tỉnh"),
+        ("207", "Ngân hàng Nhà nước Việt Nam"),
+        ("212", "Ngân hàng Nhà nước Việt Nam"),
+    ]
+    assert refs[0].text == "Quyết định số 820/QĐ-UBND ngày 27/8/2025"
 
 
 def test_a_list_closed_by_one_issuer_shares_it_only_among_alike_mentions():

@@ -93,6 +93,10 @@ def _patterns() -> _Patterns:
     date_forms = "|".join(f"(?:{patternbook.expand(d.pattern, frags)})" for d in data.date_forms)
     type_words = [w for e in patternbook.doc_types().entries for w in e.words]
     compound_types = patternbook.alternation([w.casefold() for w in type_words if " " in w])
+    # a type word of two words or more, capitalised, after a place's level ("của UBND tỉnh Kết
+    # luận của đồng chí ..."): a place's name goes there, so the document's summary begins
+    titled_types = patternbook.alternation([w[:1].upper() + w[1:] for w in type_words if " " in w])
+    levels = patternbook.alternation(book.admin_units, ignore_case=True)
     word_ends = (
         frozenset([w.split()[-1].casefold() for w in type_words] + ["số"])
         if all(w.replace(" ", "").replace(",", "").isalpha() for w in type_words)
@@ -111,8 +115,9 @@ def _patterns() -> _Patterns:
         issuer_after=regex.compile(r"\s*,?\s*(?i:của)\s+"),
         # what may stand between two coordinated symbols: ", ", " và ", "; " and an optional "số"
         coordination=regex.compile(r"\A\s*(?:[,;]\s*)?(?:(?i:và|hoặc)\s+)?(?:(?i:số)\s*:?\s*)?\Z"),
-        # what joins the items of a list that one issuer closes: ", ", "; ", " và "
-        list_joint=regex.compile(r"\s*(?:[,;]\s*)?(?:(?i:và|hoặc)\s+)?\Z"),
+        # what joins the items of a list that one issuer closes: ", ", "; ", " và ", and the
+        # parts of the next item cited before its type word ("và khoản 1 Điều 3 ")
+        list_joint=regex.compile(rf"\s*(?:[,;]\s*)?(?:(?i:và|hoặc)\s+)?{frags['part_lead']}\Z"),
         # An issuer ends at punctuation, at a stop word, or at a comma or "và" that
         # goes on with a verb, a number or another document; a comma or "và" before
         # another name ("của Bộ Tài chính, Bộ Kế hoạch và Đầu tư") does not end it.
@@ -122,6 +127,7 @@ def _patterns() -> _Patterns:
             # a type word of two words or more, in lower case, goes on with the sentence: "của
             # Chính phủ nghị định ..." ("luật" alone stands in names: "Ủy ban Pháp luật")
             rf"|\s(?=\p{{Ll}})(?:{compound_types})(?!\p{{L}})"
+            rf"|(?<=(?<!\p{{L}})(?i:{levels}))\s+(?={titled_types}(?!\p{{L}}))"
         ),
         law_name=regex.compile(rf"(?<!\p{{L}})(?:{_LAW_WORD})\s(?:{_AMENDING}{{0,150}}|{_LAW_NAME_CHAR}{{0,100}})\Z"),
         form_lead=regex.compile(frags["form_lead"]),
