@@ -158,6 +158,22 @@ def test_roman_with_hyphen_and_decimal_subheadings(tmp_path):
     assert sections[2].number == "1.1" and sections[2].level == 3
 
 
+def test_a_footnote_number_glued_to_a_title_in_capitals_is_not_part_of_it(tmp_path):
+    text = (
+        "BÁO CÁO\nKết quả\n\nI. KẾT QUẢ XẾP LOẠI CỦA CẤP CÓ THẨM QUYỀN CÔNG CHỨC1\nNội dung.\n"
+        "II. ĐỀ XUẤT PHƯƠNG ÁN XỬ LÝ2\nNội dung.\nIII. PHÒNG, CHỐNG COVID-19\nNội dung.\n"
+        "IV. Kết quả năm 2025\nNội dung.\n"
+    )
+    sections = report_from(tmp_path, text).sections
+    assert [s.title for s in sections] == [
+        "KẾT QUẢ XẾP LOẠI CỦA CẤP CÓ THẨM QUYỀN CÔNG CHỨC",
+        "ĐỀ XUẤT PHƯƠNG ÁN XỬ LÝ",
+        "PHÒNG, CHỐNG COVID-19",
+        "Kết quả năm 2025",
+    ]
+    assert sections[0].text.endswith("CÔNG CHỨC1")  # the text stays as written
+
+
 def test_blank_number_and_signature_with_authority_prefix(tmp_path):
     text = (
         "Số: /BC-UBND\nAn Bình, ngày 05 tháng 01 năm 2025\n\nBÁO CÁO\nKết quả năm 2024\n\nI. KẾT QUẢ\n"

@@ -639,8 +639,14 @@ def _heading(text: str) -> tuple[str, regex.Match[str]] | None:
     return (form.id, match) if match else None
 
 
+# a footnote's number glued to the last letter of a title in capitals, as a PDF's text layer
+# gives the superscript ("III. KẾT QUẢ XẾP LOẠI ... CÔNG CHỨC1"); "PHỤ LỤC 2", "COVID-19" keep theirs
+_FOOTNOTE_MARK = regex.compile(r"(?<=\p{Lu})\d{1,2}\Z")
+
+
 def _clean_title(title: str) -> str:
-    return title.strip().rstrip(" :;.").strip()
+    title = title.strip().rstrip(" :;.").strip()
+    return _FOOTNOTE_MARK.sub("", title) if is_upper(title) else title
 
 
 def _sections(
