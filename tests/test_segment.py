@@ -99,6 +99,9 @@ HEADERS = {
         ("Số: /2025/QĐ-UBND\tHà Nội, ngày tháng năm 2025", (None, 2025, "QĐ-UBND")),
         ("Số: /QĐ-UBND Hà Nội, ngày tháng năm 2025", (None, None, "QĐ-UBND")),
         ("Số: 12/2025/QĐ-UBND Hà Nội, ngày 02 tháng 3 năm 2025", ("12", 2025, "QĐ-UBND")),
+        # a PDF's text layer: a tab for the blank, the symbol and the place in cells of their own
+        ("Số:\t/2025/QĐ-UBND\tHà Nội, ngày tháng năm 2025", (None, 2025, "QĐ-UBND")),
+        ("Số:\t12/QĐ-UBND\tHà Nội, ngày 02 tháng 3 năm 2025", ("12", None, "QĐ-UBND")),
     ],
 )
 def test_a_number_left_blank_keeps_the_year_and_symbol_and_the_place_after_them(tmp_path, line, own):

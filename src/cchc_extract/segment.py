@@ -27,6 +27,7 @@ _layout = patternbook.layout
 _RULE = regex.compile(r"^[-–—_=.*\s]*$")
 _CELL = regex.compile(r"[^|\t]+")
 _NUMBER_LABEL = regex.compile(r"Số\s*:?")
+_NUMBER_CELL = regex.compile(r"[\d/\-–.…]")  # a cell that goes on with a number or its blank
 _DASH = regex.compile(r"^[-–+•]\s*")
 _SPACE = regex.compile(r"\s+")
 _ENDS_SENTENCE = regex.compile(r"[.:;!?)]\s*$")
@@ -312,8 +313,14 @@ def _cells(doc: Document, lines: list[str], first: int, upto: int) -> list[_Cell
             if not text:
                 continue
             start = base + match.start() + (len(match[0]) - len(match[0].lstrip()))
-            if cells and _NUMBER_LABEL.fullmatch(cells[-1].text) and cells[-1].line == i - 1:
-                # "Số:" in one cell and "1594/QĐ-TTPVHCC" on the next line
+            if (
+                cells
+                and _NUMBER_LABEL.fullmatch(cells[-1].text)
+                and (cells[-1].line == i - 1 or (cells[-1].line == i and _NUMBER_CELL.match(text)))
+            ):
+                # "Số:" in one cell and "1594/QĐ-TTPVHCC" on the next line, or in the next cell of
+                # its line, where a PDF's text layer puts a tab for the blank left for the number
+                # ("Số:\t/BNV-CCHC\tHà Nội, ngày ...")
                 prev = cells.pop()
                 gap = doc.text[prev.start + len(prev.text) : start]
                 text = prev.text + gap + text
