@@ -162,6 +162,18 @@ def test_an_excerpt_without_a_header_starts_after_the_site_index():
     assert report.metadata.number is None and report.metadata.date is None  # the site's cells are not the header
 
 
+def test_an_addressed_document_whose_symbol_names_its_type_and_its_body_keeps_that_type():
+    # a PDF's text layer put "TỜ TRÌNH" at the end of the place and date line: no type line
+    text = (
+        "UBND TỈNH LÂM ĐỒNG\nSỞ NỘI VỤ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc\n\n"
+        "Số:\t/TTr-SNV\tLâm Đồng, ngày tháng 01 năm 2026 TỜ TRÌNH\n\n"
+        "Về việc ban hành Kế hoạch kiểm tra công tác cải cách hành chính năm 2026\n\n"
+        "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh\n\nThực hiện Kế hoạch số 9669/KH-UBND ngày 24/12/2025.\n"
+    )
+    m = run(text).metadata
+    assert (m.doc_type, m.symbol) == ("Tờ trình", "TTr-SNV")  # TTr is a type, SNV the Sở Nội vụ
+
+
 def test_a_letter_without_a_type_line_is_a_cong_van_whatever_its_symbol_spells():
     text = (
         "BỘ TÀI CHÍNH\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCỤC THUẾ\tĐộc lập - Tự do - Hạnh phúc\n"

@@ -619,16 +619,19 @@ def _continues_subject(lines: list[str], blank: int, previous: str) -> bool:
 
 
 def _type_without_type_line(header: _Header, opening: list[str]) -> str | None:
-    """The type of a document whose header has no type line: a letter (a "V/v" subject, or
-    "Kính gửi" opening the body) is a công văn, whatever letters its symbol has ("5615/CT-CS":
-    CT is the Cục Thuế); otherwise the type its symbol's first code names ("BC-UBND" ->
-    Báo cáo), and a công văn where that code names no type."""
+    """The type of a document whose header has no type line: the type its symbol's first code
+    names ("BC-UBND" -> Báo cáo), and a công văn where that code names no type. A letter (a
+    "V/v" subject, or "Kính gửi" opening the body) is a công văn whatever letters its symbol
+    has ("5615/CT-CS": CT is the Cục Thuế), unless the code after the type's names a body
+    ("TTr-SNV": a tờ trình of the Sở Nội vụ, which is addressed too)."""
     if not header.symbol:  # no header of its own (an excerpt): no type to tell
         return None
-    if header.letter or any(_layout("letter_lead").match(line.strip()) for line in opening):
-        return "Công văn"
     types = patternbook.doc_types()
-    code = types.canonical_code(regex.split(r"[-/]", header.symbol)[0])
+    codes = regex.split(r"[-/]", header.symbol)
+    code = types.canonical_code(codes[0])
+    if header.letter or any(_layout("letter_lead").match(line.strip()) for line in opening):
+        if not (code and len(codes) > 1 and patternbook.issuers().canonical_code(codes[1])):
+            return "Công văn"
     return types.by_code[code].name if code else "Công văn"
 
 
