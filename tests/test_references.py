@@ -338,6 +338,19 @@ def test_one_issuer_closing_a_list_of_typed_mentions_is_every_items():
             "UBND tỉnh",
         ),
         ("Thông báo số 56/TB-UBND ngày 02/12/2025 của UBND tỉnh Kon Tum về", "UBND tỉnh Kon Tum"),
+        # a table's cell ends it: a tab (DOCX, PDF) or "|" (Markdown)
+        (
+            "Theo Quyết định số 1441/QĐ-UBND ngày 25/9/2025 của Chủ tịch UBND tỉnh\t\tVăn phòng UBND tỉnh",
+            "Chủ tịch UBND tỉnh",
+        ),
+        ("| Quyết định số 5/QĐ-UBND ngày 01/02/2025 của UBND tỉnh | Sở Nội vụ |", "UBND tỉnh"),
+        # a body whose name is whole ends before a word in lower case, but keeps an elected body's term
+        (
+            "Theo Điều 17 Nghị định số 52/2015/NĐ-CP ngày 28/5/2015 của Chính phủ cơ sở dữ liệu quốc gia",
+            "Chính phủ",
+        ),
+        ("theo Quyết định số 92/2005/QĐ-TTg của Thủ tướng Chính phủ thì không hưởng", "Thủ tướng Chính phủ"),
+        ("Nghị quyết số 27/2022/QH15 ngày 02/12/2022 của Quốc hội khóa XV về", "Quốc hội khóa XV"),
     ],
 )
 def test_where_an_issuer_ends(text, issuer):

@@ -138,6 +138,8 @@ class _IssuersFile(Entry):
     abbreviations: dict[str, str]
     phrases: dict[str, str]
     proper_names: list[str]
+    whole_bodies: list[str]
+    whole_body_terms: list[str]
     admin_units: list[str]
     stop_words: list[str]
     name_words: list[str] = Field(default_factory=list)
@@ -340,6 +342,8 @@ class Issuers:
     abbreviations: dict[str, str]
     phrases: dict[str, str]
     proper_names: tuple[str, ...]
+    whole_bodies: tuple[str, ...]
+    whole_body_terms: tuple[str, ...]
     admin_units: tuple[str, ...]
     stop_words: tuple[str, ...]
     name_words: frozenset[str] = frozenset()
@@ -376,6 +380,8 @@ def issuers() -> Issuers:
         abbreviations=dict(data.abbreviations),
         phrases={k.casefold(): v for k, v in data.phrases.items()},
         proper_names=tuple(data.proper_names),
+        whole_bodies=tuple(data.whole_bodies),
+        whole_body_terms=tuple(data.whole_body_terms),
         admin_units=tuple(data.admin_units),
         stop_words=tuple(data.stop_words),
         name_words=frozenset(w.casefold() for w in data.name_words),

@@ -39,7 +39,8 @@ _CODE_SPLIT = regex.compile(r"[-/–]")
 _CODE = regex.compile(r"[^-/]+")
 # characters that end an issuer phrase whatever surrounds them (one alternative of the
 # stop pattern, and the bound of its search)
-_HARD_STOP_CHARS = r"[;.()\[\]\n:]"
+# (a tab or "|" ends a table's cell: "của Chủ tịch UBND tỉnh\t\tVăn phòng UBND tỉnh")
+_HARD_STOP_CHARS = r"[;.()\[\]\n:\t|]"
 _HARD_STOP = regex.compile(_HARD_STOP_CHARS)
 _NOT_WORDS = regex.compile(r"[^\p{L}\s:,]", regex.REVERSE)
 # A law named before its number: "Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13",
@@ -97,6 +98,8 @@ def _patterns() -> _Patterns:
     # luận của đồng chí ..."): a place's name goes there, so the document's summary begins
     titled_types = patternbook.alternation([w[:1].upper() + w[1:] for w in type_words if " " in w])
     levels = patternbook.alternation(book.admin_units, ignore_case=True)
+    whole = patternbook.alternation(book.whole_bodies, ignore_case=True)
+    terms = patternbook.alternation(book.whole_body_terms, ignore_case=True)
     word_ends = (
         frozenset([w.split()[-1].casefold() for w in type_words] + ["số"])
         if all(w.replace(" ", "").replace(",", "").isalpha() for w in type_words)
@@ -128,6 +131,8 @@ def _patterns() -> _Patterns:
             # Chính phủ nghị định ..." ("luật" alone stands in names: "Ủy ban Pháp luật")
             rf"|\s(?=\p{{Ll}})(?:{compound_types})(?!\p{{L}})"
             rf"|(?<=(?<!\p{{L}})(?i:{levels}))\s+(?={titled_types}(?!\p{{L}}))"
+            # a word in lower case after a body whose name is whole ("của Chính phủ cơ sở dữ liệu")
+            rf"|(?<=(?<!\p{{L}})(?i:{whole}))\s+(?=\p{{Ll}})(?!(?i:{terms})(?!\p{{L}}))"
         ),
         law_name=regex.compile(rf"(?<!\p{{L}})(?:{_LAW_WORD})\s(?:{_AMENDING}{{0,150}}|{_LAW_NAME_CHAR}{{0,100}})\Z"),
         form_lead=regex.compile(frags["form_lead"]),
