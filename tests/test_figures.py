@@ -199,7 +199,7 @@ def test_a_family_joins_units_written_differently(tmp_path):
         ("theo quy định tại các Điều 28, 30 và 32 Nghị định 58/2024/NĐ-CP; mục 6 b ghi chú", []),
         (
             "Quốc hội đã thông qua việc sắp xếp đơn vị hành chính cấp tỉnh, theo đó, sẽ có 23\ntỉnh, thành phố",
-            [(23, "tỉnh")],
+            [(23, "tỉnh, thành phố")],
         ),
     ],
 )
@@ -261,4 +261,24 @@ def test_a_percentage_restating_a_fraction_is_its_share(tmp_path, body, expected
     ],
 )
 def test_compound_words_that_begin_or_end_with_a_word_that_counts_nothing(tmp_path, body, expected):
+    assert [(f.value, f.unit) for f in figures_of(tmp_path, body)] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "mỗi tháng 02" counts two a month; "tháng 02 năm 2026" is a month
+        (
+            "Định kỳ phát sóng mỗi tháng 02 chuyên mục vào thời gian từ 20 giờ 15 phút; hằng quý có ít nhất "
+            "01 tin, bài về CCHC; hỗ trợ thêm hằng tháng 150.000 đồng; trong tháng 02 năm 2026",
+            [(2, "chuyên mục"), (1, "tin, bài"), (150000, "đồng")],
+        ),
+        # "nhóm 2" is a label; "nhóm 15 tỉnh, thành phố" a group of fifteen
+        (
+            "nằm trong nhóm 15 tỉnh, thành phố dẫn đầu cả nước; nhóm 03 cơ quan dẫn đầu; thuộc nhóm 2; nhóm 85.41",
+            [(15, "tỉnh, thành phố"), (3, "cơ quan")],
+        ),
+    ],
+)
+def test_counts_per_period_and_counts_of_a_group(tmp_path, body, expected):
     assert [(f.value, f.unit) for f in figures_of(tmp_path, body)] == expected

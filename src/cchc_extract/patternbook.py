@@ -124,6 +124,7 @@ class _UnitsFile(Entry):
     not_units: list[str]
     not_after: list[str]
     not_after_except: list[str]
+    not_after_unless_counted: list[str]
     target_words: list[str]
     label_abbreviations: dict[str, str]
     label_stop_words: list[str]
@@ -213,6 +214,7 @@ class Units:
     not_units: tuple[str, ...]
     not_after: tuple[str, ...]
     not_after_except: tuple[str, ...]
+    not_after_unless_counted: tuple[str, ...]
     target_words: tuple[str, ...]
     label_abbreviations: dict[str, str]
     label_stop_words: frozenset[str]
@@ -266,6 +268,7 @@ def units() -> Units:
         not_units=tuple(data.not_units),
         not_after=tuple(data.not_after),
         not_after_except=tuple(data.not_after_except),
+        not_after_unless_counted=tuple(data.not_after_unless_counted),
         target_words=tuple(data.target_words),
         label_abbreviations=dict(data.label_abbreviations),
         label_stop_words=frozenset(w.casefold() for w in data.label_stop_words),

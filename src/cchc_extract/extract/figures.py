@@ -71,6 +71,7 @@ class _Patterns:
     share: regex.Pattern[str]
     not_a_figure_before: regex.Pattern[str]
     excepted_before: regex.Pattern[str]
+    label_before: regex.Pattern[str]
     restated: regex.Pattern[str]
     measure: regex.Pattern[str]
     scale: regex.Pattern[str]
@@ -105,6 +106,11 @@ def _patterns() -> _Patterns:
         # a compound ending in such a word that is no such word ("thí điểm 05 mô hình")
         excepted_before=regex.compile(
             rf"(?i)(?<!\p{{L}})(?:{patternbook.alternation(book.not_after_except, ignore_case=True)})\s*\Z",
+            regex.REVERSE,
+        ),
+        # a word before which a number is a label unless a known counted noun follows ("nhóm")
+        label_before=regex.compile(
+            rf"(?i)(?<!\p{{L}})(?:{patternbook.alternation(book.not_after_unless_counted, ignore_case=True)})\s*\Z",
             regex.REVERSE,
         ),
         # a percentage further on in the sentence that may restate a fraction: "165/165 kiến
@@ -181,7 +187,7 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
         if not free(first, m.end()):
             continue
         lead = max(0, first - 24)
-        if pats.not_a_figure_before.search(text, lead, first) and not pats.excepted_before.search(text, lead, first):
+        if _counts_nothing(text, lead, first, m.end(), end, pats):
             continue
         value = parse_number(m["num"])
         if value is None:
@@ -242,6 +248,18 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
                 )
                 taken.add(stop, stop + again.end())
     return out
+
+
+def _counts_nothing(text: str, lead: int, first: int, after: int, end: int, pats: _Patterns) -> bool:
+    """Whether the word before the number at ``first`` makes it a number of something else
+    ("Điều 5", "năm 2025", "nhóm 2"); not where that word ends a compound that is no such
+    word ("thí điểm 05 mô hình"), nor where it is a label and a noun the units know follows
+    the number (``after``): "nằm trong nhóm 15 tỉnh, thành phố" counts."""
+    if not pats.not_a_figure_before.search(text, lead, first) or pats.excepted_before.search(text, lead, first):
+        return False
+    if pats.label_before.search(text, lead, first) and after < end and text[after] == " ":
+        return not (pats.pair.match(text, after + 1, end) or pats.known.match(text, after + 1, end))
+    return True
 
 
 def _signed(m: regex.Match[str], which: str) -> float | None:
