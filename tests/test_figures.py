@@ -282,3 +282,15 @@ def test_compound_words_that_begin_or_end_with_a_word_that_counts_nothing(tmp_pa
 )
 def test_counts_per_period_and_counts_of_a_group(tmp_path, body, expected):
     assert [(f.value, f.unit) for f in figures_of(tmp_path, body)] == expected
+
+
+def test_a_footnote_number_at_the_start_of_a_line_counts_nothing(tmp_path):
+    body = (
+        "Sở đã ban hành 3 Kế hoạch kiểm tra.\n"
+        "3 Kế hoạch Kiểm tra công tác cải cách hành chính là một nội dung thực hiện.\n"  # a PDF's footnote
+        "11 Tỉnh đã thành lập 124 trung tâm.\n"
+        "03 Kế hoạch đã được ban hành.\n"  # a count keeps its leading zero
+        "31 TTHC chưa đáp ứng các tiêu chí"  # and an abbreviation starts no sentence
+    )
+    got = [(f.value, f.unit) for f in figures_of(tmp_path, body)]
+    assert got == [(3, "Kế hoạch kiểm tra"), (124, "trung tâm"), (3, "Kế hoạch"), (31, "TTHC")]

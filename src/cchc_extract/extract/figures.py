@@ -213,6 +213,8 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
             continue  # "10\n- 5 hồ sơ": a number, then a list item
         if not unit.measure and len(unit.text) < 2:
             continue  # "6 b": a letter cut off (OCR), no noun
+        if _mark_at_line_start(text, first, m, unit):
+            continue
         total = parse_number(m["total"]) if m["total"] else None
         if total is not None and total <= 4 and value < total:
             continue  # "quá 1/2 thành viên", "2/3 số đại biểu": a fraction of them, no count
@@ -248,6 +250,22 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
                 )
                 taken.add(stop, stop + again.end())
     return out
+
+
+def _mark_at_line_start(text: str, first: int, m: regex.Match[str], unit: _Unit) -> bool:
+    """A footnote's number at the start of a line before a capitalised word, as a PDF's text
+    layer gives a footnote ("3 Kế hoạch Kiểm tra công tác cải cách hành chính là ..."): a
+    document writes a count with its leading zero ("03 Kế hoạch") or within a sentence."""
+    return (
+        not unit.measure
+        and unit.text[:1].isupper()
+        and not _ACRONYM.fullmatch(unit.text.split()[0])  # "31 TTHC chưa đáp ứng" in a table's cell counts
+        and not m["total"]
+        and not m["num2"]
+        and len(m["num"]) <= 2
+        and not m["num"].startswith("0")
+        and not text[text.rfind("\n", 0, first) + 1 : first].strip()
+    )
 
 
 def _counts_nothing(text: str, lead: int, first: int, after: int, end: int, pats: _Patterns) -> bool:
