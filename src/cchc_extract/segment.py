@@ -629,9 +629,9 @@ def _type_without_type_line(header: _Header, opening: list[str]) -> str | None:
     types = patternbook.doc_types()
     codes = regex.split(r"[-/]", header.symbol)
     code = types.canonical_code(codes[0])
-    if header.letter or any(_layout("letter_lead").match(line.strip()) for line in opening):
-        if not (code and len(codes) > 1 and patternbook.issuers().canonical_code(codes[1])):
-            return "Công văn"
+    letter = header.letter or any(_layout("letter_lead").match(line.strip()) for line in opening)
+    if letter and not (code and len(codes) > 1 and patternbook.issuers().canonical_code(codes[1])):
+        return "Công văn"
     return types.by_code[code].name if code else "Công văn"
 
 
