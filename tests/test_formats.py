@@ -263,3 +263,22 @@ def test_pdf_running_headers_footers_and_page_numbers_are_dropped(tmp_path):
     assert "UBND XÃ AN PHÚ - BÁO CÁO" not in text and "Trang" not in text
     assert [s.id for s in report.sections] == [str(k) for k in range(1, 61)]
     assert len(report.references) == 60
+
+
+def test_pdf_paragraphs_are_joined_at_the_bodys_spacing_not_the_footnotes():
+    """A body set at 1.5 lines (22 pt) with footnotes set close (11 pt) below it, as a scan or
+    a text layer gives them: the body's wrapped lines are joined, its paragraphs kept apart."""
+    from cchc_extract.readers.pdf import _blocks, _Line
+
+    lines, bottom = [], 100.0
+    for paragraph in range(3):
+        for k in range(4):
+            full = k < 3  # a paragraph's last line stops short of the margin
+            lines.append(_Line(f"đoạn {paragraph} dòng {k} của Thủ tướng", 72, 535 if full else 300, bottom, 1))
+            bottom += 22
+        bottom += 13  # the gap between paragraphs
+    for k in range(6):
+        lines.append(_Line(f"{k + 1} Chú thích {k} về văn bản", 72, 535, bottom, 1))
+        bottom += 11
+    blocks = [b.text for b in _blocks([lines]) if b.text]
+    assert blocks[:3] == [" ".join(f"đoạn {p} dòng {k} của Thủ tướng" for k in range(4)) for p in range(3)]

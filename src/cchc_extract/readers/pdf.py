@@ -29,6 +29,7 @@ its password is given.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import itertools
 import statistics
@@ -353,7 +354,7 @@ def _blocks(pages: list[list[_Line]]) -> list[Block]:
     """Lines back into paragraphs: wrapped lines joined, paragraph gaps as blank lines."""
     text_lines = [line for lines in pages for line in lines if not line.cells]
     right = _percentile([line.x1 for line in text_lines], 0.9) if text_lines else 0.0
-    step = _line_step(pages)
+    step = _line_step(pages, right)
     blocks: list[Block] = []
     for lines in pages:
         previous: _Line | None = None
@@ -391,14 +392,25 @@ def _breaks_inside_code(before: str, after: str) -> bool:
     return bool(regex.search(r"[\p{Lu}\d][-/]$", before) and regex.match(r"[\p{Lu}\d]", after))
 
 
-def _line_step(pages: list[list[_Line]]) -> float:
-    """The distance between two lines of one paragraph: the common smallest gap."""
-    gaps = []
+def _line_step(pages: list[list[_Line]], right: float) -> float:
+    """The distance between two lines of one paragraph: the most common gap after a line that
+    runs to the right margin (a wrapped line, in the body's type), where there are enough of
+    them; else the common smallest gap. Footnotes and a list of recipients are set closer
+    than the body: their gaps would make every gap of the body a paragraph's."""
+    gaps, wrapped = [], []
     for lines in pages:
         for a, b in itertools.pairwise(lines):
             if not a.cells and not b.cells and b.bottom - a.bottom > 4:
                 gaps.append(b.bottom - a.bottom)
+                if a.x1 >= right - 45 and "\t" not in a.text:
+                    wrapped.append(b.bottom - a.bottom)
+    if len(wrapped) >= _ENOUGH_WRAPS:
+        common, _ = collections.Counter(round(gap) for gap in wrapped).most_common(1)[0]
+        return max(float(common), _percentile(wrapped, 0.2))
     return _percentile(gaps, 0.2) if gaps else 14.0
+
+
+_ENOUGH_WRAPS = 5
 
 
 def _percentile(values: list[float], q: float) -> float:
