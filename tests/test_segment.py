@@ -110,6 +110,35 @@ def test_a_number_left_blank_keeps_the_year_and_symbol_and_the_place_after_them(
     assert (m.number, m.year, m.symbol, m.place) == (*own, "Hà Nội")
 
 
+@pytest.mark.parametrize(
+    ("line", "own"),
+    [
+        # a number or a day written by hand on a scan, as OCR reads it
+        ("Số: 4#/QĐ-TTg\tHà Nội, ngày 15 tháng 5 năm 2025", (None, "QĐ-TTg", "2025-05-15")),
+        ("Số: M09 /BCA-C04\tHà Nội, ngày ÁÉ tháng 12 năm 2025", (None, "BCA-C04", None)),
+        ("số:56Ÿ /BCA-C04\tHà Nội, ngày 16 tháng Ÿ năm 2025", (None, "BCA-C04", None)),
+    ],
+)
+def test_a_number_or_date_written_by_hand_keeps_the_symbol_and_place_and_warns(tmp_path, line, own):
+    header = "BỘ CÔNG AN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    report = report_from(tmp_path, header + line + "\nV/v triển khai\n\nKính gửi: UBND tỉnh.\n\nNội dung.\n")
+    m = report.metadata
+    assert (m.number, m.symbol, m.date and m.date.isoformat(), m.place) == (*own, "Hà Nội")
+    codes = [w.code for w in report.warnings]
+    assert "number.illegible" in codes
+    assert ("date.illegible" in codes) == (own[2] is None)
+
+
+def test_a_blank_or_dotted_day_is_no_illegible_one(tmp_path):
+    header = "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    for line in (
+        "Số: /QĐ-UBND\tLâm Đồng, ngày      tháng    năm 2025",
+        "Số: /QĐ-UBND\tLâm Đồng, ngày … tháng … năm 2025",
+    ):
+        report = report_from(tmp_path, header + line + "\n\nQUYẾT ĐỊNH\nVề việc\n\nĐiều 1. Nội dung.\n")
+        assert report.metadata.place == "Lâm Đồng" and report.warnings == [], line
+
+
 @pytest.mark.parametrize("header", HEADERS.values(), ids=HEADERS.keys())
 def test_header_forms(tmp_path, header):
     body = "\nBÁO CÁO\nKết quả cải cách hành chính năm 2024\n\nI. KẾT QUẢ\n1. Cải cách thể chế\n"

@@ -28,6 +28,10 @@ _RULE = regex.compile(r"^[-–—_=.*\s]*$")
 _CELL = regex.compile(r"[^|\t]+")
 _NUMBER_LABEL = regex.compile(r"Số\s*:?")
 _NUMBER_CELL = regex.compile(r"[\d/\-–.…]")  # a cell that goes on with a number or its blank
+# a number written by hand, as OCR reads it: one or two short marks, each with a digit or a
+# sign that no word has ("4#", "M09", "3 39", "56Ÿ"), before the symbol's "/"
+_ILLEGIBLE_MARK = r"(?=[^\s/\-–]{0,3}[^\p{L}\s/\-–])[^\s/\-–]{1,4}"
+_ILLEGIBLE_NUMBER = regex.compile(rf"{_ILLEGIBLE_MARK}(?:\s{_ILLEGIBLE_MARK})?(?=\s*[/\-–])")
 _DASH = regex.compile(r"^[-–+•]\s*")
 _SPACE = regex.compile(r"\s+")
 _ENDS_SENTENCE = regex.compile(r"[.:;!?)]\s*$")
@@ -383,7 +387,10 @@ def _read_header(doc: Document, lines: list[str], first: int, stop: int) -> _Hea
     for index, cell in enumerate(cells):
         own = _own_number(cell.text) if header.symbol is None else None
         if own:
-            symbol, end = own
+            symbol, end, illegible = own
+            if illegible:
+                written = cell.text[:end].strip()
+                header.warnings.append(ParseWarning.of("number.illegible", number=written))
             header.number = symbol.number or None
             header.year, header.symbol, header.form = symbol.year, symbol.symbol, symbol.form
             header.own_spans.append((cell.start, cell.start + end))
@@ -427,10 +434,11 @@ def _read_header(doc: Document, lines: list[str], first: int, stop: int) -> _Hea
 _HEADER_LINES = 40
 
 
-def _own_number(text: str) -> tuple[Symbol, int] | None:
+def _own_number(text: str) -> tuple[Symbol, int, str | None] | None:
     """The document's own number and symbol in a "Số:" cell, read with the reference grammar
-    ("Số: 105/2025/QĐ-UBND", "Số: 22-KH/TU"), or with the number left blank ("Số: /BC-UBND");
-    with where the symbol ends in ``text``."""
+    ("Số: 105/2025/QĐ-UBND", "Số: 22-KH/TU"), or with the number left blank ("Số: /BC-UBND")
+    or written by hand and unreadable after OCR ("Số: 4#/QĐ-TTg": ``_ILLEGIBLE_NUMBER``);
+    with where the symbol ends in ``text``, and the marks OCR read for an illegible number."""
     # a rule drawn under the issuer may run into the line ("------ Số: 1661/NQ-UBTVQH15")
     skip = len(text) - len(text.lstrip("-–—_ "))
     lead = _layout("number_lead").match(text[skip:])
@@ -438,12 +446,14 @@ def _own_number(text: str) -> tuple[Symbol, int] | None:
         return None
     symbol = read_symbol(text, skip + lead.end())
     if symbol:
-        return symbol, symbol.end
-    blank = _blank_number_pattern().match(text, skip + lead.end())
+        return symbol, symbol.end, None
+    marks = _ILLEGIBLE_NUMBER.match(text, skip + lead.end())
+    blank = _blank_number_pattern().match(text, marks.end() if marks else skip + lead.end())
     if blank:
         year = int(blank["year"]) if blank["year"] else None
         form = "normative" if year else "administrative"
-        return Symbol(form, "", year, _SPACE.sub("", blank["symbol"]), blank.end()), blank.end()
+        symbol = Symbol(form, "", year, _SPACE.sub("", blank["symbol"]), blank.end())
+        return symbol, blank.end(), marks[0] if marks else None
     return None
 
 
@@ -471,6 +481,7 @@ class PlaceDate:
     month: str | None
     year: str
     text: str
+    illegible: bool = False  # a day or month written by hand, which OCR could not read
 
 
 _SPACE_CHAR = regex.compile(r"\s")
@@ -491,7 +502,8 @@ def find_place_date(text: str) -> PlaceDate | None:
     if end > 0 and text[end - 1] == ",":
         end = _back_over_spaces(text, end - 1)
     start = max(text.rfind(",", 0, end), text.rfind("|", 0, end), text.rfind("\t", 0, end)) + 1
-    return PlaceDate(text[start:end], date["day"], date["month"], date["year"], text[start : date.end()])
+    illegible = bool(date["day_illegible"] or date["month_illegible"])
+    return PlaceDate(text[start:end], date["day"], date["month"], date["year"], text[start : date.end()], illegible)
 
 
 def _back_over_spaces(text: str, end: int) -> int:
@@ -506,7 +518,9 @@ def _place_date(header: _Header, text: str) -> None:
         return
     place = match.place.strip(" ,|")
     header.place = place or None
-    if match.day and match.month:
+    if match.illegible:
+        header.warnings.append(ParseWarning.of("date.illegible", date=match.text.strip()))
+    elif match.day and match.month:
         try:
             header.date = dt.date(int(match.year), int(match.month), int(match.day))
         except ValueError:
