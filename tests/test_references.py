@@ -381,3 +381,12 @@ def test_a_list_closed_by_one_issuer_shares_it_only_among_alike_mentions():
         "số 18/BCTĐ-STP ngày 25/5/2018 của Sở Tư pháp."
     )
     assert [r.issuer for r in find_references(text)[0]] == [None, None, "Sở Tư pháp"]
+
+
+def test_a_normative_symbol_with_a_slash_between_type_and_body_as_written_before_2004():
+    text = "Căn cứ Quyết định số 1803/1998/QĐ/BTC ngày 11/12/1998 của Bộ trưởng Bộ Tài chính về việc ban hành"
+    refs, _ = find_references(text)
+    assert [(r.symbol, r.key, r.issuer, r.date) for r in refs] == [
+        ("QĐ/BTC", "1803/1998/QĐ-BTC", "Bộ trưởng Bộ Tài chính", dt.date(1998, 12, 11))
+    ]  # one key with "Quyết định số 1803/1998/QĐ-BTC"
+    assert find_references("Quyết định số 1803/1998/QĐ-BTC")[0][0].key == refs[0].key

@@ -542,8 +542,8 @@ def reference_key(form: str, number: str, year: int | None, symbol: str, date_ye
     """The identity reports are joined on: "61/2018/NĐ-CP", "22-KH/TU", "01/QĐ-UBND/2024"
     (administrative numbers restart every year, so their key takes the year of the date)."""
     number, symbol = number.lower(), canonical_symbol(symbol)
-    if form == "normative":
-        return f"{number}/{year}/{symbol}"
+    if form == "normative":  # "144/2002/QĐ/BTC", as written before 2004, is "QĐ-BTC"
+        return f"{number}/{year}/{symbol.replace('/', '-')}"
     if form == "party":
         return f"{number}-{symbol}"
     return f"{number}/{symbol}" + (f"/{date_year}" if date_year else "")
