@@ -154,6 +154,7 @@ REAL = {
         (4, "loại bệnh tật bẩm sinh"),
     ],
     "Trình độ: Trung cấp: 9 người = 90 %; 07 chỉ tiêu": [(9, "người"), (7, "chỉ tiêu")],
+    "phê duyệt quy hoạch 03 loại rừng giai đoạn 2008 - 2020": [(3, "loại rừng")],
 }
 
 
