@@ -273,23 +273,43 @@ def test_a_law_named_before_its_number(text, names):
     assert [r.text for r in find_references(text)[0]] == names
 
 
-def test_one_issuer_closing_a_list_of_typed_mentions_is_every_items():
-    text = (
-        "Căn cứ Nghị định số 48/2013/NĐ-CP ngày 14/5/2013 và Nghị định số 92/2017/NĐ-CP ngày 07/8/2017 "
-        "của Chính phủ sửa đổi; Nghị định số 178/2024/NĐ-CP, Nghị định số 67/2025/NĐ-CP của Chính phủ; "
-        "Luật số 80/2015/QH13 ngày 22/6/2015 và Nghị định số 34/2016/NĐ-CP ngày 14/5/2016 của Chính phủ."
-    )
+@pytest.mark.parametrize(
+    ("text", "issuers", "first"),
+    [
+        (
+            "Căn cứ Nghị định số 48/2013/NĐ-CP ngày 14/5/2013 và Nghị định số 92/2017/NĐ-CP ngày 07/8/2017 "
+            "của Chính phủ sửa đổi; Nghị định số 178/2024/NĐ-CP, Nghị định số 67/2025/NĐ-CP của Chính phủ; "
+            "Luật số 80/2015/QH13 ngày 22/6/2015 và Nghị định số 34/2016/NĐ-CP ngày 14/5/2016 của Chính phủ.",
+            [
+                ("48", "Chính phủ"),
+                ("92", "Chính phủ"),
+                ("178", "Chính phủ"),
+                ("67", "Chính phủ"),
+                ("80", None),  # QH13: a law of the Quốc hội, not of the Chính phủ
+                ("34", "Chính phủ"),
+            ],
+            # the shared issuer is the item's, but its text ends at its own date
+            "Nghị định số 48/2013/NĐ-CP ngày 14/5/2013",
+        ),
+        # past the parts cited before an item ("và khoản 1 Điều 3 Quyết định ...")
+        (
+            "theo quy định tại khoản 1 Điều 3 Quyết định số 820/QĐ-UBND ngày 27/8/2025 và khoản 1 Điều 3 Quyết "
+            "định số 1234/QĐ-UBND ngày 08/9/2025 của Chủ tịch UBND tỉnh; tại Mục II Tờ trình số 207/TTr-NHNN "
+            "ngày 21/11/2025, Mục II Tờ trình số 212/TTr-NHNN ngày 27/11/2025 của Ngân hàng Nhà nước Việt Nam.",
+            [
+                ("820", "Chủ tịch UBND tỉnh"),
+                ("1234", "Chủ tịch UBND tỉnh"),
+                ("207", "Ngân hàng Nhà nước Việt Nam"),
+                ("212", "Ngân hàng Nhà nước Việt Nam"),
+            ],
+            "Quyết định số 820/QĐ-UBND ngày 27/8/2025",
+        ),
+    ],
+)
+def test_one_issuer_closing_a_list_of_typed_mentions_is_every_items(text, issuers, first):
     refs, _ = find_references(text)
-    assert [(r.number, r.issuer) for r in refs] == [
-        ("48", "Chính phủ"),
-        ("92", "Chính phủ"),
-        ("178", "Chính phủ"),
-        ("67", "Chính phủ"),
-        ("80", None),  # QH13: a law of the Quốc hội, not of the Chính phủ
-        ("34", "Chính phủ"),
-    ]
-    # the shared issuer is the item's, but its text ends at its own date
-    assert refs[0].text == "Nghị định số 48/2013/NĐ-CP ngày 14/5/2013"
+    assert [(r.number, r.issuer) for r in refs] == issuers
+    assert refs[0].text == first
 
 
 @pytest.mark.parametrize(
@@ -357,22 +377,6 @@ def test_where_an_issuer_ends(text, issuer):
     refs, _ = find_references(text)
     assert refs[-1].issuer == issuer
     assert text[refs[-1].span[0] : refs[-1].span[1]] == refs[-1].text
-
-
-def test_a_list_closed_by_one_issuer_shares_it_past_the_parts_cited_before_an_item():
-    text = (
-        "theo quy định tại khoản 1 Điều 3 Quyết định số 820/QĐ-UBND ngày 27/8/2025 và khoản 1 Điều 3 Quyết định "
-        "số 1234/QĐ-UBND ngày 08/9/2025 của Chủ tịch UBND tỉnh; tại Mục II Tờ trình số 207/TTr-NHNN ngày "
-        "21/11/2025, Mục II Tờ trình số 212/TTr-NHNN ngày 27/11/2025 của Ngân hàng Nhà nước Việt Nam."
-    )
-    refs, _ = find_references(text)
-    assert [(r.number, r.issuer) for r in refs] == [
-        ("820", "Chủ tịch UBND tỉnh"),
-        ("1234", "Chủ tịch UBND tỉnh"),
-        ("207", "Ngân hàng Nhà nước Việt Nam"),
-        ("212", "Ngân hàng Nhà nước Việt Nam"),
-    ]
-    assert refs[0].text == "Quyết định số 820/QĐ-UBND ngày 27/8/2025"
 
 
 def test_a_list_closed_by_one_issuer_shares_it_only_among_alike_mentions():
