@@ -118,3 +118,45 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+_RESTART = """
+import json, os, sys
+from pathlib import Path
+from cchc_extract import dask_engine
+from cchc_extract.batch import run_batch
+from cchc_extract.export.database import open_store
+
+def info():
+    import dask
+    return os.getppid(), dask.config.get("distributed.worker.profile.enabled")
+
+seen = {}
+run = dask_engine._Driver.run
+
+def watched(self):  # a worker restarted mid-batch (as after a time limit), then the batch
+    seen["before"] = self.client.submit(info, pure=False).result()
+    self.client.restart_workers(list(self.client.scheduler_info()["workers"]))
+    seen["after"] = self.client.submit(info, pure=False).result()
+    run(self)
+
+if __name__ == "__main__":
+    dask_engine._Driver.run = watched
+    folder = Path(sys.argv[1])
+    summary = run_batch([str(folder)], open_store(str(folder / "r.sqlite")), jobs=1, engine="dask")
+    print(json.dumps({**seen, "done": summary.done}))
+"""
+
+
+def test_a_worker_restarted_mid_batch_comes_from_the_fork_server_set_as_the_first(tmp_path):
+    script = tmp_path / "restart.py"
+    script.write_text(textwrap.dedent(_RESTART), encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("BÁO CÁO\nKết quả\n\nI. KẾT QUẢ\nTiếp nhận 12 hồ sơ.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(folder)], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["done"] == 1
+    assert found["after"] == found["before"]  # the same parent (the fork server), no profiler
+    assert found["after"][1] is False

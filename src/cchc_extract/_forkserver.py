@@ -26,6 +26,7 @@ import signal
 import socket
 import sys
 import threading
+import warnings
 from typing import Any
 
 # what Python's fork server imports before it forks a worker (Dask's own choice, and the
@@ -58,7 +59,7 @@ def fork_from_here() -> bool:
     """
     if not available():
         return False
-    from multiprocessing import connection, forkserver, resource_tracker
+    from multiprocessing import connection, forkserver, resource_tracker, util
 
     # the one instance that every forkserver context of this process asks for its address
     server: Any = forkserver._forkserver
@@ -69,6 +70,10 @@ def fork_from_here() -> bool:
                 return True  # still serving
             os.close(server._forkserver_alive_fd)
             server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+            if hasattr(server, "_forkserver_authkey"):  # Python 3.14: ours asks no key
+                server._forkserver_authkey = None
+        # (only Python's threads are seen: a library's own, as OpenBLAS's after numpy is
+        # imported, has handlers of its own for a fork)
         if threading.active_count() > 1:
             return False
         try:
@@ -85,11 +90,22 @@ def fork_from_here() -> bool:
         with socket.socket(socket.AF_UNIX) as listener:
             address = connection.arbitrary_address("AF_UNIX")  # type: ignore[attr-defined]
             listener.bind(address)
-            os.chmod(address, 0o600)
+            if not util.is_abstract_socket_namespace(address):
+                os.chmod(address, 0o600)
             listener.listen()
             alive_r, alive_w = os.pipe()
-            pid = os.fork()
+            try:
+                with warnings.catch_warnings():  # Python 3.12+ warns of the library threads above
+                    warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+                    pid = os.fork()
+            except OSError:  # no memory or too many processes: Python's own fork server, spawned
+                os.close(alive_w)
+                os.close(alive_r)
+                return False
             if pid == 0:
+                # the lock this process held as it forked: the fork server's workers start
+                # processes of their own through a fork server too
+                server._lock = threading.Lock()
                 os.close(alive_w)
                 _serve(listener.fileno(), alive_r)
             os.close(alive_r)

@@ -373,6 +373,12 @@ def batch_command(
     started = time.perf_counter()
     try:
         check_options(jobs, timeout)  # before anything is created
+        if engine == "dask":
+            from .dask_engine import get_ready
+
+            # a local cluster's fork server is a fork of this process: made before the database,
+            # the JSON Lines file and the progress bar's thread, none of which it needs
+            get_ready(local=scheduler is None)
         store = open_store(db)
     except CchcError as error:
         raise _fail(error) from None
@@ -382,10 +388,6 @@ def batch_command(
     except OSError as exc:
         store.close()
         raise _fail(OutputError.unwritable(str(jsonl), exc)) from None
-    if engine == "dask":  # before the progress bar starts its thread (see _forkserver)
-        from .dask_engine import get_ready
-
-        get_ready(local=scheduler is None)
     try:
         with _progress(show) as update, _terminated_as_interrupt():
             summary = run_batch(

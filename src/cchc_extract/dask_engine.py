@@ -128,29 +128,34 @@ def run_on_dask(
         import distributed
     except ImportError as exc:
         raise CchcError(None, "error.batch.dask", "remedy.batch.dask") from exc
-    cluster = None
-    try:
-        if scheduler is None:
-            cluster = _local_cluster(max(1, min(jobs or os.cpu_count() or 1, len(writer.todo))))
-            client = distributed.Client(cluster)
-        else:
-            client = distributed.Client(scheduler, timeout=30)
-    except (OSError, TimeoutError, ValueError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise CchcError(scheduler, "error.batch.scheduler", reason=first_line(exc)) from exc
-    try:
-        if scheduler is not None:  # a local cluster's workers come forked with the patterns ready
-            from .dask_plugin import WarmUp
+    import dask
 
-            client.register_plugin(WarmUp())
-        _Driver(client, writer, _settings(encoding, html, ocr, timeout)).run()
-    finally:
-        with contextlib.suppress(Exception):
-            client.close()
-        if cluster is not None:
-            with contextlib.suppress(Exception):
+    # a local cluster's settings hold for the whole batch: a worker restarted after a time
+    # limit is started again by its nanny, forked and set as the first
+    with dask.config.set(_local_config()) if scheduler is None else contextlib.nullcontext():
+        cluster = None
+        try:
+            if scheduler is None:
+                cluster = _local_cluster(max(1, min(jobs or os.cpu_count() or 1, len(writer.todo))))
+                client = distributed.Client(cluster)
+            else:
+                client = distributed.Client(scheduler, timeout=30)
+        except (OSError, TimeoutError, ValueError) as exc:
+            if cluster is not None:
                 cluster.close()
+            raise CchcError(scheduler, "error.batch.scheduler", reason=first_line(exc)) from exc
+        try:
+            if scheduler is not None:  # a local cluster's workers come forked with the patterns ready
+                from .dask_plugin import WarmUp
+
+                client.register_plugin(WarmUp())
+            _Driver(client, writer, _settings(encoding, html, ocr, timeout)).run()
+        finally:
+            with contextlib.suppress(Exception):
+                client.close()
+            if cluster is not None:
+                with contextlib.suppress(Exception):
+                    cluster.close()
 
 
 # Dask settings for workers that run extraction: the statistical profiler samples every
@@ -198,28 +203,30 @@ def _local_cluster(workers: int) -> Any:
     plain fork of this process is no choice: it has threads by then (Dask's event loop), and
     a fork that copies a lock another thread holds can hang the worker.
     """
-    import dask
     import distributed
 
     from . import _forkserver
 
+    if _forkserver.available():
+        _forkserver.spawn_fork_server()  # in case none runs yet (get_ready was not called)
+    return distributed.LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",  # any free port: two batches on one machine do not collide
+        silence_logs=logging.ERROR,
+        death_timeout=30,  # workers left behind by a killed batch stop by themselves
+    )
+
+
+def _local_config() -> dict[str, Any]:
+    """Dask's settings for a local cluster: its workers forked from the fork server where
+    the system has one, and what they do beside their tasks (WORKER_CONFIG), passed to each
+    worker by its nanny."""
+    from . import _forkserver
+
     method = "forkserver" if _forkserver.available() else "spawn"
-    config = {
-        "distributed.worker.multiprocessing-method": method,
-        # what a worker does beside its tasks, passed to it by its nanny (WORKER_CONFIG)
-        **WORKER_CONFIG,
-    }
-    with dask.config.set(config):
-        if method == "forkserver":
-            _forkserver.spawn_fork_server()  # in case none runs yet (get_ready was not called)
-        return distributed.LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",  # any free port: two batches on one machine do not collide
-            silence_logs=logging.ERROR,
-            death_timeout=30,  # workers left behind by a killed batch stop by themselves
-        )
+    return {"distributed.worker.multiprocessing-method": method, **WORKER_CONFIG}
 
 
 class _Driver:
