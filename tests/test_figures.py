@@ -230,6 +230,11 @@ def test_counts_fractions_capitals_and_wraps(tmp_path, body, expected):
             "Có 12/40 xã hoàn thành trong năm, nâng tổng số trên địa bàn lên đạt 75%.",
             [("12/40 xã hoàn thành", 12, 40, None), ("75%", 75, None, None)],
         ),
+        # a percentage rounded otherwise is another one ("đạt 98% kế hoạch" for 97/100)
+        (
+            "Đã giải quyết 97/100 hồ sơ của công dân và doanh nghiệp trên địa bàn huyện, đạt 98% kế hoạch năm.",
+            [("97/100 hồ sơ", 97, 100, None), ("98%", 98, None, None)],
+        ),
         # the next sentence is not this one
         (
             "Có 30/30 xã đã hoàn thành. Tỷ lệ hồ sơ đúng hạn đạt 100%.",
@@ -291,7 +296,14 @@ def test_a_footnote_number_at_the_start_of_a_line_counts_nothing(tmp_path):
         "3 Kế hoạch Kiểm tra công tác cải cách hành chính là một nội dung thực hiện.\n"  # a PDF's footnote
         "11 Tỉnh đã thành lập 124 trung tâm.\n"
         "03 Kế hoạch đã được ban hành.\n"  # a count keeps its leading zero
-        "31 TTHC chưa đáp ứng các tiêu chí"  # and an abbreviation starts no sentence
+        "31 TTHC chưa đáp ứng các tiêu chí; các cơ quan đã ban hành\n"  # and an abbreviation starts no sentence
+        "15 Kế hoạch triển khai."  # a line wrapped by hand goes on with a count
     )
     got = [(f.value, f.unit) for f in figures_of(tmp_path, body)]
-    assert got == [(3, "Kế hoạch kiểm tra"), (124, "trung tâm"), (3, "Kế hoạch"), (31, "TTHC")]
+    assert got == [
+        (3, "Kế hoạch kiểm tra"),
+        (124, "trung tâm"),
+        (3, "Kế hoạch"),
+        (31, "TTHC"),
+        (15, "Kế hoạch triển khai"),
+    ]

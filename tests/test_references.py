@@ -371,6 +371,11 @@ def test_one_issuer_closing_a_list_of_typed_mentions_is_every_items(text, issuer
         ),
         ("theo Quyết định số 92/2005/QĐ-TTg của Thủ tướng Chính phủ thì không hưởng", "Thủ tướng Chính phủ"),
         ("Nghị quyết số 27/2022/QH15 ngày 02/12/2022 của Quốc hội khóa XV về", "Quốc hội khóa XV"),
+        # ... only where that body is the whole issuer
+        (
+            "Kế hoạch số 05/KH-ĐĐBQH ngày 10/01/2025 của Đoàn đại biểu Quốc hội tỉnh Lâm Đồng về giám sát",
+            "Đoàn đại biểu Quốc hội tỉnh Lâm Đồng",
+        ),
     ],
 )
 def test_where_an_issuer_ends(text, issuer):
@@ -394,3 +399,8 @@ def test_a_normative_symbol_with_a_slash_between_type_and_body_as_written_before
         ("QĐ/BTC", "1803/1998/QĐ-BTC", "Bộ trưởng Bộ Tài chính", dt.date(1998, 12, 11))
     ]  # one key with "Quyết định số 1803/1998/QĐ-BTC"
     assert find_references("Quyết định số 1803/1998/QĐ-BTC")[0][0].key == refs[0].key
+    # the slash stands after the type only: what follows a symbol is not read into it
+    assert [r.key for r in find_references("Nghị định 61/2018/NĐ-CP/ND 107/2021/NĐ-CP")[0]] == [
+        "61/2018/NĐ-CP",
+        "107/2021/NĐ-CP",
+    ]

@@ -28,10 +28,9 @@ _RULE = regex.compile(r"^[-–—_=.*\s]*$")
 _CELL = regex.compile(r"[^|\t]+")
 _NUMBER_LABEL = regex.compile(r"Số\s*:?")
 _NUMBER_CELL = regex.compile(r"[\d/\-–.…]")  # a cell that goes on with a number or its blank
-# a number written by hand, as OCR reads it: one or two short marks, each with a digit or a
-# sign that no word has ("4#", "M09", "3 39", "56Ÿ"), before the symbol's "/"
-_ILLEGIBLE_MARK = r"(?=[^\s/\-–]{0,3}[^\p{L}\s/\-–])[^\s/\-–]{1,4}"
-_ILLEGIBLE_NUMBER = regex.compile(rf"{_ILLEGIBLE_MARK}(?:\s{_ILLEGIBLE_MARK})?(?=\s*[/\-–])")
+# a number written by hand, as OCR reads it: one or two short marks before the symbol's "/"
+# (see _illegible)
+_MARKS = regex.compile(r"[:\s]*+(?P<marks>[^\s/\-–]{1,4}(?:\s[^\s/\-–]{1,4})?)\s*(?=/)")
 _DASH = regex.compile(r"^[-–+•]\s*")
 _SPACE = regex.compile(r"\s+")
 _ENDS_SENTENCE = regex.compile(r"[.:;!?)]\s*$")
@@ -437,7 +436,7 @@ _HEADER_LINES = 40
 def _own_number(text: str) -> tuple[Symbol, int, str | None] | None:
     """The document's own number and symbol in a "Số:" cell, read with the reference grammar
     ("Số: 105/2025/QĐ-UBND", "Số: 22-KH/TU"), or with the number left blank ("Số: /BC-UBND")
-    or written by hand and unreadable after OCR ("Số: 4#/QĐ-TTg": ``_ILLEGIBLE_NUMBER``);
+    or written by hand and unreadable after OCR ("Số: 4#/QĐ-TTg": ``_illegible``);
     with where the symbol ends in ``text``, and the marks OCR read for an illegible number."""
     # a rule drawn under the issuer may run into the line ("------ Số: 1661/NQ-UBTVQH15")
     skip = len(text) - len(text.lstrip("-–—_ "))
@@ -447,14 +446,30 @@ def _own_number(text: str) -> tuple[Symbol, int, str | None] | None:
     symbol = read_symbol(text, skip + lead.end())
     if symbol:
         return symbol, symbol.end, None
-    marks = _ILLEGIBLE_NUMBER.match(text, skip + lead.end())
+    marks = _MARKS.match(text, skip + lead.end())
+    if marks and not _illegible(marks["marks"]):
+        marks = None
     blank = _blank_number_pattern().match(text, marks.end() if marks else skip + lead.end())
     if blank:
         year = int(blank["year"]) if blank["year"] else None
         form = "normative" if year else "administrative"
         symbol = Symbol(form, "", year, _SPACE.sub("", blank["symbol"]), blank.end())
-        return symbol, blank.end(), marks[0] if marks else None
+        return symbol, blank.end(), marks["marks"] if marks else None
     return None
+
+
+def _illegible(marks: str) -> bool:
+    """Marks no number is written with: a sign ("4#"), a letter first ("M09"), a letter no
+    number's suffix is ("56Ÿ"), or two groups ("3 39"), each with a digit or a sign.
+    "123A" and "12b1" are numbers (legible); "TB" is no number at all."""
+    groups = marks.split()
+    if not all(any(not c.isalpha() for c in g) for g in groups):
+        return False
+    return (
+        len(groups) == 2
+        or any(not c.isalnum() or (c.isalpha() and not c.isascii()) for c in marks)
+        or marks[0].isalpha()
+    )
 
 
 def _fill_from_catalogue(header: _Header, cells: dict[str, _Cell]) -> None:
@@ -664,8 +679,9 @@ def _heading(text: str) -> tuple[str, regex.Match[str]] | None:
 
 
 # a footnote's number glued to the last letter of a title in capitals, as a PDF's text layer
-# gives the superscript ("III. KẾT QUẢ XẾP LOẠI ... CÔNG CHỨC1"); "PHỤ LỤC 2", "COVID-19" keep theirs
-_FOOTNOTE_MARK = regex.compile(r"(?<=\p{Lu})\d{1,2}\Z")
+# gives the superscript ("III. KẾT QUẢ XẾP LOẠI ... CÔNG CHỨC1"): after a Vietnamese word (one
+# with a letter outside ASCII); "PHỤ LỤC 2", "COVID-19", "COVID19", "IPV6" keep theirs
+_FOOTNOTE_MARK = regex.compile(r"(?<=\p{Lu}*[^\x00-\x7f]\p{Lu}*)(?<=\p{Lu})\d{1,2}\Z")
 
 
 def _clean_title(title: str) -> str:

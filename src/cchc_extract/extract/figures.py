@@ -53,6 +53,7 @@ _SENTENCE_MAX = 1500
 _LEADING = regex.compile(r"^[\s\-–+*•]+")
 _COMMA = regex.compile(r",(?=\s)")
 _DIGIT = regex.compile(r"\d")
+_ENDS_SENTENCE = regex.compile(r"[.;:!?)”\"]\Z")
 _ENDS_IN_WHICH = regex.compile(r"(?i)[\s.,;:]*trong\s+đó\s*:?\s*")
 _IN_WHICH_LINE = regex.compile(r"(?i)\s*[-+*]?\s*trong\s+đó\s*:?\s*")
 # a word of a counted noun phrase: letters, and a hyphen inside ("đi-ốt")
@@ -255,17 +256,23 @@ def _in_region(doc: Document, start: int, end: int, pats: _Patterns, blocked: li
 def _mark_at_line_start(text: str, first: int, m: regex.Match[str], unit: _Unit) -> bool:
     """A footnote's number at the start of a line before a capitalised word, as a PDF's text
     layer gives a footnote ("3 Kế hoạch Kiểm tra công tác cải cách hành chính là ..."): a
-    document writes a count with its leading zero ("03 Kế hoạch") or within a sentence."""
-    return (
-        not unit.measure
-        and unit.text[:1].isupper()
-        and not _ACRONYM.fullmatch(unit.text.split()[0])  # "31 TTHC chưa đáp ứng" in a table's cell counts
-        and not m["total"]
-        and not m["num2"]
-        and len(m["num"]) <= 2
-        and not m["num"].startswith("0")
-        and not text[text.rfind("\n", 0, first) + 1 : first].strip()
-    )
+    document writes a count with its leading zero ("03 Kế hoạch") or within a sentence. The
+    line before ends a sentence or is blank; a line wrapped by hand ("... đã ban hành\n15 Kế
+    hoạch") goes on with a count."""
+    line_start = text.rfind("\n", 0, first) + 1
+    if (
+        unit.measure
+        or not unit.text[:1].isupper()
+        or _ACRONYM.fullmatch(unit.text.split()[0])  # "31 TTHC chưa đáp ứng" in a table's cell counts
+        or m["total"]
+        or m["num2"]
+        or len(m["num"]) > 2
+        or m["num"].startswith("0")
+        or text[line_start:first].strip()
+    ):
+        return False
+    before = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1 : max(0, line_start - 1)].strip()
+    return not before or bool(_ENDS_SENTENCE.search(before))
 
 
 def _counts_nothing(text: str, lead: int, first: int, after: int, end: int, pats: _Patterns) -> bool:
@@ -322,7 +329,7 @@ def _restated_share(
 ) -> regex.Match[str] | None:
     """The percentage that restates the fraction value/total further on in its sentence, as
     the next number written after it ("165/165 kiến nghị đã được các cơ quan trả lời (đạt
-    100%)"), equal to it within the last digit written; None where the next number is
+    100%)"), equal to it as rounded to the digits written; None where the next number is
     anything else."""
     stop = min(_sentence_end(text, pos), end)
     digit = _DIGIT.search(text, pos, stop)
@@ -331,7 +338,9 @@ def _restated_share(
         return None
     pct = parse_number(found["pct"])
     decimals = regex.search(r"[.,](\d+)\Z", found["pct"])
-    if pct is None or abs(pct - 100 * value / total) > 10.0 ** -(len(decimals[1]) if decimals else 0):
+    # rounded to the digits written, give or take a clerk's rounding of the digit after ("86,1%"
+    # for 629/731, 86.05): "30,2%" for 42/139 (30.22), but not "98%" for 97/100
+    if pct is None or abs(pct - 100 * value / total) > 0.5 * 10.0 ** -(len(decimals[1]) if decimals else 0) + 0.06:
         return None
     return found
 

@@ -131,8 +131,9 @@ def _patterns() -> _Patterns:
             # Chính phủ nghị định ..." ("luật" alone stands in names: "Ủy ban Pháp luật")
             rf"|\s(?=\p{{Ll}})(?:{compound_types})(?!\p{{L}})"
             rf"|(?<=(?<!\p{{L}})(?i:{levels}))\s+(?={titled_types}(?!\p{{L}}))"
-            # a word in lower case after a body whose name is whole ("của Chính phủ cơ sở dữ liệu")
-            rf"|(?<=(?<!\p{{L}})(?i:{whole}))\s+(?=\p{{Ll}})(?!(?i:{terms})(?!\p{{L}}))"
+            # a word in lower case after a body whose name is whole, the whole issuer so far ("của
+            # Chính phủ cơ sở dữ liệu"; the stop is searched from the issuer's first word)
+            rf"|(?<=\A(?i:{whole}))\s+(?=\p{{Ll}})(?!(?i:{terms})(?!\p{{L}}))"
         ),
         law_name=regex.compile(rf"(?<!\p{{L}})(?:{_LAW_WORD})\s(?:{_AMENDING}{{0,150}}|{_LAW_NAME_CHAR}{{0,100}})\Z"),
         form_lead=regex.compile(frags["form_lead"]),
