@@ -371,8 +371,7 @@ def _blocks(pages: list[list[_Line]]) -> list[Block]:
                 previous is not None
                 and gap is not None
                 and gap <= step * 1.35
-                and previous.x1 >= right - 45
-                and "\t" not in previous.text
+                and _runs_to_margin(previous, right)
                 and not (_STARTS_ITEM.match(line.text) and regex.search(r"[.;:]$", previous.text))
             )
             if wraps and blocks:
@@ -385,6 +384,11 @@ def _blocks(pages: list[list[_Line]]) -> list[Block]:
             previous = line
         blocks.append(Block("", page=lines[-1].page if lines else None))
     return blocks
+
+
+def _runs_to_margin(line: _Line, right: float) -> bool:
+    """A line of running text that reaches the right margin, as a line a paragraph wraps does."""
+    return line.x1 >= right - 45 and "\t" not in line.text
 
 
 def _breaks_inside_code(before: str, after: str) -> bool:
@@ -402,7 +406,7 @@ def _line_step(pages: list[list[_Line]], right: float) -> float:
         for a, b in itertools.pairwise(lines):
             if not a.cells and not b.cells and b.bottom - a.bottom > 4:
                 gaps.append(b.bottom - a.bottom)
-                if a.x1 >= right - 45 and "\t" not in a.text:
+                if _runs_to_margin(a, right):
                     wrapped.append(b.bottom - a.bottom)
     if len(wrapped) >= _ENOUGH_WRAPS:
         common, _ = collections.Counter(round(gap) for gap in wrapped).most_common(1)[0]
