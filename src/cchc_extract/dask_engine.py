@@ -35,6 +35,7 @@ import logging
 import math
 import os
 import pickle
+import sys
 import threading
 import time
 from collections import deque
@@ -185,7 +186,8 @@ def get_ready(local: bool) -> None:
         return
     if local:
         _forkserver.spawn_fork_server()
-    threading.Thread(target=_import_distributed, name="cchc-extract-import", daemon=True).start()
+    if "distributed" not in sys.modules:  # imported, or being imported by an earlier call
+        threading.Thread(target=_import_distributed, name="cchc-extract-import", daemon=True).start()
 
 
 def _import_distributed() -> None:
@@ -196,8 +198,8 @@ def _import_distributed() -> None:
 def _local_cluster(workers: int) -> Any:
     """A cluster on this machine: ``workers`` processes of one thread each.
 
-    Where the system has a fork server, the workers are forked from it (``get_ready``):
-    each starts in milliseconds with the patterns ready, where a spawned worker imports
+    Where the system has a fork server, the workers are forked from it (``get_ready``, which
+    ``run_batch`` calls before it plans): each starts in milliseconds with the patterns ready, where a spawned worker imports
     everything and compiles them again (about a second of start-up on two cores, more than
     the rest of a batch of a thousand text reports costs Dask; benchmarks/bench_dask.py). A
     plain fork of this process is no choice: it has threads by then (Dask's event loop), and
@@ -205,10 +207,6 @@ def _local_cluster(workers: int) -> Any:
     """
     import distributed
 
-    from . import _forkserver
-
-    if _forkserver.available():
-        _forkserver.spawn_fork_server()  # in case none runs yet (get_ready was not called)
     return distributed.LocalCluster(
         n_workers=workers,
         threads_per_worker=1,
