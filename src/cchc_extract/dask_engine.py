@@ -199,9 +199,10 @@ def _local_cluster(workers: int) -> Any:
     """A cluster on this machine: ``workers`` processes of one thread each.
 
     Where the system has a fork server, the workers are forked from it (``get_ready``, which
-    ``run_batch`` calls before it plans): each starts in milliseconds with the patterns ready, where a spawned worker imports
-    everything and compiles them again (about a second of start-up on two cores, more than
-    the rest of a batch of a thousand text reports costs Dask; benchmarks/bench_dask.py). A
+    ``run_batch`` calls before it plans): each starts in milliseconds with the patterns ready,
+    where a spawned worker imports everything and compiles them again (about a second of
+    start-up on two cores, more than the rest of a batch of a thousand text reports costs
+    Dask; benchmarks/bench_dask.py). A
     plain fork of this process is no choice: it has threads by then (Dask's event loop), and
     a fork that copies a lock another thread holds can hang the worker.
     """
